@@ -1,0 +1,24 @@
+from django.conf import settings
+
+
+def portal(request):
+    """The platform's identity and the reader's display preferences, for every page."""
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "PORTAL_HOST_DEPARTMENT": settings.PORTAL_HOST_DEPARTMENT,
+        "PORTAL_CONTACT": settings.PORTAL_CONTACT,
+        "PORTAL_ICP": settings.PORTAL_ICP,
+        "a11y": a11y_preferences(request),
+    }
+
+
+FONT_SIZES = ("small", "medium", "large")
+
+
+def a11y_preferences(request) -> dict:
+    """Font size and contrast chosen by the reader (适老化), kept in cookies so they persist."""
+    size = request.COOKIES.get("a11y_font", "medium")
+    return {
+        "font": size if size in FONT_SIZES else "medium",
+        "contrast": request.COOKIES.get("a11y_contrast") == "high",
+    }

@@ -1,0 +1,58 @@
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import health
+from .context_processors import FONT_SIZES
+
+A11Y_COOKIE_AGE = 365 * 24 * 3600
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database, Redis and at least one Celery worker are alive; 503 naming what is down."""
+    report = health.status()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@require_POST
+def accessibility(request):
+    """Stores the reader's font size and contrast (适老化) in cookies and returns to the page."""
+    target = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    font = request.POST.get("font")
+    if font in FONT_SIZES:
+        response.set_cookie("a11y_font", font, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+    contrast = request.POST.get("contrast")
+    if contrast in ("high", "normal"):
+        response.set_cookie("a11y_contrast", contrast, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403_csrf.html", status=403)

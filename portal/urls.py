@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.core import views as core
+
+admin.site.site_header = "惠企服务平台 · 管理后台"
+admin.site.site_title = "惠企服务平台"
+admin.site.index_title = "业务管理"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
+    path("a11y/", core.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"
