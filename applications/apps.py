@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ApplicationsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'applications'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "applications"

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class EnterprisesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'enterprises'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "enterprises"

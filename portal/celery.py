@@ -1,5 +1,6 @@
 """The Celery app: worker and beat for deadline checks, SMS, matching jobs."""
 
+import contextlib
 import os
 import socket
 import threading
@@ -23,10 +24,9 @@ def _beat(hostname: str, stop: threading.Event) -> None:
 
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     while not stop.is_set():
-        try:
+        # While Redis is down health shows it; the beat resumes when it is back.
+        with contextlib.suppress(redis.RedisError):
             client.set(HEARTBEAT_KEY + hostname, "alive", ex=HEARTBEAT_TTL)
-        except redis.RedisError:
-            pass  # Redis is down: health shows it, and the beat resumes when it is back
         stop.wait(HEARTBEAT_EVERY)
 
 

@@ -20,9 +20,7 @@ environ.Env.read_env(BASE_DIR / "var" / "services.env", overwrite=False)
 
 PROFILE = env.str("PORTAL_PROFILE", default="development")
 if PROFILE not in {"development", "production"}:
-    raise environ.ImproperlyConfigured(
-        f"PORTAL_PROFILE must be 'development' or 'production', not {PROFILE!r}"
-    )
+    raise environ.ImproperlyConfigured(f"PORTAL_PROFILE must be 'development' or 'production', not {PROFILE!r}")
 PRODUCTION = PROFILE == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
@@ -40,9 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if PRODUCTION:
     FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 else:
-    FIELD_ENCRYPTION_KEYS = env.list(
-        "FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="]
-    )
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

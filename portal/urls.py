@@ -13,6 +13,14 @@ urlpatterns = [
     path("a11y/", core.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("portal.accounts.urls")),
+    path("messages/", include("portal.notify.urls")),
+    path("policies/", include("policies.urls")),
+    path("matters/", include("matters.urls")),
+    path("enterprise/", include("enterprises.urls")),
+    path("applications/", include("applications.urls")),
+    path("payouts/", include("payouts.urls")),
+    path("appeals/", include("appeals.urls")),
 ]
 
 handler400 = "portal.core.views.bad_request"

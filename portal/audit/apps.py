@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class AuditConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'portal.audit'
-    label = 'audit'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.audit"
+    label = "audit"

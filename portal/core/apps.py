@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'portal.core'
-    label = 'core'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.core"
+    label = "core"

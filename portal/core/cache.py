@@ -14,7 +14,7 @@ class ResilientRedisCache(RedisCache):
     def _guard(name, fallback=None):  # noqa: N805 - a decorator factory used in the class body
         def method(self, *args, **kwargs):
             try:
-                return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+                return getattr(super(), name)(*args, **kwargs)
             except (RedisError, OSError) as exc:
                 log.warning("cache unavailable", extra={"operation": name, "error": str(exc)})
                 return fallback(*args, **kwargs) if callable(fallback) else fallback

@@ -22,7 +22,9 @@ def healthz(request):
 def accessibility(request):
     """Stores the reader's font size and contrast (适老化) in cookies and returns to the page."""
     target = request.POST.get("next") or request.headers.get("referer") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     font = request.POST.get("font")
@@ -30,7 +32,9 @@ def accessibility(request):
         response.set_cookie("a11y_font", font, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
     contrast = request.POST.get("contrast")
     if contrast in ("high", "normal"):
-        response.set_cookie("a11y_contrast", contrast, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+        response.set_cookie(
+            "a11y_contrast", contrast, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure()
+        )
     return response
 
 

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class NotifyConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'portal.notify'
-    label = 'notify'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.notify"
+    label = "notify"

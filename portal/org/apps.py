@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class OrgConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'portal.org'
-    label = 'org'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.org"
+    label = "org"
