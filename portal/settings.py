@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.core.context_processors.portal",
+                "portal.notify.context_processors.unread_messages",
             ],
         },
     },
@@ -204,7 +205,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE = {}  # filled in by the apps in portal/celery.py
+CELERY_BEAT_SCHEDULE = {
+    # sends SMS left behind (quiet hours over, back-off elapsed, a worker died mid-send, Redis was down)
+    "notify-dispatch-outbox": {"task": "portal.notify.tasks.dispatch_outbox", "schedule": 60.0},
+}
 
 # SMS (短信) through the outbox; the provider is a registry name.
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="console")
@@ -216,6 +220,10 @@ SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="
 SMS_ALIYUN_SIGN_NAME = env.str("SMS_ALIYUN_SIGN_NAME", default="")
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="22:00-08:00")
 SMS_DAILY_CAP_PER_PHONE = env.int("SMS_DAILY_CAP_PER_PHONE", default=10)
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
+# A row left in "sending" this long (its worker died mid-send) is due again.
+SMS_SENDING_LEASE_SECONDS = env.int("SMS_SENDING_LEASE_SECONDS", default=300)
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
 
 # The platform's identity, shown in the header and footer.
 PORTAL_NAME = env.str("PORTAL_NAME", default="惠企服务平台")

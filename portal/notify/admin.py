@@ -1,1 +1,111 @@
-# Register your models here.
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.core.crypto import digest
+
+from . import services
+from .models import OutboxMessage, SiteMessage, SmsTemplate
+
+
+@admin.register(SmsTemplate)
+class SmsTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "urgent", "active", "updated_at"]
+    list_filter = ["active", "urgent"]
+    search_fields = ["code", "name", "text"]
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    fields = ["code", "name", "text", "sample_params", "preview", "urgent", "active", "provider_template_code"]
+
+    @admin.display(description=_("预览"))
+    def preview(self, obj):
+        if obj is None or not obj.text:
+            return "—"
+        try:
+            return obj.preview()
+        except ValidationError as exc:
+            return "；".join(exc.messages)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["masked_phone", "template", "status", "attempts", "next_attempt_at", "created_at", "sent_at"]
+    list_filter = ["status", "template"]
+    list_select_related = ["template"]
+    search_fields = ["dedupe_key", "provider_message_id"]
+    date_hierarchy = "created_at"
+    # the clear phone number is never shown: masked_phone stands in for it
+    fields = [
+        "message_id",
+        "masked_phone",
+        "template",
+        "params",
+        "text",
+        "dedupe_key",
+        "urgent",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "provider",
+        "provider_message_id",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["resend"]
+
+    @admin.display(description=_("手机号码"))
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+    def get_search_results(self, request, queryset, search_term):
+        """A full phone number finds its messages through the digest (the number itself is encrypted)."""
+        try:
+            phone = services.normalize_phone(search_term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(phone_digest=digest(phone)), False
+
+    def get_actions(self, request):
+        # the resend action changes rows, so it needs the permission to change them
+        actions = super().get_actions(request)
+        if not request.user.has_perm("notify.change_outboxmessage"):
+            actions.pop("resend", None)
+        return actions
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("notify.view_outboxmessage") or request.user.has_perm(
+            "notify.change_outboxmessage"
+        )
+
+    @admin.action(description=_("重新发送所选的发送失败短信"))
+    def resend(self, request, queryset):
+        count = sum(services.resend(message) for message in queryset.filter(status=OutboxMessage.Status.FAILED))
+        skipped = queryset.count() - count
+        self.message_user(request, _("已重新排队 %(count)d 条短信") % {"count": count}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, _("%(count)d 条不是“发送失败”状态，未处理") % {"count": skipped}, messages.WARNING
+            )
+
+
+@admin.register(SiteMessage)
+class SiteMessageAdmin(ReadOnlyAdmin):
+    list_display = ["title", "user", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    list_select_related = ["user"]
+    search_fields = ["title", "user__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["user", "title", "body", "link", "created_at", "read_at", "dedupe_key"]

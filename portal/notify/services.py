@@ -1,15 +1,262 @@
-"""Writing SMS (短信) and site messages (站内信). INTERFACE STUB — implemented by issue 3's notify work.
+"""Writing SMS (短信) and site messages (站内信).
 
-Both functions only write rows in the caller's transaction; nothing is sent
-from a web request.
+Both only write rows in the caller's transaction; nothing is sent from a web
+request. The dispatcher (`tasks.dispatch_outbox`) is started after commit.
 """
 
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.crypto import digest
+from portal.core.tasks import enqueue_on_commit
+
+from .models import OutboxMessage, SiteMessage, SmsTemplate
+
+# Mainland China: quiet hours and the daily cap follow the recipient's clock.
+SMS_TZ = ZoneInfo("Asia/Shanghai")
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def normalize_phone(phone: str) -> str:
+    """A mainland mobile number as 11 digits; ValidationError for anything else.
+
+    Spaces, hyphens and a +86 / 0086 prefix are accepted and removed.
+    """
+    value = _SEPARATORS.sub("", str(phone or ""))
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    if not _MOBILE.match(value):
+        raise ValidationError(_("手机号码格式不正确：请填写11位中国大陆手机号码"), code="invalid_phone")
+    return value
+
+
+def parse_quiet_hours(spec: str) -> tuple[dt.time, dt.time] | None:
+    """'22:00-08:00' → (22:00, 08:00); an empty spec turns quiet hours off."""
+    spec = (spec or "").strip()
+    if not spec:
+        return None
+    start, end = (dt.time.fromisoformat(part.strip()) for part in spec.split("-"))
+    return start, end
+
+
+def quiet_hours_end(moment: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours (夜间免打扰时段) `moment` falls in, or None outside them.
+
+    The window may wrap past midnight (22:00-08:00); its start is included,
+    its end is not.
+    """
+    window = parse_quiet_hours(settings.SMS_QUIET_HOURS)
+    if window is None:
+        return None
+    start, end = window
+    local = moment.astimezone(SMS_TZ)
+    now = local.time()
+    if start <= end:
+        inside = start <= now < end
+        end_day = local.date()
+    else:
+        inside = now >= start or now < end
+        end_day = local.date() + dt.timedelta(days=1) if now >= start else local.date()
+    if not inside:
+        return None
+    return dt.datetime.combine(end_day, end, tzinfo=SMS_TZ)
+
+
+def earliest_send_time(moment: dt.datetime, *, urgent: bool) -> dt.datetime:
+    """`moment`, or for a non-urgent message inside quiet hours the morning after."""
+    if urgent:
+        return moment
+    return quiet_hours_end(moment) or moment
+
+
+def _sent_today(phone_digest: str, now: dt.datetime) -> int:
+    local_midnight = dt.datetime.combine(now.astimezone(SMS_TZ).date(), dt.time(), tzinfo=SMS_TZ)
+    return (
+        OutboxMessage.objects.filter(phone_digest=phone_digest, created_at__gte=local_midnight)
+        .exclude(status=OutboxMessage.Status.SUPPRESSED)
+        .count()
+    )
+
+
+def _active_template(code: str) -> SmsTemplate:
+    try:
+        template = SmsTemplate.objects.get(code=code)
+    except SmsTemplate.DoesNotExist:
+        raise ValidationError(_("短信模板“%(code)s”不存在"), params={"code": code}, code="no_template") from None
+    if not template.active:
+        raise ValidationError(_("短信模板“%(code)s”已停用"), params={"code": code}, code="inactive_template")
+    return template
+
+
+@transaction.atomic
 def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, urgent: bool = False):
-    """Queues one SMS in the outbox; returns the OutboxMessage (status suppressed for a duplicate dedupe key)."""
-    raise NotImplementedError
+    """Queues one SMS in the outbox and returns its `OutboxMessage`.
+
+    A dedupe key already in the outbox returns that row untouched, with
+    `duplicate = True` on the returned instance: the same key is never sent
+    twice, also when two transactions race (INSERT … ON CONFLICT DO NOTHING).
+    A non-urgent message is held until quiet hours end; beyond the per-phone
+    daily cap it is written as `suppressed`, never sent. Bad input raises
+    ValidationError and writes nothing.
+    """
+    if not dedupe_key:
+        raise ValidationError(_("短信必须提供去重键"), code="no_dedupe_key")
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+
+    phone = normalize_phone(phone)
+    template = _active_template(template_code)
+    text = template.render(params)
+    urgent = urgent or template.urgent
+    now = timezone.now()
+    phone_digest = digest(phone)
+
+    # Serialises writers for the same phone until commit, so two concurrent
+    # callers cannot both slip under the daily cap.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["notify.sms:" + phone_digest])
+
+    message = OutboxMessage(
+        phone=phone,
+        phone_digest=phone_digest,
+        template=template,
+        params={key: str(value) for key, value in params.items()},
+        text=text,
+        dedupe_key=dedupe_key,
+        urgent=urgent,
+        next_attempt_at=earliest_send_time(now, urgent=urgent),
+    )
+    if not urgent and _sent_today(phone_digest, now) >= settings.SMS_DAILY_CAP_PER_PHONE:
+        message.status = OutboxMessage.Status.SUPPRESSED
+        message.last_error = str(
+            _("超过每个手机号每日%(cap)d条的上限，未发送") % {"cap": settings.SMS_DAILY_CAP_PER_PHONE}
+        )
+
+    # ON CONFLICT DO NOTHING: a concurrent writer of the same key wins; we
+    # then return its row. The UUID tells us whose row we read back.
+    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+    stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    stored.duplicate = stored.message_id != message.message_id
+    if not stored.duplicate and stored.status == OutboxMessage.Status.QUEUED and stored.next_attempt_at <= now:
+        from .tasks import dispatch_outbox
+
+        enqueue_on_commit(dispatch_outbox)
+    return stored
 
 
+@transaction.atomic
+def resend(message: OutboxMessage) -> bool:
+    """Puts a failed message back in the queue (staff action). Returns False for any other status.
+
+    The message keeps its id, which the provider receives as idempotency key,
+    so a message that in fact reached the gateway is not delivered twice.
+    """
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.FAILED).update(
+        status=OutboxMessage.Status.QUEUED,
+        attempts=0,
+        next_attempt_at=earliest_send_time(timezone.now(), urgent=message.urgent),
+    )
+    if updated:
+        from .tasks import dispatch_outbox
+
+        enqueue_on_commit(dispatch_outbox)
+    return bool(updated)
+
+
+@transaction.atomic
+def ensure_template(code: str, name: str, text: str, urgent: bool = False) -> SmsTemplate:
+    """Creates the template `code` if it does not exist; an existing one (perhaps edited by staff) is kept.
+
+    Other apps call this from their demo and seed loaders, so it is idempotent.
+    """
+    template = SmsTemplate.objects.filter(code=code).first()
+    if template is not None:
+        return template
+    template = SmsTemplate(code=code, name=name, text=text, urgent=urgent)
+    template.full_clean()
+    template.save()
+    return template
+
+
+def _unread_cache_key(user_id) -> str:
+    return f"notify:unread:{user_id}"
+
+
+def _forget_unread_count(user_id) -> None:
+    key = _unread_cache_key(user_id)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+@transaction.atomic
 def send_site_message(user, title: str, body: str, *, link: str = "", dedupe_key: str | None = None):
-    """Writes one site message to `user`'s inbox; returns the SiteMessage."""
-    raise NotImplementedError
+    """Writes one site message to `user`'s inbox and returns the SiteMessage.
+
+    With a dedupe key already used for this user, the existing message is
+    returned unchanged.
+    """
+    if not title or not title.strip():
+        raise ValidationError(_("站内信标题不能为空"), code="no_title")
+    if dedupe_key:
+        existing = SiteMessage.objects.filter(user=user, dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    message = SiteMessage(user=user, title=title.strip(), body=body, link=link, dedupe_key=dedupe_key or None)
+    message.full_clean(validate_unique=False, validate_constraints=False)
+    if dedupe_key:
+        SiteMessage.objects.bulk_create([message], ignore_conflicts=True)
+        message = SiteMessage.objects.get(user=user, dedupe_key=dedupe_key)
+    else:
+        message.save()
+    _forget_unread_count(user.pk)
+    return message
+
+
+@transaction.atomic
+def mark_read(user, message_id: int) -> SiteMessage:
+    """Marks one of `user`'s own messages read; DoesNotExist for anyone else's."""
+    message = SiteMessage.objects.select_for_update().get(pk=message_id, user=user)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+        _forget_unread_count(user.pk)
+    return message
+
+
+@transaction.atomic
+def mark_all_read(user) -> int:
+    """Marks every unread message of `user` read; returns how many."""
+    now = timezone.now()
+    count = 0
+    for message in SiteMessage.objects.select_for_update().filter(user=user, read_at__isnull=True):
+        message.read_at = now
+        message.save(update_fields=["read_at"])
+        count += 1
+    if count:
+        _forget_unread_count(user.pk)
+    return count
+
+
+def unread_count(user) -> int:
+    """How many unread site messages `user` has; cached until a message arrives or is read."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    key = _unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = SiteMessage.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, timeout=600)
+    return count
