@@ -460,6 +460,25 @@ class ChangeEvent(models.Model):
         return f"{self.get_kind_display()} · {self.enterprise_id}"
 
 
+# What an enterprise may report as wrong (纠错项目).
+CORRECTABLE_FIELDS = {
+    "name": _("企业名称"),
+    "legal_rep_name": _("法定代表人"),
+    "registration_date": _("成立日期"),
+    "region": _("登记地区划"),
+    "address": _("住所"),
+    "industry_code": _("行业代码"),
+    "ownership_type": _("登记注册类型"),
+    "operating_status": _("经营状态"),
+    "size": _("企业规模"),
+    "credit_status": _("信用状况"),
+    "annual_figures": _("年度经营数据"),
+    "qualifications": _("资质荣誉"),
+    "tags": _("企业标签"),
+    "other": _("其他"),
+}
+
+
 class CorrectionRequest(models.Model):
     """纠错申请: an enterprise user reports that a fact in the archive is wrong; staff answer it."""
 
@@ -504,4 +523,8 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise.name} · {self.field}"
+        return f"{self.enterprise.name} · {self.field_label}"
+
+    @property
+    def field_label(self) -> str:
+        return str(CORRECTABLE_FIELDS.get(self.field, self.field))
