@@ -30,19 +30,32 @@ def _beat(hostname: str, stop: threading.Event) -> None:
         stop.wait(HEARTBEAT_EVERY)
 
 
-_heartbeat_stop = threading.Event()
+_heartbeat = {"stop": threading.Event(), "hostname": None}
 
 
 @signals.worker_ready.connect
 def start_heartbeat(sender=None, **kwargs):
-    """A live worker refreshes a short-lived key in Redis; `/healthz` looks for one."""
+    """A live worker refreshes a short-lived key in Redis; `/healthz` looks for one.
+
+    A worker that dies without shutting down is reported down when its key
+    expires (HEARTBEAT_TTL seconds); one that shuts down removes it at once.
+    """
     hostname = getattr(sender, "hostname", None) or socket.gethostname()
-    threading.Thread(target=_beat, args=(hostname, _heartbeat_stop), daemon=True).start()
+    _heartbeat["hostname"] = hostname
+    threading.Thread(target=_beat, args=(hostname, _heartbeat["stop"]), daemon=True).start()
 
 
 @signals.worker_shutdown.connect
 def stop_heartbeat(**kwargs):
-    _heartbeat_stop.set()
+    import redis
+    from django.conf import settings
+
+    _heartbeat["stop"].set()
+    if _heartbeat["hostname"]:
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).delete(
+                HEARTBEAT_KEY + _heartbeat["hostname"]
+            )
 
 
 @signals.task_prerun.connect

@@ -13,4 +13,4 @@ say "makemigrations --check"
 manage makemigrations --check --dry-run -v 1
 manage compilemessages --ignore=.venv -v 0
 say "pytest"
-"$VENV/bin/pytest" "$@"
+"$VENV/bin/pytest" --create-db "$@"

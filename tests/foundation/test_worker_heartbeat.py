@@ -1,0 +1,87 @@
+"""A real Celery worker makes /healthz report a live worker; stopping it makes it 503."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import HEARTBEAT_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def clean_heartbeats():
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(match=HEARTBEAT_KEY + "*"):
+        client.delete(key)
+    yield client
+    for key in client.scan_iter(match=HEARTBEAT_KEY + "*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def worker(clean_heartbeats):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            "health-test@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_live_worker_makes_health_ok(client, worker):
+    assert wait_for(lambda: client.get("/healthz").status_code == 200, 45), "worker never reported"
+    assert client.get("/healthz").json()["checks"]["celery"]["detail"] == "1 alive"
+
+
+def test_stopped_worker_is_reported_down_at_once(client, worker):
+    assert wait_for(lambda: client.get("/healthz").status_code == 200, 45)
+    worker.terminate()
+    worker.wait(timeout=15)
+    assert wait_for(lambda: client.get("/healthz").status_code == 503, 10)
+    assert client.get("/healthz").json()["down"] == ["celery"]
