@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from portal.core import views as core
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("a11y/", core.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap/", TemplateView.as_view(template_name="pages/sitemap.html"), name="sitemap"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("help/", TemplateView.as_view(template_name="pages/help.html"), name="help"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("messages/", include("portal.notify.urls")),

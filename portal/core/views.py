@@ -1,11 +1,13 @@
-from django.http import HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health
-from .context_processors import FONT_SIZES
+from .context_processors import FONT_SIZES, a11y_preferences
 
 A11Y_COOKIE_AGE = 365 * 24 * 3600
 
@@ -20,13 +22,20 @@ def healthz(request):
 
 @require_POST
 def accessibility(request):
-    """Stores the reader's font size and contrast (适老化) in cookies and returns to the page."""
-    target = request.POST.get("next") or request.headers.get("referer") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    """Stores the reader's font size and contrast (适老化) in cookies and returns to the page.
+
+    A plain form post is redirected back to the page it came from; the script's
+    background post (X-Requested-With: fetch) gets 204, the page applies the choice itself.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        response = HttpResponse(status=204)
+    else:
+        target = request.POST.get("next") or request.headers.get("referer") or "/"
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "/"
+        response = HttpResponseRedirect(target)
     font = request.POST.get("font")
     if font in FONT_SIZES:
         response.set_cookie("a11y_font", font, max_age=A11Y_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
@@ -55,8 +64,20 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """系统繁忙. Rendered without the request, so no context processor, session or database is touched:
+    whatever broke the page must not break its error page too."""
+    template = loader.get_template("errors/500.html")
+    body = template.render(
+        {
+            "PORTAL_NAME": settings.PORTAL_NAME,
+            "PORTAL_CONTACT": settings.PORTAL_CONTACT,
+            "a11y": a11y_preferences(request),
+            "request_id": getattr(request, "id", ""),
+        }
+    )
+    return HttpResponseServerError(body)
 
 
 def csrf_failure(request, reason=""):
+    """页面已过期: the form's CSRF token is missing or stale (an old tab, cookies cleared)."""
     return render(request, "errors/403_csrf.html", status=403)
