@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from policies.filetypes import AUDIO_KINDS, DOCUMENT_KINDS, MEDIA_KINDS, VIDEO_KINDS, sniff, validate_document
 from policies.filetypes import validate_media as validate_media_file
 from policies.sanitize import clean_html
+from portal.workcalendar import deadlines
 
 # 机关代字〔2025〕1号, also with [] or () for the brackets people type, or 公告2023年第7号 (ministries' notices).
 DOCUMENT_NUMBER_RE = re.compile(r"^\S.*(?:[〔\[［（(【]\d{4}[〕\]］）)】]第?\d+号|\d{4}年第\d+号)$")
@@ -175,6 +176,7 @@ class Policy(models.Model):
             self.document_number = self.document_number.strip()
         if not self.slug:
             self.slug = self._new_slug()
+        deadlines.apply(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

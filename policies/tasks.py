@@ -1,0 +1,21 @@
+"""Background work of policy publishing: subscription notices and the daily expiry run."""
+
+from celery import shared_task
+
+from policies import services
+
+
+@shared_task(name="policies.notify_subscribers")
+def notify_subscribers_task(policy_id: int) -> int:
+    return services.notify_subscribers(policy_id)
+
+
+@shared_task(name="policies.sweep_subscription_notices")
+def sweep_subscription_notices() -> int:
+    """Catches notices whose task never reached the broker: the policy row itself says the work is pending."""
+    return sum(services.notify_subscribers(pk) for pk in services.pending_subscription_notices())
+
+
+@shared_task(name="policies.expire_policies")
+def expire_policies() -> dict[str, int]:
+    return services.expire_policies()

@@ -1,0 +1,97 @@
+"""Time limits of publishing (§17) and of going offline (§18), on the official working-day calendar."""
+
+import datetime as dt
+
+import pytest
+
+from policies import services
+from policies.models import Policy
+from tests.factories.policies import InterpretationFactory, PolicyFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Policy.Status
+
+
+PUBLISHED_AT = dt.datetime(2026, 3, 3, 10, tzinfo=dt.UTC)
+
+
+def _publish(policy, editor, approver, when=PUBLISHED_AT):
+    services.submit(policy, by=editor)
+    services.approve(policy, by=approver)
+    services.approve_interpretation(InterpretationFactory(policy=policy), by=approver)
+    return services.publish(policy, by=approver, now=when)
+
+
+def test_municipal_deadline_counts_from_the_issue_date_across_national_day_2026(dept_a):
+    # 9-30 issued; 10-1…10-7 holiday; 10-8, 10-9 and the make-up Saturday 10-10 are the 3 working days.
+    policy = PolicyFactory(lead_department=dept_a, issue_date=dt.date(2026, 9, 30))
+    assert (policy.publish_deadline, policy.publish_deadline_provisional) == (dt.date(2026, 10, 10), False)
+
+
+def test_provincial_deadline_counts_from_the_outside_publication(dept_a):
+    policy = PolicyFactory(
+        lead_department=dept_a,
+        level=Policy.Level.PROVINCIAL,
+        issuing_authority="湖北省人民政府办公厅",
+        issue_date=dt.date(2026, 9, 10),
+        outside_publication_date=dt.date(2026, 9, 29),
+    )
+    assert policy.publish_deadline == dt.date(2026, 10, 9)
+
+
+def test_deadline_in_a_year_without_a_calendar_is_provisional(dept_a):
+    policy = PolicyFactory(
+        lead_department=dept_a, issue_date=dt.date(2027, 12, 29), effective_date=dt.date(2027, 12, 29)
+    )
+    assert policy.publish_deadline_provisional is True
+
+
+def test_the_deadline_follows_a_corrected_issue_date(dept_a):
+    policy = PolicyFactory(lead_department=dept_a, issue_date=dt.date(2026, 9, 29))
+    policy.issue_date = dt.date(2026, 9, 30)
+    policy.save()
+    assert policy.publish_deadline == dt.date(2026, 10, 10)
+
+
+def test_daily_run_expires_a_policy_past_its_expiry_date(policy, editor_a, approver_a):
+    policy.expiry_date = dt.date(2026, 9, 29)
+    policy.save()
+    _publish(policy, editor_a, approver_a)
+    result = services.expire_policies(today=dt.date(2026, 9, 30))
+    policy.refresh_from_db()
+    assert result == {"expired": 1, "offline": 0}
+    assert (policy.status, policy.offline_due) == (S.EXPIRED, dt.date(2026, 10, 9))
+
+
+def test_an_expired_policy_is_offline_within_3_working_days(policy, editor_a, approver_a):
+    policy.expiry_date = dt.date(2026, 9, 29)
+    policy.save()
+    _publish(policy, editor_a, approver_a)
+    day, runs = dt.date(2026, 9, 30), []
+    while Policy.objects.get(pk=policy.pk).status != S.OFFLINE:
+        runs.append(services.expire_policies(today=day))
+        day += dt.timedelta(days=1)
+    offline_on = day - dt.timedelta(days=1)
+    assert offline_on <= dt.date(2026, 10, 9)  # the third working day after 9-29, across National Day
+
+
+def test_a_policy_still_in_force_is_left_alone(policy, editor_a, approver_a):
+    policy.expiry_date = dt.date(2026, 12, 31)
+    policy.save()
+    _publish(policy, editor_a, approver_a)
+    assert services.expire_policies(today=dt.date(2026, 12, 31)) == {"expired": 0, "offline": 0}
+
+
+def test_a_repealed_policy_goes_offline_on_its_due_day(policy, editor_a, approver_a):
+    _publish(policy, editor_a, approver_a)
+    services.repeal(policy, by=approver_a, on=dt.date(2026, 9, 30))
+    assert services.expire_policies(today=dt.date(2026, 10, 9)) == {"expired": 0, "offline": 0}
+    assert services.expire_policies(today=dt.date(2026, 10, 10)) == {"expired": 0, "offline": 1}
+
+
+def test_the_daily_run_is_idempotent(policy, editor_a, approver_a):
+    _publish(policy, editor_a, approver_a)
+    services.repeal(policy, by=approver_a, on=dt.date(2026, 9, 30))
+    services.expire_policies(today=dt.date(2026, 10, 12))
+    assert services.expire_policies(today=dt.date(2026, 10, 12)) == {"expired": 0, "offline": 0}
