@@ -208,6 +208,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # sends SMS left behind (quiet hours over, back-off elapsed, a worker died mid-send, Redis was down)
     "notify-dispatch-outbox": {"task": "portal.notify.tasks.dispatch_outbox", "schedule": 60.0},
+    # expired policies expire, expired or repealed ones go offline within 3 working days (hourly: idempotent)
+    "policies-expire": {"task": "policies.expire_policies", "schedule": 3600.0},
+    # subscription notices whose task never reached the broker
+    "policies-subscription-sweep": {"task": "policies.sweep_subscription_notices", "schedule": 300.0},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
