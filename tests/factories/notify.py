@@ -37,7 +37,7 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     params = factory.LazyFunction(lambda: {"name": "张三", "matter": "研发费用补助", "step": "审核"})
     text = factory.LazyAttribute(lambda o: o.template.render(o.params))
     dedupe_key = factory.Sequence(lambda n: f"test-outbox-{n}")
-    next_attempt_at = factory.LazyFunction(timezone.now)
+    next_attempt_at = factory.LazyFunction(lambda: timezone.now())
 
 
 class SiteMessageFactory(factory.django.DjangoModelFactory):
