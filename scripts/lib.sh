@@ -139,7 +139,6 @@ start_local_postgres() {
     as_pg "$bin/pg_ctl" -D "$data" -l "$VAR/pg/server.log" -w \
       -o "-p $port -k $VAR/pg -c listen_addresses=127.0.0.1" start >/dev/null
     echo "$port" >"$VAR/pg/port"
-    touch "$VAR/pg/started-by-us"
   fi
   echo "postgres://postgres@127.0.0.1:$port/portal"
 }
