@@ -41,7 +41,8 @@ else:
     FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the staff-only second-factor site (portal/accounts/admin_site.py)
+    "portal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -136,6 +137,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "portal.accounts.backends.PhoneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -155,13 +157,39 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "errors/locked.html"
+# Phone logins are counted under the keyed digest of the number, and no
+# phone number, code or password is copied into axes' tables.
+AXES_USERNAME_CALLABLE = "portal.accounts.backends.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "otp_token", "password1", "password2"]
+
+# SMS verification codes (短信验证码): at most this many to one phone a day.
+VERIFICATION_CODES_PER_PHONE_PER_DAY = env.int("VERIFICATION_CODES_PER_PHONE_PER_DAY", default=10)
 
 # Staff sign in to the back office with a second factor (TOTP). Only a
 # development machine may turn it off.
 STAFF_OTP_REQUIRED = True if PRODUCTION else env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="惠企服务平台")
 
 # The province's unified identity login (OIDC), off by default.
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("portal.accounts.oidc.ProvinceOIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile phone")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+    # Claim names differ between provinces; these are the OIDC standard ones.
+    OIDC_CLAIM_PHONE = env.str("OIDC_CLAIM_PHONE", default="phone_number")
+    OIDC_CLAIM_NAME = env.str("OIDC_CLAIM_NAME", default="name")
+    OIDC_CLAIM_USCC = env.str("OIDC_CLAIM_USCC", default="uscc")
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -237,6 +265,7 @@ PORTAL_ICP = env.str("PORTAL_ICP", default="")
 
 # Demo data loaders, in the order they run (`manage.py load_demo`).
 DEMO_LOADERS = [
+    "portal.accounts.demo",
     "portal.org.demo",
 ]
 
