@@ -33,6 +33,8 @@ from enterprises.models import (
 CLAIM_PURPOSE = "claim"
 WELCOME_SMS = "new_enterprise_welcome"
 
+# The types every deployment has are seeded by migration 0003; this list repeats them for
+# `ensure_qualification_types`, which restores any a test or a fresh demo database lacks.
 QUALIFICATION_TYPES = [
     # (code, name, kind, usual issuer)
     ("hitech", "高新技术企业", "qualification", "省科学技术厅、省财政厅、国家税务总局湖北省税务局"),

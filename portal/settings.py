@@ -9,6 +9,7 @@ internet) or `production` (passes `manage.py check --deploy`).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,9 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
+# when recording a client's address; none by default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Key for personal and financial data encrypted at rest (phone numbers, ID
 # numbers, bank accounts). A urlsafe-base64 32-byte Fernet key; several,
@@ -65,10 +69,12 @@ INSTALLED_APPS = [
     "portal.workcalendar",
     "portal.notify",
     "portal.audit",
+    "portal.search",
     # the domains
     "policies",
     "matters",
     "enterprises",
+    "enterprises.importing",
     "applications",
     "payouts",
     "appeals",
@@ -240,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
     "policies-expire": {"task": "policies.expire_policies", "schedule": 3600.0},
     # subscription notices whose task never reached the broker
     "policies-subscription-sweep": {"task": "policies.sweep_subscription_notices", "schedule": 300.0},
+    # rule tags follow the calendar too: qualifications expire, enterprises pass an age band (nightly, 02:30)
+    "enterprises-refresh-rule-tags": {
+        "task": "enterprises.refresh_rule_tags",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
@@ -267,6 +278,7 @@ PORTAL_ICP = env.str("PORTAL_ICP", default="")
 DEMO_LOADERS = [
     "portal.accounts.demo",
     "portal.org.demo",
+    "portal.search.demo",
 ]
 
 # Content Security Policy (django-csp 4): everything is served by the portal
