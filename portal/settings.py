@@ -32,9 +32,6 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
-# when recording a client's address; none by default.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Key for personal and financial data encrypted at rest (phone numbers, ID
 # numbers, bank accounts). A urlsafe-base64 32-byte Fernet key; several,
@@ -69,12 +66,10 @@ INSTALLED_APPS = [
     "portal.workcalendar",
     "portal.notify",
     "portal.audit",
-    "portal.search",
     # the domains
     "policies",
     "matters",
     "enterprises",
-    "enterprises.importing",
     "applications",
     "payouts",
     "appeals",
@@ -278,7 +273,6 @@ PORTAL_ICP = env.str("PORTAL_ICP", default="")
 DEMO_LOADERS = [
     "portal.accounts.demo",
     "portal.org.demo",
-    "portal.search.demo",
 ]
 
 # Content Security Policy (django-csp 4): everything is served by the portal
