@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "policies",
     "matters",
     "enterprises",
+    "enterprises.importing",
     "applications",
     "payouts",
     "appeals",

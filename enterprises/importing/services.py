@@ -1,0 +1,138 @@
+"""Use cases of the import: accept an upload (上传), run a job (执行导入)."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.tasks import enqueue_on_commit
+
+from .models import ImportJob
+from .pipeline import Loader, Report, Validator, load_context
+from .reading import Rows, UnreadableFileError, detect_format
+
+log = logging.getLogger(__name__)
+
+
+class UploadRejectedError(ValueError):
+    """The upload is refused before any job exists; the message is Chinese."""
+
+
+def max_import_bytes() -> int:
+    return settings.MAX_IMPORT_MB * 1024 * 1024
+
+
+def too_large_message() -> str:
+    return _("文件超过%(mb)d MB，不能导入；请拆分后分批上传") % {"mb": settings.MAX_IMPORT_MB}
+
+
+def submit_import(*, uploaded_file, kind: str, source: str, source_updated_at=None, user) -> ImportJob:
+    """Checks the file's size and real type, stores it as a queued job, and starts the job after commit."""
+    if uploaded_file.size > max_import_bytes():
+        raise UploadRejectedError(too_large_message())
+    try:
+        file_format = detect_format(uploaded_file, uploaded_file.name)
+    except UnreadableFileError as exc:
+        raise UploadRejectedError(str(exc)) from None
+    with transaction.atomic():
+        job = ImportJob(
+            kind=kind,
+            original_name=uploaded_file.name[:255],
+            file_format=file_format,
+            source=source,
+            source_updated_at=source_updated_at or timezone.now(),
+            uploaded_by=user,
+        )
+        job.file.save(uploaded_file.name, uploaded_file, save=False)
+        job.save()
+        from .tasks import run_import_job_task
+
+        enqueue_on_commit(run_import_job_task, job.pk)
+    return job
+
+
+def _set(job: ImportJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    """Validates the whole file, then imports it all at once, or nothing. Idempotent: a finished job is left alone."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.status != ImportJob.Status.QUEUED:
+            return job or ImportJob.objects.get(pk=job_id)
+        _set(job, status=ImportJob.Status.VALIDATING, started_at=timezone.now(), progress=1)
+    report = Report()
+    try:
+        with job.file.open("rb") as f:
+            rows = Rows(f, job.file_format)
+            validator = Validator(
+                job.kind,
+                rows,
+                load_context(),
+                report,
+                on_progress=lambda fraction: _set(job, progress=max(1, min(60, int(fraction * 60)))),
+            )
+            try:
+                if validator.check_header():
+                    validator.run()
+                _set(job, status=ImportJob.Status.IMPORTING, progress=60, total_rows=validator.total_rows)
+                outcome = None
+                with transaction.atomic():
+                    loader = Loader(job, validator, report)
+                    outcome = loader.run()
+                    if outcome is None:
+                        transaction.set_rollback(True)
+                    else:
+                        _after_import(loader.changed_enterprises)
+            finally:
+                validator.out.close()
+    except UnreadableFileError as exc:
+        report.add(1, "", "", "", str(exc))
+        outcome = None
+    except Exception:
+        log.exception("import job failed", extra={"job": job.pk})
+        _set(
+            job,
+            status=ImportJob.Status.FAILED,
+            message=_("导入过程中发生系统错误，未导入任何数据，请联系管理员"),
+            finished_at=timezone.now(),
+        )
+        raise
+    if outcome is None:
+        _set(
+            job,
+            status=ImportJob.Status.FAILED,
+            errors=report.sorted_errors(),
+            error_count=report.error_count,
+            bad_row_count=len(report.bad_lines),
+            message=_("发现%(rows)d行共%(n)d处错误，未导入任何数据；请修改后重新上传整个文件")
+            % {"rows": len(report.bad_lines), "n": report.error_count},
+            finished_at=timezone.now(),
+        )
+    else:
+        _set(
+            job,
+            status=ImportJob.Status.DONE,
+            progress=100,
+            total_rows=outcome.total_rows,
+            created_count=outcome.created,
+            updated_count=outcome.updated,
+            unchanged_count=outcome.unchanged,
+            message=_("导入完成：新增%(c)d，更新%(u)d，未变化%(n)d")
+            % {"c": outcome.created, "u": outcome.updated, "n": outcome.unchanged},
+            finished_at=timezone.now(),
+        )
+    return job
+
+
+def _after_import(enterprise_ids: list[int]) -> None:
+    """Rule tags follow the new facts in the same transaction (the archive's services own the rules)."""
+    if enterprise_ids:
+        from enterprises.services import refresh_rule_tags
+
+        refresh_rule_tags(enterprise_ids)
