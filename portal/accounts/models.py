@@ -90,10 +90,11 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.kind == self.Kind.ENTERPRISE:
+            # Not tied to a field: the phone is never edited in a form that also shows these flags.
             if not self.phone_digest:
-                raise ValidationError({"phone": _("企业用户必须绑定手机号")})
+                raise ValidationError(_("企业用户必须绑定手机号"), code="phone_required")
             if self.is_staff or self.is_superuser:
-                raise ValidationError({"is_staff": _("企业用户不能进入管理后台")})
+                raise ValidationError(_("企业用户不能进入管理后台"), code="enterprise_not_staff")
 
 
 class VerificationCode(models.Model):

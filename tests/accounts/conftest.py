@@ -44,3 +44,9 @@ def tables_containing(text: str, *, exclude=()) -> list[str]:
             if cursor.fetchone():
                 hits.append(f"{table}.{column}")
     return hits
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing strength is not what these tests are about; PBKDF2 would make them slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
