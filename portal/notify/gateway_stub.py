@@ -14,6 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .providers.http_gateway import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_signature
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client killed mid-request (as the tests do to workers) is expected, not worth a traceback."""
+
+
 class StubGateway:
     def __init__(self, secret: str, *, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0):
         self.secret = secret
@@ -24,8 +31,7 @@ class StubGateway:
         self.duplicates = 0
         self.rejected = 0
         self._stop = threading.Event()
-        self.server = ThreadingHTTPServer((host, port), self._handler())
-        self.server.daemon_threads = True
+        self.server = _QuietServer((host, port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
