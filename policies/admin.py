@@ -1,1 +1,334 @@
-# Register your models here.
+"""The back office for policy publishing (政策发布后台).
+
+Staff see only the policies their department owns (a department B editor gets
+a 404 for department A's draft); the workflow's transitions are admin actions,
+each behind a confirmation page; the publish deadline is coloured by the
+working days left.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from policies import services, tagging
+from policies.models import (
+    Interpretation,
+    Policy,
+    PolicyAttachment,
+    PolicyCategory,
+    PolicyOfflineRequest,
+    PolicyRelation,
+    PolicySubscription,
+    PolicyTagSuggestion,
+)
+from portal import workdays
+from portal.org.admin_mixins import DepartmentScopedAdmin
+from portal.org.permissions import is_platform_admin
+from portal.org.selectors import departments_of
+
+
+@admin.register(PolicyCategory)
+class PolicyCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+
+
+class InterpretationInline(admin.StackedInline):
+    model = Interpretation
+    extra = 0
+    fields = ["title", "kind", "body", "key_points", "media", "order", "status", "approved_by", "approved_at"]
+    readonly_fields = ["status", "approved_by", "approved_at"]
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 4})}}
+
+
+class AttachmentInline(admin.TabularInline):
+    model = PolicyAttachment
+    extra = 0
+    fields = ["title", "file", "order", "kind", "size"]
+    readonly_fields = ["kind", "size"]
+
+
+class RelationInline(admin.TabularInline):
+    model = PolicyRelation
+    fk_name = "policy"
+    extra = 0
+    autocomplete_fields = ["target"]
+    verbose_name = _("本政策对其他政策的修订、废止、替代")
+    verbose_name_plural = verbose_name
+
+
+class TagSuggestionInline(admin.TabularInline):
+    model = PolicyTagSuggestion
+    extra = 0
+    can_delete = False
+    fields = ["tag", "keyword", "score", "status"]
+    readonly_fields = ["tag", "keyword", "score"]
+    verbose_name = _("标签建议（将状态改为“已确认”即成为政策标签）")
+    verbose_name_plural = verbose_name
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("印发年度")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("issue_date", "year", order="DESC")
+        return [(str(d.year), f"{d.year}年") for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(issue_date__year=int(self.value()))
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+def _transition(name: str, label, run, *, reason_label=None, reason_required=False):
+    """An admin action that asks for confirmation (and a reason when the transition needs one) before running."""
+
+    def action(modeladmin, request, queryset):
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if reason_label:
+            form.fields["reason"].label = reason_label
+            form.fields["reason"].required = reason_required
+        if "confirm" in request.POST and form.is_valid():
+            done = 0
+            for policy in queryset:
+                try:
+                    run(policy, request.user, form.cleaned_data["reason"])
+                    done += 1
+                except (ValidationError, PermissionDenied) as error:
+                    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                    modeladmin.message_user(request, f"{policy.title}：{text}", messages.ERROR)
+            if done:
+                modeladmin.message_user(request, _("%(action)s：%(n)d项已完成。") % {"action": label, "n": done})
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("确认：%(action)s") % {"action": label},
+            "action_name": name,
+            "action_label": label,
+            "queryset": queryset,
+            "form": form if reason_label else None,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/policies/policy/confirm_transition.html", context)
+
+    action.__name__ = name
+    action.short_description = label
+    return action
+
+
+def _approve_interpretations(policy, user, _reason):
+    drafts = policy.interpretations.filter(status=Interpretation.Status.DRAFT)
+    if not drafts.exists():
+        raise ValidationError(_("没有待审签的政策解读。"))
+    for interpretation in drafts:
+        services.approve_interpretation(interpretation, by=user)
+
+
+@admin.register(Policy)
+class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "document_number", "level", "status_tag", "lead_department", "issue_date", "deadline"]
+    list_filter = ["status", "level", "categories", "lead_department", YearFilter]
+    search_fields = ["title", "document_number"]
+    list_select_related = ["lead_department"]
+    date_hierarchy = "issue_date"
+    filter_horizontal = ["co_departments", "categories", "tags"]
+    readonly_fields = [
+        "slug",
+        "status",
+        "publish_deadline",
+        "publish_deadline_provisional",
+        "published_at",
+        "published_late",
+        "ended_on",
+        "offline_due",
+        "offline_at",
+        "offline_reason",
+    ]
+    fieldsets = [
+        (
+            _("基本信息"),
+            {
+                "fields": [
+                    "title",
+                    "document_number",
+                    "issuing_authority",
+                    "level",
+                    "region",
+                    "lead_department",
+                    "co_departments",
+                    "categories",
+                ]
+            },
+        ),
+        (_("日期"), {"fields": ["issue_date", "outside_publication_date", "effective_date", "expiry_date"]}),
+        (_("内容"), {"fields": ["summary", "original_text", "tags"]}),
+        (
+            _("发布状态"),
+            {
+                "fields": [
+                    "slug",
+                    "status",
+                    "publish_deadline",
+                    "publish_deadline_provisional",
+                    "published_at",
+                    "published_late",
+                    "ended_on",
+                    "offline_due",
+                    "offline_at",
+                    "offline_reason",
+                ]
+            },
+        ),
+    ]
+    inlines = [InterpretationInline, AttachmentInline, RelationInline, TagSuggestionInline]
+    actions = [
+        _transition("submit", _("提交审核"), lambda p, u, r: services.submit(p, by=u)),
+        _transition("approve_interpretations", _("审签政策解读"), _approve_interpretations),
+        _transition("approve", _("审核通过"), lambda p, u, r: services.approve(p, by=u)),
+        _transition(
+            "reject",
+            _("退回修改"),
+            lambda p, u, r: services.reject(p, by=u, reason=r),
+            reason_label=_("退回理由"),
+            reason_required=True,
+        ),
+        _transition("publish", _("发布"), lambda p, u, r: services.publish(p, by=u)),
+        _transition("repeal", _("宣布废止"), lambda p, u, r: services.repeal(p, by=u)),
+        _transition(
+            "request_offline",
+            _("申请提前下线"),
+            lambda p, u, r: services.request_offline(p, by=u, reason=r),
+            reason_label=_("下线理由（详细说明，报数据局核实）"),
+            reason_required=True,
+        ),
+        _transition(
+            "approve_offline",
+            _("核实同意下线（数据局）"),
+            lambda p, u, r: services.approve_offline(p, by=u, note=r),
+            reason_label=_("核实意见"),
+        ),
+        _transition(
+            "reject_offline",
+            _("不同意下线（数据局）"),
+            lambda p, u, r: services.reject_offline(p, by=u, note=r),
+            reason_label=_("不同意的理由"),
+            reason_required=True,
+        ),
+        _transition("take_offline", _("失效（废止）政策下线"), lambda p, u, r: services.take_offline(p, by=u)),
+        _transition("revise", _("下线后修订（转为草稿）"), lambda p, u, r: services.revise(p, by=u)),
+    ]
+
+    class Media:
+        css = {"all": ["policies/admin.css"]}
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_tag(self, obj):
+        return format_html(
+            '<span class="policy-status policy-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("发布期限"), ordering="publish_deadline")
+    def deadline(self, obj):
+        """Green with more than one working day left, amber on the last one, red when overdue."""
+        if obj.publish_deadline is None:
+            return "—"
+        if obj.published_at is not None:
+            css, note = ("deadline-overdue", _("逾期发布")) if obj.published_late else ("deadline-done", _("按期发布"))
+            return format_html('<span class="{}">{}（{}）</span>', css, obj.publish_deadline, note)
+        today = timezone.localdate()
+        if today > obj.publish_deadline:
+            css, note = "deadline-overdue", _("已逾期")
+        else:
+            left = workdays.workdays_between(today, obj.publish_deadline)
+            css = "deadline-ok" if left > 1 else "deadline-soon"
+            note = _("剩%(n)d个工作日") % {"n": left}
+        provisional = _("，暂定") if obj.publish_deadline_provisional else ""
+        return format_html('<span class="{}">{}（{}{}）</span>', css, obj.publish_deadline, note, provisional)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Relation targets are chosen by autocomplete: any public policy may be amended or replaced.
+        if request.GET.get("model_name") == "policyrelation":
+            queryset = Policy.objects.filter(status__in=Policy.PUBLIC_STATUSES) | queryset
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once submitted the text is what was approved; it changes again only as a draft.
+        if obj is not None and obj.status != Policy.Status.DRAFT:
+            return [f.name for f in Policy._meta.fields if f.name != "id"] + ["co_departments", "categories", "tags"]
+        return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_department" and not is_platform_admin(request.user):
+            kwargs["queryset"] = departments_of(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        previous_lead = None
+        if change:
+            previous_lead = Policy.objects.get(pk=obj.pk).lead_department
+        else:
+            obj.created_by = request.user
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        self._previous_lead = previous_lead
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        policy = form.instance
+        services.assign_ownership(policy, previous_lead=getattr(self, "_previous_lead", None))
+        if policy.status == Policy.Status.DRAFT:
+            tagging.suggest_tags(policy)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PolicyTagSuggestion:
+            return super().save_formset(request, form, formset, change)
+        for suggestion_form in formset.forms:
+            if "status" not in suggestion_form.changed_data:
+                continue
+            suggestion = suggestion_form.instance
+            if suggestion.status == PolicyTagSuggestion.Status.CONFIRMED:
+                tagging.confirm(suggestion, by=request.user)
+            elif suggestion.status == PolicyTagSuggestion.Status.REJECTED:
+                tagging.reject(suggestion, by=request.user)
+        return None
+
+
+@admin.register(PolicyOfflineRequest)
+class PolicyOfflineRequestAdmin(SimpleHistoryAdmin):
+    """Early offline requests; the data bureau decides them through the policy actions."""
+
+    list_display = ["policy", "requested_by", "requested_at", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["policy__title", "policy__document_number"]
+    readonly_fields = [f.name for f in PolicyOfflineRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicySubscription)
+class PolicySubscriptionAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "sms_enabled", "updated_at"]
+    readonly_fields = ["user", "categories", "departments", "regions", "keywords", "sms_enabled"]
+
+    def has_add_permission(self, request):
+        return False

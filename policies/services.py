@@ -400,7 +400,7 @@ def notify_subscribers(policy_id: int, *, now: datetime | None = None) -> int:
     with transaction.atomic():
         ensure_template(SUBSCRIPTION_SMS_TEMPLATE, "政策订阅提醒", SUBSCRIPTION_SMS_TEXT)
         policy = (
-            Policy.objects.select_for_update(skip_locked=True)
+            Policy.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=policy_id, status=workflow.PUBLISHED, subscribers_notified_at__isnull=True)
             .select_related("region", "region__parent", "region__parent__parent")
             .first()

@@ -1,0 +1,47 @@
+"""The enterprise user's policy subscription page (政策订阅): create, change or cancel it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from policies.forms import PolicySubscriptionForm
+from policies.models import PolicySubscription
+
+
+def _not_an_enterprise_user(request):
+    if request.user.kind == request.user.Kind.ENTERPRISE:
+        return None
+    return render(request, "policies/subscriptions_enterprise_only.html", status=403)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_edit(request):
+    if refused := _not_an_enterprise_user(request):
+        return refused
+    user = request.user
+    subscription = PolicySubscription.objects.filter(user=user).first()
+    form = PolicySubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            subscription = form.save(commit=False)
+            subscription.user = user
+            subscription.save()
+            form.save_m2m()
+        messages.success(request, _("订阅已保存：有符合条件的新政策发布时，我们会通知您。"))
+        return redirect("policies:subscriptions")
+    return render(request, "policies/subscriptions.html", {"form": form, "subscription": subscription})
+
+
+@login_required
+@require_POST
+def subscription_delete(request):
+    if refused := _not_an_enterprise_user(request):
+        return refused
+    deleted, _rows = PolicySubscription.objects.filter(user=request.user).delete()
+    if deleted:
+        messages.success(request, _("已取消政策订阅。"))
+    return redirect("policies:subscriptions")
