@@ -12,6 +12,7 @@ from django.test import Client
 
 from portal.core import views
 from portal.core.context_processors import navigation
+from tests.factories.accounts import EnterpriseUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,21 @@ def test_icp_line_appears_only_when_set(client, settings):
     assert "鄂ICP备00000000号" in client.get("/").content.decode()
     settings.PORTAL_ICP = ""
     assert "ICP备" not in client.get("/").content.decode()
+
+
+def test_signed_in_user_sees_their_name_and_a_logout_form(client):
+    client.force_login(EnterpriseUserFactory(name="张三"), backend="django.contrib.auth.backends.ModelBackend")
+    body = client.get("/").content.decode()
+    assert '<span class="user-name">张三</span>' in body
+    assert '<form method="post" action="/accounts/logout/" class="logout-form">' in body
+    assert 'href="/accounts/login/"' not in body
+
+
+def test_unread_site_messages_show_as_a_badge(rf):
+    request = rf.get("/")
+    request.user = EnterpriseUserFactory(name="张三")
+    body = render_to_string("base.html", {"unread_message_count": 3}, request=request)
+    assert '<span class="badge badge-alert">3<span class="visually-hidden">条未读</span></span>' in body
 
 
 def test_anonymous_reader_sees_login_and_register(client):
