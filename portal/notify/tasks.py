@@ -17,7 +17,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -55,19 +55,21 @@ def claim_due(limit: int = BATCH_SIZE) -> list[OutboxMessage]:
             .filter(due)
             .order_by("next_attempt_at")[:limit]
         )
-        claimed = []
-        for row in rows:
-            if row.attempts >= settings.SMS_MAX_ATTEMPTS:
-                # A lease ran out on the last attempt: give up rather than loop forever.
-                row.status = Status.FAILED
-                row.last_error = "发送中断且已达最大尝试次数"
-                row.save(update_fields=["status", "last_error"])
-                continue
+        # A lease ran out on the last attempt: give up rather than loop forever.
+        exhausted = [row.pk for row in rows if row.attempts >= settings.SMS_MAX_ATTEMPTS]
+        claimed = [row for row in rows if row.attempts < settings.SMS_MAX_ATTEMPTS]
+        if exhausted:
+            OutboxMessage.objects.filter(pk__in=exhausted).update(
+                status=Status.FAILED, last_error="发送中断且已达最大尝试次数"
+            )
+        if claimed:
+            OutboxMessage.objects.filter(pk__in=[row.pk for row in claimed]).update(
+                status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=lease_until
+            )
+        for row in claimed:
             row.status = Status.SENDING
             row.attempts += 1
             row.next_attempt_at = lease_until
-            row.save(update_fields=["status", "attempts", "next_attempt_at"])
-            claimed.append(row)
     return claimed
 
 
