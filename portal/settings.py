@@ -280,6 +280,9 @@ PORTAL_ICP = env.str("PORTAL_ICP", default="")
 DEMO_LOADERS = [
     "portal.accounts.demo",
     "portal.org.demo",
+    "enterprises.demo",
+    "policies.demo",
+    "portal.search.demo",
 ]
 
 # Content Security Policy (django-csp 4): everything is served by the portal
