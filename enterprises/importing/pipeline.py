@@ -9,8 +9,9 @@
 3. Otherwise upsert with ``INSERT … ON CONFLICT … DO UPDATE … WHERE (…) IS
    DISTINCT FROM (…)``: a row equal to what is stored is not touched, so the
    same file imported twice changes nothing.
-4. For exactly the rows that changed: recompute the enterprise size (one UPDATE
-   with the SQL compilation of `enterprises.sizing`), write simple-history rows
+4. For exactly the rows that changed: recompute the enterprise size (with the SQL
+   compilation of `enterprises.sizing`: inside the upsert for an enterprise
+   file, one UPDATE after a figures file), write simple-history rows
    (one per changed row, history_type + or ~, the uploader as history user and
    the job as change reason — the same trail a save() would leave), one
    ChangeEvent per changed enterprise, and refresh the rule tags.
@@ -251,9 +252,20 @@ class Loader:
     def upsert(self, cursor) -> Outcome:
         data_columns = [c for c in self.columns if c != "uscc" or self.kind == ImportKind.ENTERPRISES]
         if self.kind == ImportKind.ENTERPRISES:
-            select_from = "import_staging s"
-            insert_columns = data_columns
+            # The size is computed in the same statement, from the file's industry (or the stored one) and the
+            # latest stored figures: a second UPDATE would rewrite every row and all its index entries again.
+            select_from = """import_staging s
+                LEFT JOIN enterprises_enterprise cur ON cur.uscc = s.uscc
+                LEFT JOIN LATERAL (
+                    SELECT year, employees, revenue_wan, total_assets_wan FROM enterprises_annualfigure a
+                    WHERE a.enterprise_id = cur.id ORDER BY year DESC LIMIT 1
+                ) f ON TRUE"""
+            industry = "s.industry_code" if "industry_code" in data_columns else "coalesce(cur.industry_code, '')"
+            figures = (industry, "f.employees", "f.revenue_wan", "f.total_assets_wan")
             select = [f"s.{c}" for c in data_columns]
+            select += [size_case_sql(*figures), f"left({size_case_sql(*figures, output='reason')}, 255)", "f.year"]
+            data_columns = [*data_columns, "size", "size_reason", "size_year"]
+            insert_columns = data_columns
         else:
             select_from = "import_staging s JOIN enterprises_enterprise e ON e.uscc = s.uscc"
             data_columns = [c for c in data_columns if c != "uscc"]
@@ -288,6 +300,7 @@ class Loader:
                     INSERT INTO {self.table} AS t
                         ({", ".join(insert_columns)}, source, source_updated_at, created_at, updated_at)
                     SELECT {", ".join(select)}, %(source)s, %(as_of)s, now(), now() FROM {select_from}
+                    ORDER BY s.line
                     ON CONFLICT ({", ".join(keys)}) DO UPDATE SET {", ".join(assignments)} {distinct}
                     RETURNING t.id, {enterprise_expr} AS enterprise_id, (t.xmax = 0) AS created
                 )
@@ -308,7 +321,7 @@ class Loader:
             "SELECT DISTINCT enterprise_id AS id FROM import_changed"
         )
         reason = (_("数据共享交换导入（任务%(id)d）") % {"id": self.job.pk})[:100]
-        if self.kind in {ImportKind.ENTERPRISES, ImportKind.FIGURES}:
+        if self.kind == ImportKind.FIGURES:
             self._recompute_sizes(cursor)
         # After the sizes, so each history row shows the enterprise as the import left it.
         self._write_history(cursor, self.model, "import_changed", reason)
