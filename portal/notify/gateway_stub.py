@@ -3,7 +3,10 @@
 It checks the signature, honours the Idempotency-Key as a real gateway
 must (a repeated key gets the first answer and is not delivered again),
 and records everything: `delivered` holds one entry per message actually
-"sent", `duplicates` counts repeated keys it received.
+"sent", `duplicates` counts repeated keys it received. `stall_after(n)`
+makes it take every message after the n-th and then hold the answer back
+until `release()` — the moment a crash hurts most, which tests use to kill
+a worker.
 """
 
 import json
@@ -30,6 +33,9 @@ class StubGateway:
         self.received = 0
         self.duplicates = 0
         self.rejected = 0
+        self.stalled = 0
+        self._stall_at: int | None = None
+        self._released = threading.Event()
         self._stop = threading.Event()
         self.server = _QuietServer((host, port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -43,7 +49,15 @@ class StubGateway:
         self.thread.start()
         return self
 
+    def stall_after(self, deliveries: int) -> None:
+        self._stall_at = deliveries
+
+    def release(self) -> None:
+        self._stall_at = None
+        self._released.set()
+
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -69,6 +83,11 @@ class StubGateway:
                 return 200, {"success": True, "message_id": self.delivered[key]["gateway_id"], "duplicate": True}
             gateway_id = uuid.uuid4().hex
             self.delivered[key] = {"gateway_id": gateway_id, "phone": payload["phone"], "content": payload["content"]}
+            stall = self._stall_at is not None and len(self.delivered) > self._stall_at
+            if stall:
+                self.stalled += 1
+        if stall:
+            self._released.wait(timeout=120)
         return 200, {"success": True, "message_id": gateway_id}
 
     def _handler(self):

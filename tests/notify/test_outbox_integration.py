@@ -89,7 +89,10 @@ def _queue_messages(errors: list) -> None:
 @pytest.mark.integration
 def test_killing_the_worker_mid_send_still_sends_every_message_exactly_once(transactional_db, settings, tmp_path):
     settings.SMS_QUIET_HOURS = ""
-    gateway = StubGateway(SECRET, delay=0.005).start()
+    gateway = StubGateway(SECRET).start()
+    # from the 300th message on, the gateway takes each message and holds its answer back:
+    # the worker is then killed after the gateway accepted messages whose answers it never recorded
+    gateway.stall_after(MESSAGES * 3 // 10)
     log_path = tmp_path / "worker.log"
     workers = []
     try:
@@ -99,14 +102,16 @@ def test_killing_the_worker_mid_send_still_sends_every_message_exactly_once(tran
         producer = threading.Thread(target=_queue_messages, args=(errors,))
         producer.start()
 
-        assert _wait_until(lambda: gateway.received >= MESSAGES * 3 // 10, timeout=60), log_path.read_text()[-3000:]
+        assert _wait_until(lambda: gateway.stalled >= 1, timeout=60), log_path.read_text()[-3000:]
+        time.sleep(0.5)  # let the worker's other processes run into the stall too
         _kill(workers[0])
+        gateway.release()
         delivered_before_kill = len(gateway.delivered)
         stranded = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).count()
         producer.join(timeout=60)
         assert not errors
         assert 0 < delivered_before_kill < MESSAGES, "the worker must die in the middle of sending"
-        assert stranded > 0, "the worker must die holding claimed rows"
+        assert stranded >= gateway.stalled, "the rows whose answers were held back must be left in 'sending'"
 
         workers.append(_start_worker("notify-it-2", gateway, log_path))
         # beat's sweep, every second instead of every minute, picks up the rows whose lease ran out
@@ -123,8 +128,11 @@ def test_killing_the_worker_mid_send_still_sends_every_message_exactly_once(tran
         assert set(gateway.delivered) == set(rows)
         assert all(gateway.delivered[key]["gateway_id"] == row.provider_message_id for key, row in rows.items())
         assert gateway.received == MESSAGES + gateway.duplicates
+        # the held-back messages were sent again after the lease, and the gateway's idempotency stopped them
+        assert gateway.duplicates >= 1
         print(
-            f"\nkilled after {delivered_before_kill} deliveries with {stranded} rows in 'sending'; "
+            f"\nkilled after {delivered_before_kill} deliveries ({gateway.stalled} answers held back), "
+            f"{stranded} rows left in 'sending'; "
             f"gateway received {gateway.received} requests, {gateway.duplicates} repeated keys, "
             f"delivered {len(gateway.delivered)}"
         )
