@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.refresh_rule_tags",
         "schedule": crontab(hour=2, minute=30),
     },
+    # import jobs whose broker message was lost, or whose worker died (every 5 minutes)
+    "enterprise-imports-sweep": {"task": "enterprise_imports.sweep_import_jobs", "schedule": 300.0},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.

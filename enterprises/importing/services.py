@@ -136,3 +136,12 @@ def _after_import(enterprise_ids: list[int]) -> None:
         from enterprises.services import refresh_rule_tags
 
         refresh_rule_tags(enterprise_ids)
+
+
+def abandon_import_job(job_id: int) -> None:
+    """Marks a job whose worker died as failed; its transaction was rolled back, so nothing was imported."""
+    ImportJob.objects.filter(pk=job_id, status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING]).update(
+        status=ImportJob.Status.FAILED,
+        message=_("导入任务中断，未导入任何数据；请重新上传"),
+        finished_at=timezone.now(),
+    )

@@ -288,3 +288,34 @@ def test_a_bad_row_deep_in_a_100000_row_file_is_reported_and_nothing_is_imported
     assert (error["line"], error["column"], error["header"]) == (73_412, "industry_code", "行业代码")
     assert job.total_rows == 100_000
     assert Enterprise.objects.count() == 0
+
+
+def test_the_sweep_restarts_a_job_whose_message_was_lost_and_closes_a_dead_one(staff, monkeypatch):
+    from enterprises.importing import tasks
+
+    lost = ImportJob.objects.create(
+        kind=ImportKind.ENTERPRISES,
+        original_name="a.csv",
+        file_format="csv",
+        source="market_regulation",
+        source_updated_at=timezone.now(),
+        uploaded_by=staff,
+    )
+    dead = ImportJob.objects.create(
+        kind=ImportKind.ENTERPRISES,
+        original_name="b.csv",
+        file_format="csv",
+        source="market_regulation",
+        source_updated_at=timezone.now(),
+        uploaded_by=staff,
+        status=ImportJob.Status.IMPORTING,
+        started_at=timezone.now() - dt.timedelta(hours=4),
+    )
+    ImportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(minutes=10))
+    started = []
+    monkeypatch.setattr(tasks.run_import_job_task, "delay", started.append)
+    tasks.sweep_import_jobs()
+    assert started == [lost.pk]
+    dead.refresh_from_db()
+    assert dead.status == ImportJob.Status.FAILED
+    assert dead.message == "导入任务中断，未导入任何数据；请重新上传"
