@@ -56,8 +56,22 @@ def test_a_division_code_under_the_wrong_section_is_invalid():
     assert not is_valid_industry("A39")
 
 
-def test_a_class_code_takes_its_divisions_name_when_not_itself_listed():
-    assert industry_name("C3911") in {"计算机制造", "计算机整机制造", "计算机、通信和其他电子设备制造业"}
+def test_classes_of_a_division_with_its_full_breakdown_are_named_and_checked_exactly():
+    assert industry_name("C3911") == "计算机整机制造"
+    assert industry_name("C391") == "计算机制造"
+    assert industry_name("C3735") == "船舶改装"
+    assert not is_valid_industry("C3918")
+    assert not is_valid_industry("C388")
+
+
+def test_every_listed_group_and_class_sits_under_its_parent():
+    for ind in industries("group") + industries("class"):
+        assert ind.parent == ind.code[: len(ind.code) - 1]
+
+
+def test_a_well_formed_class_of_a_division_without_its_breakdown_takes_the_divisions_name():
+    assert is_valid_industry("C1391")
+    assert industry_name("C1391") == "农副食品加工业"
 
 
 def test_section_and_division_of_a_code():
