@@ -1,3 +1,6 @@
+import json
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+def mask_digits(text: str) -> str:
+    """Hides every run of four or more digits: verification codes, numbers and amounts stay out of the back office."""
+    return _DIGIT_RUN.sub(lambda match: "*" * len(match.group()), text)
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["masked_phone", "template", "status", "attempts", "next_attempt_at", "created_at", "sent_at"]
@@ -45,13 +56,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_select_related = ["template"]
     search_fields = ["dedupe_key", "provider_message_id"]
     date_hierarchy = "created_at"
-    # the clear phone number is never shown: masked_phone stands in for it
+    # the clear phone number is never shown, nor digits in the text: a verification code must not
+    # be readable by back-office staff
     fields = [
         "message_id",
         "masked_phone",
         "template",
-        "params",
-        "text",
+        "masked_params",
+        "masked_text",
         "dedupe_key",
         "urgent",
         "status",
@@ -69,6 +81,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     @admin.display(description=_("手机号码"))
     def masked_phone(self, obj):
         return obj.masked_phone
+
+    @admin.display(description=_("短信内容"))
+    def masked_text(self, obj):
+        return mask_digits(obj.text)
+
+    @admin.display(description=_("参数"))
+    def masked_params(self, obj):
+        return mask_digits(json.dumps(obj.params, ensure_ascii=False))
 
     def get_search_results(self, request, queryset, search_term):
         """A full phone number finds its messages through the digest (the number itself is encrypted)."""

@@ -146,3 +146,13 @@ def test_the_template_admin_shows_a_preview(staff_client):
     response = staff_client.get(reverse("admin:notify_smstemplate_change", args=[template.pk]))
 
     assert "张三您好" in response.content.decode()
+
+
+def test_the_outbox_detail_hides_verification_codes(staff_client, code_template):
+    message = OutboxMessageFactory(template=code_template, params={"code": "483920"})
+
+    response = staff_client.get(reverse("admin:notify_outboxmessage_change", args=[message.pk]))
+
+    page = response.content.decode()
+    assert "您的验证码为******，5分钟内有效。" in page
+    assert "483920" not in page
