@@ -68,10 +68,10 @@ INDUSTRIES = [
     ("H6110", "酒店", 2, 40, 900),
     ("H6210", "餐饮", 5, 20, 400),
     ("I6513", "软件", 7, 45, 1200),
-    ("I6420", "网络科技", 3, 30, 900),
+    ("I6429", "网络科技", 3, 30, 900),
     ("K7010", "房地产开发", 2, 60, 20000),
     ("K7020", "物业服务", 3, 120, 1500),
-    ("L7212", "企业管理咨询", 6, 10, 300),
+    ("L7243", "咨询", 6, 10, 300),
     ("M7320", "技术研究", 4, 25, 600),
     ("O8010", "家政服务", 3, 15, 150),
 ]
@@ -158,6 +158,8 @@ class Command(BaseCommand):
         size = size_case_sql("s.industry_code", "s.employees", "s.revenue_wan", "s.assets_wan")
         reason = size_case_sql("s.industry_code", "s.employees", "s.revenue_wan", "s.assets_wan", output="reason")
         with transaction.atomic(), connection.cursor() as cursor:
+            # ON COMMIT DROP is not enough when an outer transaction lives on (tests).
+            cursor.execute("DROP TABLE IF EXISTS gen_staging, gen_new")
             cursor.execute(f"CREATE TEMP TABLE gen_staging ({STAGING}) ON COMMIT DROP")
             cursor.copy_expert("COPY gen_staging FROM STDIN WITH (FORMAT csv)", out)
             cursor.execute("CREATE TEMP TABLE gen_new (id bigint, uscc text) ON COMMIT DROP")
