@@ -70,10 +70,8 @@ def _after_public_change(policy: Policy) -> None:
 
 
 def _update_search_index(policy_id: int) -> None:
-    try:
-        from portal.search import index
-    except ImportError:
-        return
+    from portal.search import index
+
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         return

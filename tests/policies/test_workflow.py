@@ -245,3 +245,22 @@ def test_an_offline_policy_may_be_revised_as_a_draft(policy, editor_a, approver_
 def test_a_draft_cannot_expire(policy):
     with pytest.raises(TransitionError):
         services.expire(policy)
+
+
+def test_publishing_puts_the_policy_in_the_search_index_after_commit(
+    policy, editor_a, approver_a, django_capture_on_commit_callbacks
+):
+    from portal.search.models import SearchDocument
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _published(policy, editor_a, approver_a)
+    assert SearchDocument.objects.filter(object_id=policy.pk, title=policy.title).exists()
+
+
+def test_publishing_clears_the_cached_home_page(policy, editor_a, approver_a, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.set(services.HOME_CACHE_KEY, "stale")
+    with django_capture_on_commit_callbacks(execute=True):
+        _published(policy, editor_a, approver_a)
+    assert cache.get(services.HOME_CACHE_KEY) is None
