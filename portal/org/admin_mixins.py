@@ -1,0 +1,113 @@
+"""Department ownership in the back office: mixins for the admin and for staff views.
+
+    class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+        ...
+
+lists only what the user's departments own, lets them open, change and delete
+only those objects (another department's object is a 404 — its existence is
+not confirmed), and on create grants the new object to the creating user's
+department.
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department
+from .permissions import can, grant_to_department, is_platform_admin, is_supervisor, scope
+from .selectors import departments_of
+
+OWNER_FIELD = "owner_department"
+
+
+class DepartmentScopedAdmin:
+    """Mixin for a `ModelAdmin` whose objects are owned by departments (guardian object permissions)."""
+
+    def _perm(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def get_queryset(self, request):
+        return scope(request.user, super().get_queryset(request), "view")
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("对象不存在，或不属于您的部门"))
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, self._perm("view"), obj) or can(request.user, self._perm("change"), obj)
+
+    def has_change_permission(self, request, obj=None):
+        return can(request.user, self._perm("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can(request.user, self._perm("delete"), obj)
+
+    def has_add_permission(self, request):
+        return can(request.user, self._perm("add"))
+
+    def delete_queryset(self, request, queryset):
+        # The bulk action checks only the model permission; each object must be deletable too.
+        if queryset.exclude(pk__in=scope(request.user, queryset, "delete").values("pk")).exists():
+            raise PermissionDenied(_("所选对象中有不属于您的部门、无权删除的对象"))
+        super().delete_queryset(request, queryset)
+
+    # Ownership on create.
+
+    def owner_choices(self, request):
+        """The departments the creating user may record as owner; all of them for platform admins."""
+        if is_platform_admin(request.user) or is_supervisor(request.user):
+            return Department.objects.all()
+        return departments_of(request.user)
+
+    def _needs_owner_choice(self, request, obj) -> bool:
+        return obj is None and departments_of(request.user).count() != 1
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._needs_owner_choice(request, obj):
+            base = kwargs.get("form", self.form)
+            owner = forms.ModelChoiceField(
+                queryset=self.owner_choices(request),
+                label=_("归属部门"),
+                help_text=_("新建的对象归此部门所有：只有该部门的工作人员可以查看和修改。"),
+                required=True,
+            )
+            kwargs["form"] = type(f"{base.__name__}WithOwner", (base,), {OWNER_FIELD: owner})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._needs_owner_choice(request, obj) and OWNER_FIELD not in flatten_fieldsets(fieldsets):
+            fieldsets = [*fieldsets, (_("归属部门"), {"fields": [OWNER_FIELD]})]
+        return fieldsets
+
+    def owner_department(self, request, obj, form):
+        """The department that owns a newly created `obj`: the creator's only one, or the one chosen."""
+        if OWNER_FIELD in form.cleaned_data:
+            return form.cleaned_data[OWNER_FIELD]
+        return departments_of(request.user).get()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            grant_to_department(obj, self.owner_department(request, obj, form))
+
+
+class DepartmentObjectMixin:
+    """Mixin for a staff `SingleObjectMixin` view: 403 unless the user's department owns the object.
+
+    Set `object_action` to the action the view performs ("view", "change", "delete").
+    """
+
+    object_action = "view"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        opts = obj._meta
+        if not can(self.request.user, f"{opts.app_label}.{self.object_action}_{opts.model_name}", obj):
+            raise PermissionDenied(_("该对象不属于您的部门"))
+        return obj

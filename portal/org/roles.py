@@ -1,0 +1,51 @@
+"""The model permissions of every staff role (岗位权限), declared once.
+
+Each role is a Django group named exactly after its `Role` value; `sync_roles`
+(run after every migration and by `manage.py sync_roles`) gives each group
+exactly the permissions listed here and takes away any other.
+
+An entry is "app_label.codename". A codename may end in `*` to mean every
+permission of that app starting with the prefix ("policies.view_*" is every
+view permission of the policies app, "org.*" every permission of org), so a
+new model is covered as soon as it is migrated. An exact entry whose model does
+not exist yet is skipped with a warning: add your app's lines before your
+models land.
+
+Model permissions say what kind of object a role works on; which objects is a
+separate question answered by the department's object permissions (see
+`portal.org.permissions`). Domain engineers: add your lines to the roles below.
+"""
+
+from .models import Role
+
+# The apps whose models belong to the portal; supervisors may view all of them
+# and platform admins may do everything in them.
+PORTAL_APPS = [
+    "org",
+    "accounts",
+    "workcalendar",
+    "notify",
+    "audit",
+    "policies",
+    "matters",
+    "enterprises",
+    "applications",
+    "payouts",
+    "appeals",
+]
+
+# Every member of staff sees the organisation chart, whatever their role.
+_ORG_CHART = ["org.view_region", "org.view_department"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.EDITOR: [*_ORG_CHART],
+    Role.REVIEWER: [*_ORG_CHART],
+    Role.APPROVER: [*_ORG_CHART],
+    Role.FINANCE: [*_ORG_CHART],
+    Role.CLERK: [*_ORG_CHART],
+    Role.OPERATOR: [*_ORG_CHART],
+    # 督查: reads everything, changes nothing.
+    Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS],
+    # 平台管理员: everything, except that the access log is append-only for all.
+    Role.ADMIN: [f"{app}.*" for app in PORTAL_APPS if app != "audit"] + ["audit.view_*"],
+}
