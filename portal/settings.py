@@ -32,6 +32,9 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
+# when recording a client's address; none by default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Key for personal and financial data encrypted at rest (phone numbers, ID
 # numbers, bank accounts). A urlsafe-base64 32-byte Fernet key; several,
