@@ -100,7 +100,6 @@ def _active_template(code: str) -> SmsTemplate:
     return template
 
 
-@transaction.atomic
 def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, urgent: bool = False):
     """Queues one SMS in the outbox and returns its `OutboxMessage`.
 
@@ -125,37 +124,40 @@ def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, 
     now = timezone.now()
     phone_digest = digest(phone)
 
-    # Serialises writers for the same phone until commit, so two concurrent
-    # callers cannot both slip under the daily cap.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["notify.sms:" + phone_digest])
+    # Everything above only reads, so a refusal leaves the caller's transaction usable; the
+    # writes below need no savepoint of their own (saving two round trips per message).
+    with transaction.atomic(savepoint=False):
+        # Serialises writers for the same phone until commit, so two concurrent
+        # callers cannot both slip under the daily cap.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["notify.sms:" + phone_digest])
 
-    message = OutboxMessage(
-        phone=phone,
-        phone_digest=phone_digest,
-        template=template,
-        params={key: str(value) for key, value in params.items()},
-        text=text,
-        dedupe_key=dedupe_key,
-        urgent=urgent,
-        next_attempt_at=earliest_send_time(now, urgent=urgent),
-    )
-    if not urgent and _sent_today(phone_digest, now) >= settings.SMS_DAILY_CAP_PER_PHONE:
-        message.status = OutboxMessage.Status.SUPPRESSED
-        message.last_error = str(
-            _("超过每个手机号每日%(cap)d条的上限，未发送") % {"cap": settings.SMS_DAILY_CAP_PER_PHONE}
+        message = OutboxMessage(
+            phone=phone,
+            phone_digest=phone_digest,
+            template=template,
+            params={key: str(value) for key, value in params.items()},
+            text=text,
+            dedupe_key=dedupe_key,
+            urgent=urgent,
+            next_attempt_at=earliest_send_time(now, urgent=urgent),
         )
+        if not urgent and _sent_today(phone_digest, now) >= settings.SMS_DAILY_CAP_PER_PHONE:
+            message.status = OutboxMessage.Status.SUPPRESSED
+            message.last_error = str(
+                _("超过每个手机号每日%(cap)d条的上限，未发送") % {"cap": settings.SMS_DAILY_CAP_PER_PHONE}
+            )
 
-    # ON CONFLICT DO NOTHING: a concurrent writer of the same key wins; we
-    # then return its row. The UUID tells us whose row we read back.
-    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
-    stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    stored.duplicate = stored.message_id != message.message_id
-    if not stored.duplicate and stored.status == OutboxMessage.Status.QUEUED and stored.next_attempt_at <= now:
-        from .tasks import dispatch_outbox
+        # ON CONFLICT DO NOTHING: a concurrent writer of the same key wins; we
+        # then return its row. The UUID tells us whose row we read back.
+        OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+        stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
+        stored.duplicate = stored.message_id != message.message_id
+        if not stored.duplicate and stored.status == OutboxMessage.Status.QUEUED and stored.next_attempt_at <= now:
+            from .tasks import dispatch_outbox
 
-        enqueue_on_commit(dispatch_outbox)
-    return stored
+            enqueue_on_commit(dispatch_outbox)
+        return stored
 
 
 @transaction.atomic

@@ -209,3 +209,14 @@ def test_a_message_held_for_quiet_hours_is_left_to_the_sweep(
         queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="k")
 
     assert calls == []
+
+
+def test_a_refused_message_leaves_the_callers_transaction_usable(clock, progress_template):
+    from django.db import transaction
+
+    with transaction.atomic():
+        with pytest.raises(ValidationError):
+            queue_sms("12345", "application-progress", PARAMS, dedupe_key="bad")
+        message = queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="good")
+
+    assert OutboxMessage.objects.get().pk == message.pk
