@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -178,12 +179,14 @@ class AnnualFigureInline(admin.TabularInline):
         "source",
         "source_updated_at",
     ]
+    readonly_fields = ["source_updated_at"]
 
 
 class QualificationInline(admin.TabularInline):
     model = Qualification
     extra = 0
     fields = ["type", "issuer", "certificate_number", "valid_from", "valid_to", "source", "source_updated_at"]
+    readonly_fields = ["source_updated_at"]
 
 
 class RuleTagInline(admin.TabularInline):
@@ -384,6 +387,15 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "enterprises/admin/contacts.html", context)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model in (AnnualFigure, Qualification):
+            # A fact typed in by staff is dated now; its source is what the staff member chose.
+            instances = formset.save(commit=False)
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            for instance in instances:
+                instance.source_updated_at = timezone.now()
+                instance.save()
+            return None
         if formset.model is not EnterpriseTag:
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)

@@ -142,6 +142,8 @@ SHOWCASE = {
     "industry": "C3911",
     "district": "420502",
     "registered": dt.date(2016, 4, 18),
+    "employees": 180,
+    "revenue_per_head": 48.5,
 }
 
 
@@ -183,7 +185,11 @@ def _plan(rng: random.Random) -> list[dict]:
         per_head = rng.uniform(rev_lo, rev_hi)
         registered = dt.date(2026, 1, 1) - dt.timedelta(days=int(365 * 25 * rng.random() ** 1.4))
         if n == 1:
-            registered = SHOWCASE["registered"]
+            registered, employees, per_head = (
+                SHOWCASE["registered"],
+                SHOWCASE["employees"],
+                SHOWCASE["revenue_per_head"],
+            )
         figures = []
         for i, year in enumerate(YEARS):
             growth = (1 + rng.uniform(-0.08, 0.18)) ** (i - 2)
@@ -257,6 +263,8 @@ def _qualifications(rng, tech, code, latest, registered, *, showcase) -> list[tu
     revenue = latest["revenue_wan"] if latest else Decimal(0)
     if showcase or (tech and rng.random() < 0.35):
         start = dt.date(rng.choice((2022, 2023, 2024, 2025)), 12, 1)
+        if showcase:
+            start = dt.date(2024, 12, 1)
         wanted.append(("hitech", start, start.replace(year=start.year + 3) - dt.timedelta(days=1)))
     if tech and rng.random() < 0.5:
         start = dt.date(rng.choice((2024, 2025)), rng.randint(3, 10), 1)
