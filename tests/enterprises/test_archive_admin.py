@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from enterprises import services
-from enterprises.models import CorrectionRequest
+from enterprises.models import CorrectionRequest, Enterprise
 from portal.audit.models import SensitiveAccessLog
 from portal.notify.models import SiteMessage
 from tests.factories.accounts import StaffUserFactory, SuperuserFactory
@@ -159,3 +159,37 @@ def test_a_staff_edit_in_the_admin_is_an_event_and_keeps_history(admin_client):
     assert enterprise.change_events.filter(kind="facts", payload__fields__contains=["address"]).exists()
     assert enterprise.history.filter(address="旧地址").exists()
     assert enterprise.history.filter(address="新地址", history_user__is_superuser=True).exists()
+
+
+def test_staff_add_an_enterprise_with_its_registered_phone(admin_client):
+    from tests.factories.enterprises import uscc_for
+    from tests.factories.org import CountyFactory
+
+    region = CountyFactory()
+    data = {
+        "uscc": uscc_for(4242),
+        "name": "宜昌新增测试有限公司",
+        "legal_rep_name": "赵六",
+        "region": region.pk,
+        "industry_code": "C3911",
+        "ownership_type": "limited_liability",
+        "operating_status": "existing",
+        "source": "staff",
+        "source_updated_at_0": "2026-01-05",
+        "source_updated_at_1": "10:00",
+        "credit_status": "normal",
+        "contact_source": "self_declared",
+        "new_registered_phone": "139 0000 4242",
+    }
+    for prefix in ("annual_figures", "qualifications", "tags", "tags-2", "members"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+
+    assert admin_client.get(reverse("admin:enterprises_enterprise_add")).status_code == 200
+    response = admin_client.post(reverse("admin:enterprises_enterprise_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    from portal.core.crypto import digest
+
+    created = Enterprise.objects.get(uscc=uscc_for(4242))
+    assert created.registered_phone == "13900004242"
+    assert created.registered_phone_digest == digest("13900004242")
