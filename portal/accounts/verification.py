@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -75,13 +76,14 @@ def issue_code(phone: str, purpose: str) -> VerificationCode:
     with transaction.atomic():
         _lock_phone(digest)
         now = timezone.now()
-        recent = VerificationCode.objects.filter(phone_digest=digest)
-        last = recent.order_by("-created_at").first()
-        if last and now - last.created_at < RESEND_INTERVAL:
-            wait = RESEND_INTERVAL - (now - last.created_at)
-            raise ValidationError(TOO_SOON.format(seconds=max(1, int(wait.total_seconds()) + 1)), code="too_soon")
         start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        if recent.filter(created_at__gte=start_of_day).count() >= settings.VERIFICATION_CODES_PER_PHONE_PER_DAY:
+        sent = VerificationCode.objects.filter(phone_digest=digest).aggregate(
+            last=Max("created_at"), today=Count("pk", filter=Q(created_at__gte=start_of_day))
+        )
+        if sent["last"] and now - sent["last"] < RESEND_INTERVAL:
+            wait = RESEND_INTERVAL - (now - sent["last"])
+            raise ValidationError(TOO_SOON.format(seconds=max(1, int(wait.total_seconds()) + 1)), code="too_soon")
+        if sent["today"] >= settings.VERIFICATION_CODES_PER_PHONE_PER_DAY:
             raise ValidationError(DAILY_CAP, code="daily_cap")
 
         VerificationCode.objects.filter(

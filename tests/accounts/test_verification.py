@@ -149,3 +149,33 @@ def test_a_malformed_phone_gets_a_chinese_message_and_nothing_is_written(sms_tem
 
     assert not VerificationCode.objects.exists()
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_requests_for_one_phone_send_one_code():
+    import threading
+
+    from django.db import connection
+
+    verification.ensure_sms_templates()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def request():
+        try:
+            barrier.wait()
+            verification.issue_code(PHONE, Purpose.REGISTER)
+            outcomes.append("sent")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert VerificationCode.objects.count() == 1
