@@ -23,6 +23,7 @@ from .models import Role
 PORTAL_APPS = [
     "org",
     "accounts",
+    "search",
     "workcalendar",
     "notify",
     "audit",
@@ -38,9 +39,35 @@ PORTAL_APPS = [
 _ORG_CHART = ["org.view_region", "org.view_department"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.EDITOR: [*_ORG_CHART],
+    Role.EDITOR: [
+        *_ORG_CHART,
+        # 政策发布: drafts policies and interpretations, submits them for approval.
+        "policies.view_policy",
+        "policies.add_policy",
+        "policies.change_policy",
+        "policies.submit_policy",
+        "policies.view_interpretation",
+        "policies.add_interpretation",
+        "policies.change_interpretation",
+        "policies.view_policyattachment",
+        "policies.add_policyattachment",
+        "policies.change_policyattachment",
+        "policies.delete_policyattachment",
+        "policies.view_policytagsuggestion",
+        "policies.change_policytagsuggestion",
+    ],
     Role.REVIEWER: [*_ORG_CHART],
-    Role.APPROVER: [*_ORG_CHART],
+    Role.APPROVER: [
+        *_ORG_CHART,
+        # 政策发布: approves publication; the data bureau's approver decides early offline requests.
+        "policies.view_policy",
+        "policies.change_policy",
+        "policies.approve_policy",
+        "policies.decide_offline",
+        "policies.view_interpretation",
+        "policies.change_interpretation",
+        "policies.view_policyofflinerequest",
+    ],
     Role.FINANCE: [*_ORG_CHART],
     Role.CLERK: [*_ORG_CHART],
     Role.OPERATOR: [*_ORG_CHART],

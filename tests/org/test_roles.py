@@ -17,15 +17,15 @@ def held(role):
 
 
 def test_sync_takes_away_a_permission_roles_py_does_not_give():
-    Group.objects.get(name=Role.EDITOR).permissions.add(Permission.objects.get(codename="delete_region"))
+    Group.objects.get(name=Role.OPERATOR).permissions.add(Permission.objects.get(codename="delete_region"))
     services.sync_roles()
-    assert held(Role.EDITOR) == {"view_region", "view_department"}
+    assert held(Role.OPERATOR) == {"view_region", "view_department"}
 
 
 def test_the_command_restores_a_removed_permission(capsys):
-    Group.objects.get(name=Role.EDITOR).permissions.clear()
+    Group.objects.get(name=Role.OPERATOR).permissions.clear()
     call_command("sync_roles")
-    assert held(Role.EDITOR) == {"view_region", "view_department"}
+    assert held(Role.OPERATOR) == {"view_region", "view_department"}
     assert "已同步 8 个角色" in capsys.readouterr().out
 
 
