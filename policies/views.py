@@ -1,0 +1,159 @@
+"""Public policy pages (政策公开): list with facets, search, detail, print view, suggestions."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from policies import selectors
+from policies.filters import PolicyFilter
+from portal.search import query as search_query
+
+PAGE_SIZE = 20
+FACET_LABELS = {
+    "level": _("政策层级"),
+    "category": _("政策分类"),
+    "department": _("牵头部门"),
+    "region": _("所属区划"),
+    "status": _("效力状态"),
+    "year": _("印发年度"),
+    "has_open_matters": _("可申报事项"),
+}
+SORTS = {"relevance": _("相关度"), "date": _("发布时间")}
+
+
+@require_GET
+def policy_list(request):
+    """`/policies/` and `/policies/search/?q=`: the same page, ranked by relevance when there is a query."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    q = search_query.clean_query(params.get("q", ""))
+    filterset = PolicyFilter(params, queryset=selectors.public_policies())
+    filtered = filterset.qs
+
+    results = search_query.search(q, restrict=filtered.values("pk")) if q else None
+    sort = params.get("sort") if params.get("sort") in SORTS else ("relevance" if results else "date")
+    if results is None:
+        sort = "date"
+
+    if results is not None and sort == "relevance":
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        policies = (
+            selectors.public_policies()
+            .select_related("lead_department", "region")
+            .in_bulk([hit.object_id for hit in page.object_list])
+        )
+        items = [(policies[h.object_id], h) for h in page.object_list if h.object_id in policies]
+    else:
+        ordered = filtered
+        if results is not None:
+            ordered = ordered.filter(pk__in=results.matching_ids())
+        ordered = ordered.select_related("lead_department", "region").order_by("-published_at", "-issue_date", "-pk")
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = results.hits_for(p.pk for p in page.object_list) if results is not None else {}
+        items = [(p, hits.get(p.pk)) for p in page.object_list]
+
+    context = {
+        "q": q,
+        "results": results,
+        "page_obj": page,
+        "items": items,
+        "sort": sort,
+        "sorts": _sort_links(params, results is not None, sort),
+        "facets": _facets(params, filterset, results),
+        "filter_errors": filterset.errors,
+        "matters_available": selectors.matters_available(),
+    }
+    return render(request, "policies/policy_list.html", context)
+
+
+def _sort_links(params, searching: bool, current: str) -> list[dict]:
+    if not searching:
+        return []
+    links = []
+    for value, label in SORTS.items():
+        query = params.copy()
+        query["sort"] = value
+        links.append({"label": label, "url": "?" + query.urlencode(), "current": value == current})
+    return links
+
+
+def _facets(params, filterset, results) -> list[dict]:
+    """Each facet counted on the policies matching the query and every other filter."""
+    facets = []
+    valid = filterset.form.cleaned_data if filterset.is_valid() else {}
+    for name, counter in selectors.FACET_COUNTERS.items():
+        if name == "has_open_matters" and not selectors.matters_available():
+            continue
+        others = params.copy()
+        others.pop(name, None)
+        queryset = PolicyFilter(others, queryset=selectors.public_policies()).qs
+        if results is not None:
+            queryset = queryset.filter(pk__in=results.matching_ids())
+        chosen = params.get(name) if valid.get(name) not in (None, "") else None
+        options = []
+        for value, label, count in counter(queryset):
+            link = others.copy()
+            if str(value) != chosen:
+                link[name] = value
+            options.append(
+                {"value": value, "label": label, "count": count, "selected": str(value) == chosen, "url": _url(link)}
+            )
+        if options:
+            facets.append({"name": name, "label": FACET_LABELS[name], "options": options, "clear": _url(others)})
+    return facets
+
+
+def _url(params) -> str:
+    encoded = urlencode([(k, v) for k, v in params.lists() for v in v if v != ""], doseq=False)
+    return "?" + encoded if encoded else "?"
+
+
+@require_GET
+def policy_search(request):
+    return policy_list(request)
+
+
+def _detail_context(request, slug):
+    policy = selectors.get_public_policy(slug)
+    return {
+        "policy": policy,
+        "interpretations": list(selectors.approved_interpretations(policy)),
+        "attachments": list(policy.attachments.all()),
+        "relations": selectors.relations(policy),
+        "matters": selectors.matters_of(policy),
+        "subscribe_url": _subscribe_url(request),
+    }
+
+
+def _subscribe_url(request) -> str | None:
+    """Only enterprise users subscribe (政策订阅)."""
+    user = request.user
+    if not user.is_authenticated or getattr(user, "kind", None) != "enterprise":
+        return None
+    return reverse("policies:subscriptions")
+
+
+@require_GET
+def policy_detail(request, slug):
+    if slug.isdigit():
+        # Old links by number keep working, but the slug is the address to share.
+        return redirect(selectors.public_policy_by_id(int(slug)), permanent=True)
+    return render(request, "policies/policy_detail.html", _detail_context(request, slug))
+
+
+@require_GET
+def policy_print(request, slug):
+    return render(request, "policies/policy_print.html", _detail_context(request, slug))
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def search_suggest(request):
+    """Search-as-you-type (联想): JSON {"query", "terms": [...], "titles": [{"title", "url", "kind"}]}."""
+    return JsonResponse(search_query.suggest(request.GET.get("q", "")), json_dumps_params={"ensure_ascii": False})

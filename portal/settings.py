@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "portal.workcalendar",
     "portal.notify",
     "portal.audit",
+    "portal.search",
     # the domains
     "policies",
     "matters",
