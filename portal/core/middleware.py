@@ -1,6 +1,10 @@
 import re
 import uuid
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from .logging import request_id_var
 
 # A request id given by the reverse proxy is kept only when it looks like one,
@@ -24,3 +28,19 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the reader chose another language with the language switch.
+
+    Django's own middleware follows the browser's Accept-Language, which would
+    show a Chinese government portal in English to anyone whose browser or
+    operating system happens to be English. Here only the explicit choice (the
+    language cookie set by the switch) counts; otherwise LANGUAGE_CODE.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
