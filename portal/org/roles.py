@@ -38,6 +38,21 @@ PORTAL_APPS = [
 # Every member of staff sees the organisation chart, whatever their role.
 _ORG_CHART = ["org.view_region", "org.view_department"]
 
+# 一企一档: the archive is shared by every department, not owned by one, so
+# every working role reads it; contacts are revealed (and logged) only by the
+# roles that must call enterprises.
+_ARCHIVE_READ = [
+    "enterprises.view_enterprise",
+    "enterprises.view_annualfigure",
+    "enterprises.view_qualification",
+    "enterprises.view_qualificationtype",
+    "enterprises.view_tag",
+    "enterprises.view_tagcategory",
+    "enterprises.view_enterprisetag",
+    "enterprises.view_enterprisemember",
+]
+_ARCHIVE_CONTACTS = ["enterprises.view_enterprise_contacts"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
         *_ORG_CHART,
@@ -55,8 +70,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.delete_policyattachment",
         "policies.view_policytagsuggestion",
         "policies.change_policytagsuggestion",
+        "policies.view_policyrelation",
+        "policies.add_policyrelation",
+        "policies.change_policyrelation",
+        "policies.delete_policyrelation",
+        # 一企一档: keeps the archive's facts, qualifications and tags current and answers 纠错.
+        *_ARCHIVE_READ,
+        "enterprises.change_enterprise",
+        "enterprises.add_annualfigure",
+        "enterprises.change_annualfigure",
+        "enterprises.add_qualification",
+        "enterprises.change_qualification",
+        "enterprises.add_enterprisetag",
+        "enterprises.change_enterprisetag",
+        "enterprises.delete_enterprisetag",
+        "enterprises.add_tag",
+        "enterprises.change_tag",
+        "enterprises.add_tagcategory",
+        "enterprises.change_tagcategory",
+        "enterprises.view_correctionrequest",
+        "enterprises.change_correctionrequest",
     ],
-    Role.REVIEWER: [*_ORG_CHART],
+    Role.REVIEWER: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
     Role.APPROVER: [
         *_ORG_CHART,
         # 政策发布: approves publication; the data bureau's approver decides early offline requests.
@@ -67,10 +102,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.view_interpretation",
         "policies.change_interpretation",
         "policies.view_policyofflinerequest",
+        *_ARCHIVE_READ,
     ],
-    Role.FINANCE: [*_ORG_CHART],
-    Role.CLERK: [*_ORG_CHART],
-    Role.OPERATOR: [*_ORG_CHART],
+    Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ],
+    Role.CLERK: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
+    Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
     # 督查: reads everything, changes nothing.
     Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS],
     # 平台管理员: everything, except that the access log is append-only for all.
