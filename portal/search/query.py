@@ -293,7 +293,7 @@ class SearchResults:
         return Hit(
             document=document,
             rank=rank,
-            title_html=highlight(document.title, words + fallback),
+            title_html=highlight(document.title, words, fallback),
             snippet_html=snippet(document.body, words, fallback),
         )
 
@@ -319,9 +319,15 @@ def _pattern(words: list[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
-def highlight(text: str, words: list[str]) -> SafeString:
-    """The text, HTML-escaped, with every occurrence of the words wrapped in <mark>."""
+def highlight(text: str, words: list[str], fallback: list[str] = ()) -> SafeString:
+    """The text, HTML-escaped, with every occurrence of the words wrapped in <mark>.
+
+    The parts of a term (高新, 技术, 企业 for 高新技术企业) are marked only where the
+    whole term does not occur, so common parts do not light up the whole passage.
+    """
     pattern = _pattern(words)
+    if fallback and (pattern is None or not pattern.search(text)):
+        pattern = _pattern(list(fallback))
     if pattern is None:
         return escape(text)
     out, last = [], 0
@@ -348,7 +354,7 @@ def snippet(text: str, words: list[str], fallback: list[str] = ()) -> SafeString
     start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
     end = min(len(text), start + SNIPPET_LENGTH)
     passage = text[start:end]
-    body = highlight(passage, list(words) + list(fallback))
+    body = highlight(passage, list(words), list(fallback))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + body + suffix)  # noqa: S308 - the passage was escaped by highlight()
