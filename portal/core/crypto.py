@@ -9,9 +9,11 @@ with SECRET_KEY-independent key material — in an indexed column.
 
 import hashlib
 import hmac
+import json
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.db import models
 
@@ -57,6 +59,40 @@ class EncryptedCharField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+class EncryptedJSONField(models.Field):
+    """A JSON value (dict, list, string, number…) stored encrypted as a whole; reads give the value back.
+
+    The column is text holding one Fernet token, so unlike `JSONField` it
+    cannot be filtered on, not even by key.
+    """
+
+    description = "Encrypted JSON"
+
+    def get_internal_type(self):
+        return "TextField"
+
+    def get_lookup(self, lookup_name):
+        # an equality lookup would compare with a fresh random ciphertext and silently match nothing
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return json.loads(decrypt(value))
+
+    def get_prep_value(self, value):
+        if value is None:
+            return value
+        return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def value_to_string(self, obj):
+        # serializers embed the value itself, as they do for JSONField
+        return self.value_from_object(obj)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.JSONField, **kwargs})
 
 
 def mask_phone(phone: str | None) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.core.crypto import EncryptedCharField, mask_phone
+from portal.core.crypto import EncryptedCharField, EncryptedJSONField, mask_phone
 
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -126,7 +126,9 @@ class OutboxMessage(models.Model):
     `attempts`, `last_error` and the provider's answer in place.
     `next_attempt_at` is when the row is next due: for a `queued` row the
     earliest send time (after quiet hours, after a back-off), for a `sending`
-    row the end of the dispatcher's lease.
+    row the end of the dispatcher's lease. The phone, the parameters and the
+    text are encrypted at rest (they carry verification codes), so none of
+    them can be filtered on: find a phone's rows by `phone_digest`.
     """
 
     class Status(models.TextChoices):
@@ -140,8 +142,9 @@ class OutboxMessage(models.Model):
     phone = EncryptedCharField(_("手机号码"))
     phone_digest = models.CharField(_("手机号码摘要"), max_length=64, db_index=True, editable=False)
     template = models.ForeignKey(SmsTemplate, on_delete=models.PROTECT, related_name="messages", verbose_name=_("模板"))
-    params = models.JSONField(_("参数"), default=dict, blank=True)
-    text = models.TextField(_("短信内容"))
+    # encrypted like the phone: both carry verification codes, which must never be readable in the database
+    params = EncryptedJSONField(_("参数"), default=dict, blank=True)
+    text = EncryptedCharField(_("短信内容"))
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     urgent = models.BooleanField(_("紧急"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)

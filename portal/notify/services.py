@@ -81,7 +81,13 @@ def earliest_send_time(moment: dt.datetime, *, urgent: bool) -> dt.datetime:
     return quiet_hours_end(moment) or moment
 
 
-def _sent_today(phone_digest: str, now: dt.datetime) -> int:
+def _counted_today(phone_digest: str, now: dt.datetime) -> int:
+    """The phone's messages that count towards today's cap: by creation day, whatever became of them.
+
+    Queued, sending, sent and failed rows created since midnight (Asia/Shanghai)
+    count; suppressed ones do not. A message queued at 23:00 and held until
+    08:00 counts on the day it was queued, not the day it goes out.
+    """
     local_midnight = dt.datetime.combine(now.astimezone(SMS_TZ).date(), dt.time(), tzinfo=SMS_TZ)
     return (
         OutboxMessage.objects.filter(phone_digest=phone_digest, created_at__gte=local_midnight)
@@ -100,6 +106,28 @@ def _active_template(code: str) -> SmsTemplate:
     return template
 
 
+def _start_dispatcher() -> None:
+    from .tasks import dispatch_outbox
+
+    enqueue_on_commit(dispatch_outbox)
+
+
+def _start_dispatcher_after_commit() -> None:
+    """Starts the dispatcher after the current transaction commits, at most once per transaction.
+
+    One dispatcher drains every due row, so a transaction that queues fifty
+    messages needs one broker message, not fifty. Whether a start is already
+    pending is read from the connection's own on-commit list, which Django
+    keeps exact: a rolled-back savepoint drops the callbacks registered in
+    it (a later message registers a new one), and commit or rollback empties
+    the list.
+    """
+    connection = transaction.get_connection()
+    if any(callback is _start_dispatcher for _savepoints, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_start_dispatcher)
+
+
 def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, urgent: bool = False):
     """Queues one SMS in the outbox and returns its `OutboxMessage`.
 
@@ -107,8 +135,11 @@ def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, 
     `duplicate = True` on the returned instance: the same key is never sent
     twice, also when two transactions race (INSERT … ON CONFLICT DO NOTHING).
     A non-urgent message is held until quiet hours end; beyond the per-phone
-    daily cap it is written as `suppressed`, never sent. Bad input raises
-    ValidationError and writes nothing.
+    daily cap it is written as `suppressed`, never sent. The cap counts the
+    messages queued for the phone since local midnight, not those delivered
+    (see `_counted_today`). Bad input raises ValidationError and writes
+    nothing. However many messages one transaction queues, it starts the
+    dispatcher once, after commit.
     """
     if not dedupe_key:
         raise ValidationError(_("短信必须提供去重键"), code="no_dedupe_key")
@@ -142,7 +173,7 @@ def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, 
             urgent=urgent,
             next_attempt_at=earliest_send_time(now, urgent=urgent),
         )
-        if not urgent and _sent_today(phone_digest, now) >= settings.SMS_DAILY_CAP_PER_PHONE:
+        if not urgent and _counted_today(phone_digest, now) >= settings.SMS_DAILY_CAP_PER_PHONE:
             message.status = OutboxMessage.Status.SUPPRESSED
             message.last_error = str(
                 _("超过每个手机号每日%(cap)d条的上限，未发送") % {"cap": settings.SMS_DAILY_CAP_PER_PHONE}
@@ -154,9 +185,7 @@ def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, 
         stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
         stored.duplicate = stored.message_id != message.message_id
         if not stored.duplicate and stored.status == OutboxMessage.Status.QUEUED and stored.next_attempt_at <= now:
-            from .tasks import dispatch_outbox
-
-            enqueue_on_commit(dispatch_outbox)
+            _start_dispatcher_after_commit()
         return stored
 
 
@@ -173,9 +202,7 @@ def resend(message: OutboxMessage) -> bool:
         next_attempt_at=earliest_send_time(timezone.now(), urgent=message.urgent),
     )
     if updated:
-        from .tasks import dispatch_outbox
-
-        enqueue_on_commit(dispatch_outbox)
+        _start_dispatcher_after_commit()
     return bool(updated)
 
 

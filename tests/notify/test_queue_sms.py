@@ -220,3 +220,87 @@ def test_a_refused_message_leaves_the_callers_transaction_usable(clock, progress
         message = queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="good")
 
     assert OutboxMessage.objects.get().pk == message.pk
+
+
+@pytest.fixture
+def dispatcher_starts(monkeypatch):
+    """Each element is one broker message that would have started the dispatcher."""
+    from portal.notify.tasks import dispatch_outbox
+
+    calls = []
+    monkeypatch.setattr(dispatch_outbox, "apply_async", lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+def test_a_transaction_queuing_fifty_messages_starts_the_dispatcher_once(
+    clock, progress_template, django_capture_on_commit_callbacks, dispatcher_starts
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        for n in range(50):
+            queue_sms(f"1381234{n:04d}", "application-progress", PARAMS, dedupe_key=f"k{n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+
+    assert OutboxMessage.objects.count() == 50
+    assert len(callbacks) == 1
+    assert len(dispatcher_starts) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_transaction_starts_the_dispatcher_once(clock, progress_template, dispatcher_starts):
+    from django.db import transaction
+
+    with transaction.atomic():
+        queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="a")
+        queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="b")
+    assert len(dispatcher_starts) == 1
+
+    queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="c")
+    assert len(dispatcher_starts) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_the_next_one_its_own_start(clock, progress_template, dispatcher_starts):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="undone")
+        raise RuntimeError("the caller failed after queuing")
+    queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="kept")
+
+    assert list(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == ["kept"]
+    assert len(dispatcher_starts) == 1
+
+
+def test_a_message_queued_after_a_rolled_back_savepoint_still_starts_the_dispatcher(
+    clock, progress_template, django_capture_on_commit_callbacks, dispatcher_starts
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="undone")
+            raise RuntimeError("the inner block failed after queuing")
+        queue_sms("13812345678", "application-progress", PARAMS, dedupe_key="kept")
+
+    assert list(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == ["kept"]
+    assert len(dispatcher_starts) == 1
+
+
+def test_resending_many_failed_messages_in_one_transaction_starts_the_dispatcher_once(
+    clock, django_capture_on_commit_callbacks, dispatcher_starts
+):
+    from django.db import transaction
+
+    from portal.notify.services import resend
+    from tests.factories.notify import OutboxMessageFactory
+
+    failed = OutboxMessageFactory.create_batch(5, status=OutboxMessage.Status.FAILED, attempts=8)
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert all(resend(message) for message in failed)
+
+    assert len(dispatcher_starts) == 1
