@@ -78,6 +78,18 @@ def _record(row: OutboxMessage, **fields) -> bool:
     return bool(OutboxMessage.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts).update(**fields))
 
 
+def redacted(error: str, sms: OutgoingSms) -> str:
+    """A provider's error without what of ours it may echo: the phone and the parameter values (a verification code).
+
+    Values shorter than four characters are left, so "5" (minutes) does not
+    blank out "HTTP 500".
+    """
+    for secret in (sms.phone, *(str(value) for value in sms.params.values())):
+        if len(secret) >= 4:
+            error = error.replace(secret, "***")
+    return error
+
+
 def deliver(row: OutboxMessage, provider) -> str:
     """Sends one claimed row (outside any transaction or lock) and records the answer; returns the new status."""
     sms = OutgoingSms(
@@ -91,12 +103,13 @@ def deliver(row: OutboxMessage, provider) -> str:
     try:
         provider_id = provider.send(sms)
     except PermanentError as exc:
-        _record(row, status=Status.FAILED, last_error=str(exc)[:1000], provider=provider.name)
-        log.warning("sms failed", extra={"message_id": sms.message_id, "error": str(exc)})
+        error = redacted(str(exc), sms)
+        _record(row, status=Status.FAILED, last_error=error[:1000], provider=provider.name)
+        log.warning("sms failed", extra={"message_id": sms.message_id, "error": error})
         return Status.FAILED
     except Exception as exc:
         # TemporaryError and anything unexpected: retry later, never lose the row.
-        error = str(exc) if isinstance(exc, TemporaryError) else f"{type(exc).__name__}: {exc}"
+        error = redacted(str(exc) if isinstance(exc, TemporaryError) else f"{type(exc).__name__}: {exc}", sms)
         if row.attempts >= settings.SMS_MAX_ATTEMPTS:
             _record(row, status=Status.FAILED, last_error=error[:1000], provider=provider.name)
             log.warning("sms failed after retries", extra={"message_id": sms.message_id, "error": error})

@@ -8,6 +8,7 @@ from django.db import connection
 
 from portal.accounts import verification
 from portal.notify.models import OutboxMessage
+from portal.notify.providers import PermanentError, Provider, TemporaryError
 from portal.notify.services import queue_sms
 from portal.notify.tasks import dispatch_due
 
@@ -93,3 +94,29 @@ def test_the_encrypted_params_cannot_be_filtered_on(clock, code_template):
 
     with pytest.raises(FieldError):
         OutboxMessage.objects.filter(params__code=CODE).exists()
+
+
+@pytest.mark.parametrize("raised", [PermanentError, TemporaryError, RuntimeError])
+def test_a_provider_error_echoing_the_code_and_phone_is_recorded_and_logged_without_them(
+    issued_code, monkeypatch, caplog, raised
+):
+    def echoing_gateway():
+        class Echo(Provider):
+            name = "echo"
+
+            def send(self, sms):
+                raise raised(f"refused {sms.phone}: {sms.text} {sms.params}")
+
+        return Echo()
+
+    monkeypatch.setattr("portal.notify.tasks.get_provider", echoing_gateway)
+    caplog.set_level(logging.DEBUG)
+    message = issued_code()
+
+    dispatch_due()
+
+    message.refresh_from_db()
+    logged = caplog.text + "".join(repr(vars(record)) for record in caplog.records)
+    assert "refused ***: 您的验证码为***，5分钟内有效。" in message.last_error
+    assert CODE not in message.last_error and PHONE not in message.last_error
+    assert CODE not in logged and PHONE not in logged
