@@ -295,12 +295,24 @@ class Loader:
         cursor.execute(
             "CREATE TEMP TABLE import_changed (id bigint, enterprise_id bigint, created boolean) ON COMMIT DROP"
         )
+        # Rows equal to what is stored are dropped before the INSERT: ON CONFLICT would otherwise lock (and so
+        # write) every one of them. The DO UPDATE … WHERE below still guards against a concurrent writer.
+        candidates = ", ".join(f"{expr} AS {name}" for expr, name in zip(select, insert_columns, strict=True))
+        same_key = " AND ".join(f"cur2.{k} = n.{k}" for k in keys)
+        differs = (
+            f"({', '.join(f'cur2.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'n.{c}' for c in compared)})"
+            if compared
+            else "FALSE"
+        )
         cursor.execute(
             f"""WITH up AS (
                     INSERT INTO {self.table} AS t
                         ({", ".join(insert_columns)}, source, source_updated_at, created_at, updated_at)
-                    SELECT {", ".join(select)}, %(source)s, %(as_of)s, now(), now() FROM {select_from}
-                    ORDER BY s.line
+                    SELECT {", ".join(f"n.{c}" for c in insert_columns)}, %(source)s, %(as_of)s, now(), now()
+                    FROM (SELECT {candidates}, s.line AS line FROM {select_from}) n
+                    LEFT JOIN {self.table} cur2 ON {same_key}
+                    WHERE cur2.id IS NULL OR {differs}
+                    ORDER BY n.line
                     ON CONFLICT ({", ".join(keys)}) DO UPDATE SET {", ".join(assignments)} {distinct}
                     RETURNING t.id, {enterprise_expr} AS enterprise_id, (t.xmax = 0) AS created
                 )
@@ -376,6 +388,9 @@ class Loader:
 
     def run(self) -> Outcome | None:
         with connection.cursor() as cursor:
+            # The size CASE expressions are long; PostgreSQL's JIT would spend longer compiling them than
+            # the statements take to run (measured: 18 s of 23 s on 200,000 rows).
+            cursor.execute("SET LOCAL jit = off")
             self.stage(cursor)
             self.check(cursor)
             if self.report.error_count:
