@@ -11,6 +11,8 @@ Cell rules, the same for CSV and Excel:
 
 * dates: ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (both are year-first and cannot be
   misread; Chinese government exports use both), or a real Excel date cell;
+* coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label or the stored
+  code; when such a column is in the file, every row must fill it;
 * money in 万元: a plain decimal number with at most two decimals, no
   thousands separators; negative only for 利润总额;
 * integers (年度, 从业人员): plain digits;
@@ -189,7 +191,8 @@ def choice(choices):
     def parse(value, ctx):
         s = _str(value)
         if not s:
-            return None
+            # A code column in the file must say something: there is no "empty" status to store.
+            raise CellError(_("不能为空"))
         if s not in lookup:
             allowed = "、".join(str(label) for label in choices.labels)
             raise CellError(_("“%(value)s”不是有效选项，可选：%(allowed)s") % {"value": s, "allowed": allowed})

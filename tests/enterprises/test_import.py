@@ -319,3 +319,13 @@ def test_the_sweep_restarts_a_job_whose_message_was_lost_and_closes_a_dead_one(s
     dead.refresh_from_db()
     assert dead.status == ImportJob.Status.FAILED
     assert dead.message == "导入任务中断，未导入任何数据；请重新上传"
+
+
+def test_a_coded_column_in_the_file_may_not_be_left_empty(staff):
+    error = only_error(run(csv_of(enterprise_line(1, status="")), staff))
+    assert (error["column"], error["message"]) == ("operating_status", "不能为空")
+
+
+def test_an_unknown_choice_lists_the_allowed_labels(staff):
+    error = only_error(run(csv_of(enterprise_line(1, status="营业中")), staff))
+    assert error["message"].startswith("“营业中”不是有效选项，可选：存续、在业、吊销、注销")
