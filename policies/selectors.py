@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
@@ -181,30 +183,34 @@ def home_context() -> dict:
 
 
 def _home_data() -> dict:
+    """The home page's data in the shape `templates/home.html` documents."""
     public = public_policies()
     in_force = public.filter(status__in=IN_FORCE)
+    list_url = reverse("policies:list")
     latest = [
         {
             "title": p.title,
             "url": p.get_absolute_url(),
-            "published_at": p.published_at,
+            "issuer": p.issuing_authority or p.lead_department.name,
+            "date": p.published_at.date() if p.published_at else p.issue_date,
             "level": p.get_level_display(),
-            "department": p.lead_department.name,
             "document_number": p.document_number,
         }
         for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:8]
     ]
     categories = [
-        (category, category.n)
+        {"name": category.name, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
         for category in PolicyCategory.objects.annotate(
             n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
         ).order_by("order", "code")
     ]
     level_counts = dict(in_force.values_list("level").annotate(n=Count("pk")).order_by())
-    levels = [(value, str(label), level_counts.get(value, 0)) for value, label in Policy.Level.choices]
-    return {
-        "latest": latest,
-        "categories": categories,
-        "levels": levels,
-        "figures": {"policies_in_force": in_force.count(), "matters_open": open_matter_count()},
-    }
+    levels = [
+        {"name": label, "count": level_counts.get(value, 0), "url": f"{list_url}?{urlencode({'level': value})}"}
+        for value, label in Policy.Level.choices
+    ]
+    figures = [{"label": _("现行有效政策"), "value": in_force.count(), "unit": _("项")}]
+    matters_open = open_matter_count()
+    if matters_open is not None:
+        figures.append({"label": _("正在受理的事项"), "value": matters_open, "unit": _("项")})
+    return {"latest": latest, "categories": categories, "levels": levels, "figures": figures}

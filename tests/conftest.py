@@ -24,3 +24,40 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "media"}},
     }
+
+
+def _reseed_after_flush(sender, using, **kwargs):
+    """Puts back the rows the data migrations wrote, after a transactional test flushed the database.
+
+    Transactional tests (live server, real Celery workers) end with a flush of
+    every table; Django then sends post_migrate, which restores content types,
+    permissions and role groups, but not what RunPython migrations seeded (the
+    working-day calendar, policy categories, SMS templates …). Re-running those
+    operations here keeps every later test on the same data a fresh database has.
+    The calendar table is the sign: it is never empty except after a flush.
+    """
+    from django.apps import apps as global_apps
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    from portal.workcalendar.models import CalendarYear
+
+    if CalendarYear.objects.using(using).exists():
+        return
+    connection = connections[using]
+    loader = MigrationLoader(connection)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan.extend(node for node in loader.graph.forwards_plan(leaf) if node not in plan)
+    with connection.schema_editor() as schema_editor:
+        for node in plan:
+            for operation in loader.graph.nodes[node].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)
+
+
+def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed_after_flush, dispatch_uid="tests-reseed-after-flush")

@@ -48,7 +48,10 @@ def accessibility(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    """The home page: search first, the calculator's entry, latest policies and headline figures (cached)."""
+    from policies.selectors import home_context
+
+    return render(request, "home.html", {"home": home_context()})
 
 
 def bad_request(request, exception=None):

@@ -205,17 +205,17 @@ def test_home_context_has_latest_categories_levels_and_figures():
     data = selectors.home_context()
 
     assert [p["title"] for p in data["latest"]] == ["稳岗返还实施细则"]
-    assert data["figures"]["policies_in_force"] == 1
-    assert ("municipal", "市级", 1) in data["levels"]
-    assert any(c.code == "keji" and n == 1 for c, n in data["categories"])
+    assert data["figures"][0]["value"] == 1
+    assert {"name": "市级", "count": 1, "url": "/policies/?level=municipal"} in data["levels"]
+    assert any(c["url"] == "/policies/?category=keji" and c["count"] == 1 for c in data["categories"])
 
 
 def test_home_context_is_cached_until_publishing_clears_it():
     public_policy(title="第一条")
-    assert selectors.home_context()["figures"]["policies_in_force"] == 1
+    assert selectors.home_context()["figures"][0]["value"] == 1
 
     public_policy(title="第二条")
-    assert selectors.home_context()["figures"]["policies_in_force"] == 1
+    assert selectors.home_context()["figures"][0]["value"] == 1
 
     cache.delete(selectors.HOME_CACHE_KEY)
-    assert selectors.home_context()["figures"]["policies_in_force"] == 2
+    assert selectors.home_context()["figures"][0]["value"] == 2
