@@ -38,7 +38,7 @@ from enterprises.services import ensure_qualification_types  # noqa: E402
 from enterprises.uscc import check_char, org_code_check_char  # noqa: E402
 from portal.org.models import Region  # noqa: E402
 
-INDUSTRIES = ["C3911", "I6513", "F5132", "E4811", "K7020", "L7212", "H6210", "C3434", "G5430", "M7320"]
+INDUSTRIES = ["C3911", "I6513", "F5132", "E4811", "K7020", "L7212", "H6210", "C3434", "G5431", "M7320"]
 STATUSES = ["存续", "在业"]
 
 

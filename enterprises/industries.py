@@ -7,7 +7,7 @@ Codes are written with their section letter, as the portal stores them:
 The data file ``data/gbt4754_2017.csv`` holds every section and division of
 the standard, and groups and classes only for the divisions whose complete
 breakdown has been sourced and checked against a public copy of the
-standard's table (now C36–C39, I64–I65, J66–J69, K70, L71–L72 and M73).
+standard's table (now C36–C39, G55–G60, H61–H62, I63–I65, J66–J69, K70, L71–L72 and M73).
 Adding a division means adding all of
 its groups and classes; from then on its codes are checked exactly. What `is_valid_industry` accepts, exactly:
 

@@ -62,6 +62,10 @@ def test_classes_of_a_division_with_its_full_breakdown_are_named_and_checked_exa
     assert industry_name("C3735") == "船舶改装"
     assert not is_valid_industry("C3918")
     assert not is_valid_industry("C388")
+    assert industry_name("G5910") == "装卸搬运"
+    assert industry_name("K7010") == "房地产开发经营"
+    assert not is_valid_industry("G5970")
+    assert not is_valid_industry("K7050")
 
 
 def test_every_listed_group_and_class_sits_under_its_parent():
