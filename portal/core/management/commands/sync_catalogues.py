@@ -28,6 +28,30 @@ def missing_english(domain: str) -> list[str]:
     return [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
 
 
+HEADERS = {
+    "zh_Hans": {"Language": "zh_Hans", "Plural-Forms": "nplurals=1; plural=0;"},
+    "en": {"Language": "en", "Plural-Forms": "nplurals=2; plural=(n != 1);"},
+}
+
+
+def set_header(path: Path, lang: str) -> None:
+    """A real header instead of makemessages' fuzzy template, so msgfmt reads the charset and plural rule."""
+    po = polib.pofile(str(path))
+    po.metadata_is_fuzzy = False
+    po.metadata.update(
+        {
+            "Project-Id-Version": "huiqi-portal",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            **HEADERS[lang],
+        }
+    )
+    for key in ("Report-Msgid-Bugs-To", "Last-Translator", "Language-Team"):
+        po.metadata.pop(key, None)
+    po.header = "惠企服务平台 translation catalogue. Message ids are the Chinese text (docs/adr/0002)."
+    po.save()
+
+
 class Command(BaseCommand):
     help = "刷新翻译目录（简体中文、英文），并列出缺少英文翻译的条目。"
 
@@ -45,6 +69,9 @@ class Command(BaseCommand):
                     no_obsolete=True,
                     verbosity=0,
                 )
+                for lang in ("zh_Hans", "en"):
+                    if catalogue(lang, domain).exists():
+                        set_header(catalogue(lang, domain), lang)
                 zh = catalogue("zh_Hans", domain)
                 if zh.exists():
                     po = polib.pofile(str(zh))
