@@ -348,6 +348,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
     },
 }
