@@ -56,8 +56,12 @@ ensure_venv() {
   want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "Installing Python requirements"
-    "$PY" -m pip install -q --disable-pip-version-check --upgrade pip
-    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+    # pip's own chatter goes to var/pip.log; it is shown only when the install fails.
+    if ! { "$PY" -m pip install -q --disable-pip-version-check --upgrade pip &&
+      "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"; } >"$VAR/pip.log" 2>&1; then
+      cat "$VAR/pip.log" >&2
+      die "Installing the Python requirements failed (log above, also in var/pip.log)."
+    fi
     echo "$want" >"$stamp"
   fi
 }
