@@ -115,6 +115,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "portal.core.context_processors.portal",
                 "portal.notify.context_processors.unread_messages",
+                "portal.workcalendar.context_processors.calendar_warning",
             ],
         },
     },

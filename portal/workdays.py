@@ -20,6 +20,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 RELOAD_SECONDS = 60
 # Days outside the array's span (far past or future) are handled by stepping
 # day by day with the same rules.
@@ -151,8 +153,8 @@ def _step(calendar: _Calendar, o: int, n: int) -> date:
 def next_uncovered_warning(today: date) -> str | None:
     """From 1 November, a warning when next year's official schedule is not entered yet."""
     if today.month >= 11 and not covered(today.year + 1):
-        return (
-            f"{today.year + 1}年的节假日和调休安排尚未录入工作日历：该年的办理时限暂按周一至周五计算并标记为“暂定”，"
+        return _(
+            "%(year)s年的节假日和调休安排尚未录入工作日历：该年的办理时限暂按周一至周五计算并标记为“暂定”，"
             "请在国务院办公厅公布安排后及时录入。"
-        )
+        ) % {"year": today.year + 1}
     return None

@@ -1,23 +1,11 @@
-from datetime import date
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
-
-from portal import workdays
 
 from .models import CalendarDay, CalendarYear
 
 
-class CoverageWarningMixin:
-    def changelist_view(self, request, extra_context=None):
-        warning = workdays.next_uncovered_warning(date.today())
-        if warning:
-            messages.warning(request, warning)
-        return super().changelist_view(request, extra_context)
-
-
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CoverageWarningMixin, SimpleHistoryAdmin):
+class CalendarYearAdmin(SimpleHistoryAdmin):
     list_display = ["year", "covered", "source", "exception_days", "updated_at"]
     list_filter = ["covered"]
 
@@ -27,7 +15,7 @@ class CalendarYearAdmin(CoverageWarningMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CoverageWarningMixin, SimpleHistoryAdmin):
+class CalendarDayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "weekday", "is_workday", "name"]
     list_filter = ["is_workday", ("date", admin.DateFieldListFilter)]
     date_hierarchy = "date"
