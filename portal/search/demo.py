@@ -1,6 +1,7 @@
 """Seed synonyms (同义词) for search: the short names enterprises type and the terms policies use."""
 
 from .models import Synonym
+from .tasks import reindex_all
 
 SYNONYMS = [
     ("高企", "高新技术企业"),
@@ -33,3 +34,6 @@ SYNONYMS = [
 def load():
     for word, canonical in SYNONYMS:
         Synonym.objects.get_or_create(word=word, defaults={"canonical": canonical})
+    # The demo loaders before this one write their rows directly, not through the
+    # publishing services that index on commit; index everything they wrote.
+    reindex_all()
