@@ -7,6 +7,7 @@ internet) or `production` (passes `manage.py check --deploy`).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -129,12 +130,24 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def _next_redis_db(url: str) -> str:
+    """The same Redis server, the next database number: the cache lives apart from the broker's queues."""
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
+
+
+# Clearing the cache must never drop queued Celery messages, so the cache has
+# its own Redis database (REDIS_URL's number + 1 unless CACHE_REDIS_URL says).
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=_next_redis_db(REDIS_URL))
 CACHES = {
     "default": {
         # A Redis outage must slow pages down, never break them: the resilient
         # backend treats a lost connection as a cache miss.
         "BACKEND": "portal.core.cache.ResilientRedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -260,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # import jobs whose broker message was lost, or whose worker died (every 5 minutes)
     "enterprise-imports-sweep": {"task": "enterprise_imports.sweep_import_jobs", "schedule": 300.0},
+    # the search index is written on publish and change; nightly it is rebuilt to repair any failed write (03:15)
+    "search-reindex": {"task": "search.reindex_all", "schedule": crontab(hour=3, minute=15)},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.

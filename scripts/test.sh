@@ -5,6 +5,13 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bootstrap
 trap stop_local_services EXIT
+# The tests get Redis databases of their own (14 for the broker, 15 for the
+# cache), so they never touch the queues or cache of a portal running beside them.
+set -a
+source "$SERVICES_ENV"
+set +a
+REDIS_URL="$("$PY" -c 'import sys; from urllib.parse import urlsplit, urlunsplit; p = urlsplit(sys.argv[1]); print(urlunsplit(p._replace(path="/14")))' "$REDIS_URL")"
+export REDIS_URL
 say "ruff check"
 "$VENV/bin/ruff" check .
 say "ruff format --check"
