@@ -283,7 +283,7 @@ def test_unread_site_messages_show_as_a_badge(rf):
     request = rf.get("/")
     request.user = EnterpriseUserFactory(name="张三")
     body = render_to_string("base.html", {"unread_message_count": 3}, request=request)
-    assert '<span class="badge badge-alert">3<span class="visually-hidden">条未读</span></span>' in body
+    assert '<span class="badge badge-alert">3<span class="visually-hidden"> 条未读</span></span>' in body
 
 
 def test_anonymous_reader_sees_login_and_register(client):
