@@ -247,7 +247,7 @@ def main() -> None:
 
     try:
         call_command("migrate", "search", verbosity=0)
-        demo.load()
+        demo.seed_synonyms()
         cache.delete("search:synonyms")
         started = time.perf_counter()
         segment.tokenizer()

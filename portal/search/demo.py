@@ -32,8 +32,12 @@ SYNONYMS = [
 
 
 def load():
-    for word, canonical in SYNONYMS:
-        Synonym.objects.get_or_create(word=word, defaults={"canonical": canonical})
+    seed_synonyms()
     # The demo loaders before this one write their rows directly, not through the
     # publishing services that index on commit; index everything they wrote.
     reindex_all()
+
+
+def seed_synonyms():
+    for word, canonical in SYNONYMS:
+        Synonym.objects.get_or_create(word=word, defaults={"canonical": canonical})
