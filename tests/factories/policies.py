@@ -6,50 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from policies.models import Interpretation, Policy, PolicyCategory, PolicySubscription
-from portal.org.models import Department, Membership, Region, Role
-
-
-class ProvinceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ["code"]
-
-    code = "420000"
-    name = "湖北省"
-    level = Region.Level.PROVINCE
-
-
-class CityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ["code"]
-
-    code = "420500"
-    name = "宜昌市"
-    level = Region.Level.CITY
-    parent = factory.SubFactory(ProvinceFactory)
-
-
-class CountyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ["code"]
-
-    code = "420502"
-    name = "西陵区"
-    level = Region.Level.COUNTY
-    parent = factory.SubFactory(CityFactory)
-
-
-class DepartmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Department
-        django_get_or_create = ["code"]
-
-    name = factory.Sequence(lambda n: f"市政策部门{n}")
-    code = factory.Sequence(lambda n: f"pdept{n}")
-    region = factory.SubFactory(CityFactory)
-    kind = Department.Kind.POLICY
+from portal.org.models import Department, Membership, Role
+from tests.factories.org import CityFactory, DepartmentFactory
 
 
 class StaffFactory(factory.django.DjangoModelFactory):

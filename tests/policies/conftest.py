@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group, Permission
 
 from policies import services
 from portal.org.models import Department, Role
-from tests.factories.policies import CityFactory, DepartmentFactory, PolicyFactory, member
+from tests.factories.org import CityFactory, DepartmentFactory
+from tests.factories.policies import PolicyFactory, member
 
 # The model permissions the policy roles need (mirrored in the report to engineer B for portal/org/roles.py).
 ROLE_POLICY_PERMISSIONS = {

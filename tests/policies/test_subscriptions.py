@@ -9,9 +9,8 @@ from policies import services
 from policies.models import PolicySubscription
 from portal.notify.models import OutboxMessage, SiteMessage
 from portal.org.models import Role
+from tests.factories.org import CountyFactory, DepartmentFactory
 from tests.factories.policies import (
-    CountyFactory,
-    DepartmentFactory,
     EnterpriseUserFactory,
     InterpretationFactory,
     PolicyFactory,
