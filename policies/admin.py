@@ -140,6 +140,20 @@ def _approve_interpretations(policy, user, _reason):
         services.approve_interpretation(interpretation, by=user)
 
 
+WORKFLOW_FIELDS = [
+    "slug",
+    "status",
+    "publish_deadline",
+    "publish_deadline_provisional",
+    "published_at",
+    "published_late",
+    "ended_on",
+    "offline_due",
+    "offline_at",
+    "offline_reason",
+]
+
+
 @admin.register(Policy)
 class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "document_number", "level", "status_tag", "lead_department", "issue_date", "deadline"]
@@ -148,18 +162,8 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["lead_department"]
     date_hierarchy = "issue_date"
     filter_horizontal = ["co_departments", "categories", "tags"]
-    readonly_fields = [
-        "slug",
-        "status",
-        "publish_deadline",
-        "publish_deadline_provisional",
-        "published_at",
-        "published_late",
-        "ended_on",
-        "offline_due",
-        "offline_at",
-        "offline_reason",
-    ]
+    # Set only by the workflow's transitions, never typed in.
+    readonly_fields = WORKFLOW_FIELDS
     fieldsets = [
         (
             _("基本信息"),
@@ -178,23 +182,7 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
         ),
         (_("日期"), {"fields": ["issue_date", "outside_publication_date", "effective_date", "expiry_date"]}),
         (_("内容"), {"fields": ["summary", "original_text", "tags"]}),
-        (
-            _("发布状态"),
-            {
-                "fields": [
-                    "slug",
-                    "status",
-                    "publish_deadline",
-                    "publish_deadline_provisional",
-                    "published_at",
-                    "published_late",
-                    "ended_on",
-                    "offline_due",
-                    "offline_at",
-                    "offline_reason",
-                ]
-            },
-        ),
+        (_("发布状态"), {"fields": WORKFLOW_FIELDS}),
     ]
     inlines = [InterpretationInline, AttachmentInline, RelationInline, TagSuggestionInline]
     actions = [
