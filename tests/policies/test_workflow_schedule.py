@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import TestCase
 
 from policies import services
 from policies.models import Policy
@@ -95,3 +96,23 @@ def test_the_daily_run_is_idempotent(policy, editor_a, approver_a):
     services.repeal(policy, by=approver_a, on=dt.date(2026, 9, 30))
     services.expire_policies(today=dt.date(2026, 10, 12))
     assert services.expire_policies(today=dt.date(2026, 10, 12)) == {"expired": 0, "offline": 0}
+
+
+def test_entering_next_years_calendar_makes_a_provisional_deadline_final(dept_a):
+    from portal.celery import app
+    from portal.workcalendar.models import CalendarDay, CalendarYear
+
+    # Issued Thursday 2026-12-31: Monday–Friday would say 2027-01-05 (1-1 Fri, 1-4 Mon, 1-5 Tue).
+    policy = PolicyFactory(lead_department=dept_a, issue_date=dt.date(2026, 12, 31))
+    assert (policy.publish_deadline, policy.publish_deadline_provisional) == (dt.date(2027, 1, 5), True)
+
+    app.conf.task_always_eager = True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            CalendarYear.objects.create(year=2027, covered=True, source="国务院办公厅关于2027年部分节假日安排的通知")
+            CalendarDay.objects.create(date=dt.date(2027, 1, 4), is_workday=False, name="元旦")
+    finally:
+        app.conf.task_always_eager = False
+
+    policy.refresh_from_db()
+    assert (policy.publish_deadline, policy.publish_deadline_provisional) == (dt.date(2027, 1, 6), False)
