@@ -19,5 +19,6 @@ say "ruff format --check"
 say "makemigrations --check"
 manage makemigrations --check --dry-run -v 1
 manage compilemessages --ignore=.venv -v 0
+manage collectstatic --noinput -v 0
 say "pytest"
 "$VENV/bin/pytest" --create-db "$@"
