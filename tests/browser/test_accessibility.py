@@ -1,6 +1,9 @@
 """Accessibility (无障碍/适老化) as a reader experiences it in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +20,8 @@ def test_large_font_survives_a_reload(page):
     page.goto("/")
     normal = body_font_size(page)
     page.get_by_role("button", name="大", exact=True).click()
-    page.wait_for_function("document.documentElement.classList.contains('font-large')")
+    # expect() polls with Playwright's own script; wait_for_function would eval a string, which CSP forbids.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
     page.reload()
     assert "font-large" in html_classes(page)
     assert body_font_size(page) > normal
@@ -27,7 +31,8 @@ def test_small_font_is_smaller_than_the_default(page):
     page.goto("/")
     normal = body_font_size(page)
     page.get_by_role("button", name="小", exact=True).click()
-    page.wait_for_function("document.documentElement.classList.contains('font-small')")
+    # expect() polls with Playwright's own script; wait_for_function would eval a string, which CSP forbids.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-small\b"))
     page.reload()
     assert body_font_size(page) < normal
 
@@ -43,7 +48,8 @@ def test_font_size_works_without_javascript(new_page):
 def test_high_contrast_survives_a_reload(page):
     page.goto("/")
     page.get_by_role("button", name="高对比度").click()
-    page.wait_for_function("document.documentElement.classList.contains('contrast-high')")
+    # expect() polls with Playwright's own script; wait_for_function would eval a string, which CSP forbids.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-high\b"))
     page.reload()
     assert "contrast-high" in html_classes(page)
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
