@@ -34,9 +34,15 @@ def decrypt(token: str) -> str:
         raise ValueError("无法解密：密钥不匹配或数据已损坏") from exc
 
 
+@cache
+def _digest_key(material: str) -> bytes:
+    return hashlib.sha256(b"portal-digest:" + material.encode()).digest()
+
+
 def digest(value: str) -> str:
     """A stable keyed hash of `value`, for exact-match lookups of encrypted data."""
-    key = hashlib.sha256(b"portal-digest:" + settings.FIELD_ENCRYPTION_KEYS[-1].encode()).digest()
+    # Keyed by the key material itself, so a changed setting never meets a stale key.
+    key = _digest_key(settings.FIELD_ENCRYPTION_KEYS[-1])
     return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
 
 
