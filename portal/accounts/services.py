@@ -68,6 +68,17 @@ def create_staff_user(username: str, password: str, name: str, *, phone: str | N
     return user
 
 
+def _resettable(phone: str):
+    """The active enterprise user with this phone: the only kind of account SMS may reset."""
+    return User.objects.filter(
+        phone_digest=crypto.digest(normalize_phone(phone)), kind=User.Kind.ENTERPRISE, is_active=True
+    )
+
+
+def can_reset_password(phone: str) -> bool:
+    return _resettable(phone).exists()
+
+
 @transaction.atomic
 def reset_password(phone: str, password: str) -> User:
     """Sets a new password for the enterprise user with this phone (after its SMS code was checked).
@@ -75,9 +86,7 @@ def reset_password(phone: str, password: str) -> User:
     Staff passwords are reset by an administrator, never by SMS: the back
     office must not be one text message away.
     """
-    user = User.objects.select_for_update().get(
-        phone_digest=crypto.digest(normalize_phone(phone)), kind=User.Kind.ENTERPRISE, is_active=True
-    )
+    user = _resettable(phone).select_for_update().get()
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -164,10 +164,7 @@ def password_reset_code(request):
     form = SendCodeForm(data)
     if form.is_valid():
         phone = form.cleaned_data["phone"]
-        registered = User.objects.filter(
-            phone_digest=crypto.digest(phone), kind=User.Kind.ENTERPRISE, is_active=True
-        ).exists()
-        if _send_code_or_error(request, form, verification.Purpose.RESET, send=registered):
+        if _send_code_or_error(request, form, verification.Purpose.RESET, send=services.can_reset_password(phone)):
             _remember_phone(request, SESSION_RESET_PHONE, phone)
             messages.success(request, _("如该手机号已注册，验证码已发送，5分钟内有效。"))
             return redirect("accounts:password_reset_confirm")
