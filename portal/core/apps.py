@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal.core"
     label = "core"
+
+    def ready(self):
+        from portal.core.registry import check_registries
+
+        checks.register(check_registries, "registries")
