@@ -257,3 +257,27 @@ def test_every_change_is_in_the_clock_history(obj, review, approver):
     clocks.extend(obj, review, days=2, reason="情况复杂", by=approver)
     clock = clocks.of(obj, review).get()
     assert [h.due_on for h in clock.history.order_by("history_date")] == [date(2026, 11, 9), date(2026, 11, 11)]
+
+
+def test_transition_effects_start_pause_resume_and_stop_a_clock(obj, review, approver):
+    effects = [
+        clocks.Start("test_review", on=lambda o: date(2026, 9, 28)),
+        clocks.Pause("test_review"),
+        clocks.Resume("test_review"),
+        clocks.Stop("test_review"),
+    ]
+    days = [date(2026, 9, 29), date(2026, 10, 8), date(2026, 10, 12), date(2026, 10, 16)]
+    for effect, day in zip(effects, days, strict=True):
+        effect.apply(obj, at=at(day), by=approver, reason="补正")
+    clock = clocks.of(obj, review).get()
+    # 09-29 (1), 09-30 (2), paused 10-08 … 10-11, 10-12 (3), 13 (4), 14 (5): due Wed 10-14, stopped Fri 10-16.
+    assert (clock.due_on, clock.stopped_late, clock.pauses.get().reason) == (date(2026, 10, 14), True, "补正")
+
+
+def test_a_start_effect_without_a_day_counts_from_the_transition_and_may_take_the_limit_from_the_object(obj, review):
+    clock = clocks.Start("test_review", days=lambda o: 1).apply(obj, at=at(date(2026, 11, 2)), by=None, reason="")
+    assert (clock.started_on, clock.limit_days, clock.due_on) == (date(2026, 11, 2), 1, date(2026, 11, 3))
+
+
+def test_effects_describe_themselves_in_chinese(review):
+    assert str(clocks.Pause("test_review")) == "暂停计时：受理审查时限"
