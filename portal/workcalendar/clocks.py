@@ -40,6 +40,7 @@ every clock not stopped whose span touches the year (`recompute_for_years`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -178,17 +179,26 @@ def _overdue_since(due: date | None, today: date) -> date | None:
     return due + timedelta(days=1) if due is not None and due < today else None
 
 
+def _computed(started_on: date, days: int, pauses, state: str, overdue_since: date | None, today: date) -> dict:
+    """The stored values the rule gives: `due_on`, `provisional` and `overdue_since` (kept unless running)."""
+    due = compute_due(started_on, days, pauses)
+    return {
+        "due_on": due,
+        "provisional": not workdays.years_covered(started_on, _span_end(started_on, due, pauses)),
+        "overdue_since": _overdue_since(due, today) if state == Clock.State.RUNNING else overdue_since,
+    }
+
+
 def _refresh(clock: Clock, *, today: date | None = None) -> list[str]:
     """Sets `due_on`, `provisional` and, for a running clock, `overdue_since`; returns the fields that changed."""
-    today = today or timezone.localdate()
-    pauses = _pauses(clock)
-    due = compute_due(clock.started_on, clock.limit_days + _extension_days(clock), pauses)
-    values = {
-        "due_on": due,
-        "provisional": not workdays.years_covered(clock.started_on, _span_end(clock.started_on, due, pauses)),
-    }
-    if clock.state == Clock.State.RUNNING:
-        values["overdue_since"] = _overdue_since(due, today)
+    values = _computed(
+        clock.started_on,
+        clock.limit_days + _extension_days(clock),
+        _pauses(clock),
+        clock.state,
+        clock.overdue_since,
+        today or timezone.localdate(),
+    )
     changed = [name for name, value in values.items() if getattr(clock, name) != value]
     for name in changed:
         setattr(clock, name, values[name])
@@ -344,9 +354,9 @@ def recompute_for_years(years) -> int:
     stopped clock is a record of what happened and keeps its dates. The clocks
     are taken in chunks of `CHUNK`, each locked in its own transaction (so a
     concurrent pause or extension is not overwritten); each clock's due date is
-    computed in memory, and the chunk's changed rows are written by one UPDATE
-    … FROM (VALUES …) with one bulk insert of their history. Returns how many
-    clocks changed.
+    computed in memory from plain values (no model instances), and the chunk's
+    changed rows are written by one UPDATE … FROM (VALUES …) with one bulk
+    insert of their history. Returns how many clocks changed.
     """
     years = sorted(set(years))
     if not years:
@@ -364,26 +374,49 @@ def recompute_for_years(years) -> int:
     changed = 0
     for i in range(0, len(ids), CHUNK):
         with transaction.atomic():
-            rows = (
-                Clock.objects.select_for_update(of=("self",))
-                .filter(id__in=ids[i : i + CHUNK])
-                .exclude(state=Clock.State.STOPPED)
-                .prefetch_related("pauses", "extensions")
-            )
-            moved = [clock for clock in rows if _refresh(clock, today=today)]
-            _write(moved)
-            changed += len(moved)
+            changed += _recompute_chunk(ids[i : i + CHUNK], today)
     return changed
 
 
 CHUNK = 1000
+_FIELDS = ("due_on", "provisional", "overdue_since")
 
 
-def _write(moved: list[Clock]) -> None:
+def _recompute_chunk(ids: list[int], today: date) -> int:
+    rows = list(
+        Clock.objects.select_for_update()
+        .filter(id__in=ids)
+        .exclude(state=Clock.State.STOPPED)
+        .values_list("id", "started_on", "limit_days", "state", *_FIELDS)
+    )
+    pauses: dict[int, list] = defaultdict(list)
+    for clock_id, paused_on, resumed_on in ClockPause.objects.filter(clock_id__in=ids).values_list(
+        "clock_id", "paused_on", "resumed_on"
+    ):
+        pauses[clock_id].append((paused_on, resumed_on))
+    extended = dict(
+        ClockExtension.objects.filter(clock_id__in=ids)
+        .values("clock_id")
+        .annotate(n=Sum("days"))
+        .values_list("clock_id", "n")
+    )
+    moved = []
+    for clock_id, started_on, limit_days, state, *stored in rows:
+        values = _computed(
+            started_on, limit_days + extended.get(clock_id, 0), pauses[clock_id], state, stored[2], today
+        )
+        if tuple(values[name] for name in _FIELDS) != tuple(stored):
+            moved.append((clock_id, values["due_on"], values["provisional"], values["overdue_since"]))
+    _write(moved)
+    return len(moved)
+
+
+def _write(moved: list[tuple]) -> None:
+    """Writes (id, due_on, provisional, overdue_since) rows in one statement, and their history."""
     if not moved:
         return
     values = ", ".join(["(%s::bigint, %s::date, %s::boolean, %s::date)"] * len(moved))
-    params = [v for c in moved for v in (c.pk, c.due_on, c.provisional, c.overdue_since)]
+    params = [v for row in moved for v in row]
     table = connection.ops.quote_name(Clock._meta.db_table)
     # The table name comes from the model and the VALUES rows are placeholders only: hence the S608 exemption.
     sql = (
@@ -392,7 +425,10 @@ def _write(moved: list[Clock]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    Clock.history.bulk_history_create(moved, default_change_reason=_("工作日历变更，重新计算截止日期"))
+    Clock.history.bulk_history_create(
+        list(Clock.objects.filter(id__in=[row[0] for row in moved])),
+        default_change_reason=_("工作日历变更，重新计算截止日期"),
+    )
 
 
 # --- effects for workflow transitions ----------------------------------------------------------------------------
