@@ -113,6 +113,8 @@ def _kind(kind: str | ClockKind) -> ClockKind:
 
 def of(obj, kind: str | ClockKind | None = None) -> QuerySet[Clock]:
     """Every clock of `obj` (all states, oldest first), or only those of one kind."""
+    if obj.pk is None:
+        raise ValueError(f"{type(obj).__name__} must be saved before it carries clocks")
     rows = Clock.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
     if kind is not None:
         rows = rows.filter(kind=_kind(kind).key)
@@ -500,7 +502,7 @@ class Day:
     `status` is one of: "start" (起算日, not counted), "counted" (a working
     day that counts; `count` is its number), "makeup" (a 调休 make-up working
     day that counts), "weekend", "holiday" (`name` says which), "paused" (a
-    working day inside a pause, not counted). `provisional` marks a day of a
+    working day inside a pause, not counted; `name` set for a make-up day). `provisional` marks a day of a
     year without official schedule (Monday–Friday assumed).
     """
 
@@ -599,7 +601,9 @@ def _day_text(d: Day) -> str:
         "makeup": _("调休上班（%(name)s），工作日，第%(n)s个") % {"name": d.name, "n": d.count},
         "weekend": _("周末休息") if not d.name else _("周末休息（%(name)s假期）") % {"name": d.name},
         "holiday": _("法定节假日（%(name)s），不计入") % {"name": d.name},
-        "paused": _("暂停计时，不计入"),
+        "paused": _("暂停计时，不计入")
+        if not d.name
+        else _("调休上班（%(name)s），暂停计时，不计入") % {"name": d.name},
     }
     text = texts[d.status]
     if d.paused and d.status in ("weekend", "holiday"):
@@ -650,13 +654,15 @@ def explain(clock: Clock) -> Explanation:
         provisional = not workdays.covered(d.year)
         is_paused = paused(d)
         if workdays.is_workday(d):
+            # A working Saturday or Sunday is a 调休 make-up day; it is named, paused or not.
+            name = names.get(d, (True, ""))[1] if d.weekday() >= 5 else ""
             if is_paused:
-                days.append(Day(d, "paused", paused=True, provisional=provisional))
+                days.append(Day(d, "paused", name, paused=True, provisional=provisional))
             else:
                 count += 1
-                makeup = d.weekday() >= 5
-                name = names.get(d, (True, ""))[1] if makeup else ""
-                days.append(Day(d, "makeup" if makeup else "counted", name, count, provisional=provisional))
+                days.append(
+                    Day(d, "makeup" if name or d.weekday() >= 5 else "counted", name, count, provisional=provisional)
+                )
         elif d.weekday() >= 5:
             days.append(Day(d, "weekend", weekend_holiday(d), paused=is_paused, provisional=provisional))
         else:

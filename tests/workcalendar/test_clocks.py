@@ -82,14 +82,16 @@ def test_the_issue_example_explains_holidays_make_up_day_pause_and_extension(obj
         date(2026, 10, 7),
     ]
     assert {by_day[date(2026, 10, d)].name for d in (1, 2, 3, 4, 5, 6, 7)} == {"国庆节"}
-    assert by_day[date(2026, 10, 10)].status == "paused"  # the 调休 Saturday falls inside the pause
+    # The 调休 Saturday falls inside the pause: a working day, named, not counted.
+    assert (by_day[date(2026, 10, 10)].status, by_day[date(2026, 10, 10)].name) == ("paused", "国庆节调休上班")
     assert [(d.day, d.count) for d in explanation.days if d.status == "counted"][-1] == (date(2026, 10, 16), 7)
     assert [(p.working_days, p.reason) for p in explanation.pauses] == [(3, "补正：营业执照副本")]
     assert [(e.days, e.reason) for e in explanation.extensions] == [(2, "需现场核查")]
     assert (explanation.total_days, explanation.due_on, explanation.provisional) == (7, date(2026, 10, 16), False)
     text = "\n".join(explanation.lines())
     assert "2026-10-01（周四） 法定节假日（国庆节），不计入" in text
-    assert "2026-10-10（周六） 暂停计时，不计入" in text
+    assert "2026-10-10（周六） 调休上班（国庆节调休上班），暂停计时，不计入" in text
+    assert "2026-10-03（周六） 周末休息（国庆节假期）" in text
     assert "截止日期：2026-10-16（周五）" in text
 
 
