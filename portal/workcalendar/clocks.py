@@ -255,7 +255,7 @@ def start(obj, kind: str | ClockKind, *, on: date, days: int | None = None, by=N
 
 @transaction.atomic
 def stop(obj, kind: str | ClockKind, *, at: datetime, by=None) -> Clock | None:
-    """Stops the running or paused clock of `kind` on `obj` at `at` (办结); None when there is none.
+    """Stops the running or paused clock of `kind` on `obj` at `at` (an aware datetime; 办结); None when there is none.
 
     An open pause ends on the stop day. The clock records whether it stopped
     late (`stopped_late`: the stop day is after the due date) and, if so,
