@@ -360,3 +360,12 @@ def test_staff_find_flagged_codes_with_the_filter_and_confirm_them_with_the_acti
     flagged.refresh_from_db()
     assert flagged.uscc_check == UsccCheck.LEGACY_CONFIRMED
     assert flagged.history.first().history_user == admin_user
+
+
+def test_the_job_page_lists_the_flagged_codes(admin_client, staff):
+    job = run(csv_bytes(row(1), row(2, uscc=legacy_code(2))), staff)
+
+    page = admin_client.get(reverse("admin:enterprise_imports_importjob_change", args=[job.pk])).content.decode()
+
+    assert "校验位不符（存量赋码）：1个，已导入并标记，待工作人员确认" in page
+    assert f"<td>3</td><td>{legacy_code(2)}</td><td>宜昌导入2有限公司</td>" in page
