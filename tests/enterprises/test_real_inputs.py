@@ -369,3 +369,14 @@ def test_the_job_page_lists_the_flagged_codes(admin_client, staff):
 
     assert "校验位不符（存量赋码）：1个，已导入并标记，待工作人员确认" in page
     assert f"<td>3</td><td>{legacy_code(2)}</td><td>宜昌导入2有限公司</td>" in page
+
+
+def test_the_enterprise_space_url_accepts_the_code_as_typed(client):
+    from tests.factories.enterprises import EnterpriseMemberFactory
+
+    member = EnterpriseMemberFactory(enterprise=EnterpriseFactory(uscc=CODE))
+    client.force_login(member.user)
+
+    response = client.get(reverse("enterprises:space", kwargs={"uscc": FULL_WIDTH.lower()}))
+
+    assert response.status_code == 200
