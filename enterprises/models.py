@@ -183,6 +183,8 @@ class Enterprise(models.Model):
             # Prefix search on the name (name LIKE '宜昌%') without pg_trgm.
             models.Index(fields=["name"], name="enterprise_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["region", "size"], name="enterprise_region_size"),
+            # The few codes flagged 存量赋码: the admin filter and each import's lookup read only these.
+            models.Index(fields=["uscc_check"], name="enterprise_uscc_legacy", condition=~Q(uscc_check="passed")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="enterprise_uscc_chars"),
