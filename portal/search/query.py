@@ -603,6 +603,7 @@ def popular_terms(kind: str | None = SearchDocument.Kind.POLICY) -> list[dict]:
             words = [row[0] for row in cursor.fetchall()]
         counted = [(word, SearchResults(parse(word), kind=kind).found) for word in words]
         found = [{"query": word, "count": min(n, COUNT_CAP)} for word, n in counted if n]
+        found.sort(key=lambda s: -s["count"])
         cache.set(key, found, timeout=24 * 3600)
     return found
 

@@ -68,3 +68,11 @@ def test_brackets_that_do_not_complete_a_dictionary_term_stay():
 
 def test_traditional_text_is_indexed_in_simplified():
     assert "无锡" in segment.index_tokens("無錫市")
+
+
+def test_the_search_page_shows_the_query_as_typed_and_finds_the_document(traditional, client):
+    content = client.get("/policies/search/", {"q": "无锡"}).content.decode()
+
+    assert 'value="无锡"' in content
+    assert "<mark>無錫</mark>" in content
+    assert 'value="無錫"' in client.get("/policies/search/", {"q": "無錫"}).content.decode()
