@@ -8,6 +8,7 @@ the lead. The state machine lives in `policies.workflow`, the transitions in
 
 import hashlib
 import re
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -18,9 +19,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.filetypes import AUDIO_KINDS, DOCUMENT_KINDS, MEDIA_KINDS, VIDEO_KINDS, sniff, validate_document
-from policies.filetypes import validate_media as validate_media_file
 from policies.sanitize import clean_html
+from portal.core import uploads
+from portal.core.uploads import AUDIO_KINDS, DOCUMENT_KINDS, KINDS, MEDIA_KINDS, VIDEO_KINDS, validate_document
+from portal.core.uploads import validate_media as validate_media_file
 from portal.workcalendar import deadlines
 
 # 机关代字〔2025〕1号, also with [] or () for the brackets people type, or 公告2023年第7号 (ministries' notices).
@@ -271,16 +273,22 @@ class PolicyRelation(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"policies/attachments/{instance.policy_id or 'new'}/{filename}"
+    """Stored under the detected kind's extension, never the uploader's (`解读.html` holding a PDF → `解读.pdf`)."""
+    kind = KINDS[instance.kind] if instance.kind else uploads.detect(instance.file)
+    name = uploads.stored_name(filename, kind) if kind else filename
+    return f"policies/attachments/{instance.policy_id or 'new'}/{name}"
 
 
 class PolicyAttachment(models.Model):
-    """An attachment (政策附件): PDF, Word, Excel or image, its type judged by content."""
+    """An attachment (政策附件): PDF, OFD, Word/WPS, Excel or image, its type judged by content."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("附件名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255, validators=[validate_document])
-    kind = models.CharField(_("文件类型"), max_length=8, choices=list(DOCUMENT_KINDS.items()), editable=False)
+    kind = models.CharField(
+        _("文件类型"), max_length=8, choices=[(k, KINDS[k].label) for k in sorted(DOCUMENT_KINDS)], editable=False
+    )
+    original_name = models.CharField(_("上传时的文件名"), max_length=255, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -305,7 +313,8 @@ class PolicyAttachment(models.Model):
     def save(self, *args, **kwargs):
         if self.file and not self.sha256:
             validate_document(self.file)
-            self.kind = sniff(self.file)
+            self.kind = uploads.detect_key(self.file)
+            self.original_name = self.original_name or PurePath(self.file.name).name[:255]
             self.size = self.file.size
             self.sha256 = _sha256(self.file)
         super().save(*args, **kwargs)
@@ -321,7 +330,10 @@ def _sha256(fileobj) -> str:
 
 
 def interpretation_media_path(instance, filename):
-    return f"policies/interpretations/{instance.policy_id or 'new'}/{filename}"
+    """Stored under the detected kind's extension, like attachments."""
+    kind = uploads.detect(instance.media)
+    name = uploads.stored_name(filename, kind) if kind else filename
+    return f"policies/interpretations/{instance.policy_id or 'new'}/{name}"
 
 
 class Interpretation(models.Model):
@@ -396,7 +408,7 @@ class Interpretation(models.Model):
             if not self.media:
                 errors["media"] = _("视频、音频解读须上传音视频文件。")
             else:
-                kind = sniff(self.media)
+                kind = uploads.detect_key(self.media)
                 wanted = VIDEO_KINDS if self.kind == self.Kind.VIDEO else AUDIO_KINDS
                 if kind not in wanted:
                     errors["media"] = _("上传的文件与解读形式不符。")
@@ -407,11 +419,12 @@ class Interpretation(models.Model):
 
     @property
     def media_kind(self) -> str | None:
-        return sniff(self.media) if self.media else None
+        return uploads.detect_key(self.media) if self.media else None
 
     @property
     def media_label(self) -> str:
-        return MEDIA_KINDS.get(self.media_kind or "", "")
+        kind = self.media_kind
+        return KINDS[kind].label if kind in MEDIA_KINDS else ""
 
 
 class PolicySubscription(models.Model):

@@ -32,7 +32,9 @@ def policy_list(request):
     """`/policies/` and `/policies/search/?q=`: the same page, ranked by relevance when there is a query."""
     params = request.GET.copy()
     params.pop("page", None)
-    q = search_query.clean_query(params.get("q", ""))
+    # The reader's words are shown as typed (無錫 stays 無錫); the search folds them itself.
+    typed = " ".join(params.get("q", "").split())[: search_query.MAX_QUERY_LENGTH]
+    q = typed if search_query.clean_query(typed) else ""
     filterset = PolicyFilter(params, queryset=selectors.public_policies())
     filtered = filterset.qs
 

@@ -369,6 +369,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        # pypdf reports every repair it makes while judging an upload; a repaired file is still a PDF.
+        "pypdf": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
     },

@@ -1,6 +1,7 @@
 """Use cases of the import: accept an upload (上传), run a job (执行导入)."""
 
 import logging
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
@@ -45,7 +46,8 @@ def submit_import(*, uploaded_file, kind: str, source: str, source_updated_at=No
             source_updated_at=source_updated_at or timezone.now(),
             uploaded_by=user,
         )
-        job.file.save(uploaded_file.name, uploaded_file, save=False)
+        # Stored under the detected format's extension; the uploader's name is kept in original_name.
+        job.file.save(f"{PurePath(uploaded_file.name).stem or 'import'}.{file_format}", uploaded_file, save=False)
         job.save()
         from .tasks import run_import_job_task
 
