@@ -61,7 +61,7 @@ def test_daily_run_expires_a_policy_past_its_expiry_date(policy, editor_a, appro
     _publish(policy, editor_a, approver_a)
     result = services.expire_policies(today=dt.date(2026, 9, 30))
     policy.refresh_from_db()
-    assert result == {"expired": 1, "offline": 0}
+    assert result == {"expired": 1, "offline": 0, "failed": 0}
     assert (policy.status, policy.offline_due) == (S.EXPIRED, dt.date(2026, 10, 9))
 
 
@@ -81,21 +81,21 @@ def test_a_policy_still_in_force_is_left_alone(policy, editor_a, approver_a):
     policy.expiry_date = dt.date(2026, 12, 31)
     policy.save()
     _publish(policy, editor_a, approver_a)
-    assert services.expire_policies(today=dt.date(2026, 12, 31)) == {"expired": 0, "offline": 0}
+    assert services.expire_policies(today=dt.date(2026, 12, 31)) == {"expired": 0, "offline": 0, "failed": 0}
 
 
 def test_a_repealed_policy_goes_offline_on_its_due_day(policy, editor_a, approver_a):
     _publish(policy, editor_a, approver_a)
     services.repeal(policy, by=approver_a, on=dt.date(2026, 9, 30))
-    assert services.expire_policies(today=dt.date(2026, 10, 9)) == {"expired": 0, "offline": 0}
-    assert services.expire_policies(today=dt.date(2026, 10, 10)) == {"expired": 0, "offline": 1}
+    assert services.expire_policies(today=dt.date(2026, 10, 9)) == {"expired": 0, "offline": 0, "failed": 0}
+    assert services.expire_policies(today=dt.date(2026, 10, 10)) == {"expired": 0, "offline": 1, "failed": 0}
 
 
 def test_the_daily_run_is_idempotent(policy, editor_a, approver_a):
     _publish(policy, editor_a, approver_a)
     services.repeal(policy, by=approver_a, on=dt.date(2026, 9, 30))
     services.expire_policies(today=dt.date(2026, 10, 12))
-    assert services.expire_policies(today=dt.date(2026, 10, 12)) == {"expired": 0, "offline": 0}
+    assert services.expire_policies(today=dt.date(2026, 10, 12)) == {"expired": 0, "offline": 0, "failed": 0}
 
 
 def test_entering_next_years_calendar_makes_a_provisional_deadline_final(dept_a):
