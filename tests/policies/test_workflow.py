@@ -265,3 +265,50 @@ def test_publishing_clears_the_cached_home_page(policy, editor_a, approver_a, dj
     with django_capture_on_commit_callbacks(execute=True):
         _published(policy, editor_a, approver_a)
     assert cache.get(services.HOME_CACHE_KEY) is None
+
+
+def test_a_policy_under_review_cannot_be_revised_by_its_editor(policy, editor_a):
+    # The editor would otherwise pull the policy back from review, around the approver's 退回.
+    services.submit(policy, by=editor_a)
+    with pytest.raises(TransitionNotAllowed, match="待审核"):
+        services.revise(policy, by=editor_a)
+    policy.refresh_from_db()
+    assert policy.status == S.SUBMITTED
+
+
+def test_reject_offline_on_an_approved_policy_is_refused_with_a_message(policy, editor_a, approver_a, data_officer):
+    _approved(policy, editor_a, approver_a)
+    with pytest.raises(TransitionNotAllowed, match="已审核"):
+        services.reject_offline(policy, by=data_officer, note="政策仍在有效期内")
+
+
+def test_deciding_an_offline_request_that_is_gone_is_a_message(policy, editor_a, approver_a, data_officer):
+    _published(policy, editor_a, approver_a)
+    services.request_offline(policy, by=approver_a, reason="该政策已被省级新政策覆盖，继续展示会误导企业申报。")
+    PolicyOfflineRequest.objects.filter(policy=policy).delete()
+    with pytest.raises(ValidationError, match="没有待核实的提前下线申请"):
+        services.reject_offline(policy, by=data_officer, note="政策仍在有效期内")
+    policy.refresh_from_db()
+    assert policy.status == S.OFFLINE_REQUESTED
+
+
+def test_a_person_cannot_declare_a_policy_expired(policy, editor_a, approver_a):
+    # Expiry follows the expiry date (the daily run); an approver ends a policy early only by repeal or request.
+    _published(policy, editor_a, approver_a)
+    with pytest.raises(PermissionDenied):
+        services.expire(policy, by=approver_a)
+
+
+def test_the_platform_cannot_perform_a_staff_transition(policy):
+    with pytest.raises(PermissionDenied, match="须由工作人员办理"):
+        services.submit(policy, by=None)
+
+
+def test_the_offline_request_reason_is_in_the_history(policy, editor_a, approver_a):
+    _published(policy, editor_a, approver_a)
+    services.request_offline(policy, by=approver_a, reason="该政策已被省级新政策覆盖，继续展示会误导企业申报。")
+    latest = policy.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        approver_a,
+        "申请提前下线：该政策已被省级新政策覆盖，继续展示会误导企业申报。",
+    )

@@ -116,3 +116,24 @@ def test_entering_next_years_calendar_makes_a_provisional_deadline_final(dept_a)
 
     policy.refresh_from_db()
     assert (policy.publish_deadline, policy.publish_deadline_provisional) == (dt.date(2027, 1, 6), False)
+
+
+def test_one_failing_policy_does_not_hold_up_the_daily_run(dept_a, editor_a, approver_a, monkeypatch):
+    policies = []
+    for _n in range(3):
+        policy = PolicyFactory(lead_department=dept_a, expiry_date=dt.date(2026, 9, 29))
+        services.assign_ownership(policy)
+        policies.append(_publish(policy, editor_a, approver_a))
+    broken = policies[1]
+    save = Policy.save
+
+    def save_failing_for_the_broken_one(self, *args, **kwargs):
+        if self.pk == broken.pk:
+            raise RuntimeError("disk full")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Policy, "save", save_failing_for_the_broken_one)
+    result = services.expire_policies(today=dt.date(2026, 9, 30))
+    statuses = [Policy.objects.get(pk=p.pk).status for p in policies]
+    assert result == {"expired": 2, "offline": 0, "failed": 1}
+    assert statuses == [S.EXPIRED, S.PUBLISHED, S.EXPIRED]
