@@ -147,9 +147,14 @@ def on_repeal(step: Step) -> None:
 
 
 def on_request_offline(step: Step) -> None:
-    """申请提前下线: the request waits for the data bureau; `perform` returns it."""
-    step.result = PolicyOfflineRequest.objects.create(policy=step.obj, reason=step.reason, requested_by=step.by)
-    step.obj.offline_reason = step.reason
+    """申请提前下线: the request waits for the data bureau, which may now see the policy; `perform` returns it."""
+    policy = step.obj
+    step.result = PolicyOfflineRequest.objects.create(policy=policy, reason=step.reason, requested_by=step.by)
+    policy.offline_reason = step.reason
+    for bureau in Department.objects.filter(
+        kind=Department.Kind.DATA_BUREAU, region_id=policy.lead_department.region_id
+    ):
+        grant_to_department(policy, bureau, ["view"])
 
 
 def is_data_bureau_for(user, policy: Policy | None) -> bool:

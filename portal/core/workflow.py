@@ -220,6 +220,20 @@ class Workflow:
 
     def verify(self, obj, transition: Transition, *, by, reason: str) -> str:
         """Refuses (in Chinese) unless `by` may perform `transition` on `obj` now; returns the stripped reason."""
+        self.verify_actor(obj, transition, by=by)
+        reason = (reason or "").strip()
+        if transition.reason_required and len(reason) < transition.reason_min_length:
+            label = transition.reason_label or _("理由")
+            if transition.reason_min_length > 1:
+                params = {"label": label, "n": transition.reason_min_length}
+                message = _("请填写%(label)s（不少于%(n)d个字）。") % params
+            else:
+                message = _("请填写%(label)s。") % {"label": label}
+            raise ValidationError({"reason": message}, code="reason_required")
+        return reason
+
+    def verify_actor(self, obj, transition: Transition, *, by) -> None:
+        """The state and the actor: TransitionNotAllowed or PermissionDenied, each with its Chinese message."""
         state = self.state_of(obj)
         if state not in transition.sources:
             message = _("%(model)s当前状态为“%(current)s”，不能执行“%(action)s”。")
@@ -241,16 +255,6 @@ class Workflow:
             raise PermissionDenied(
                 transition.permission_message or _("您无权执行“%(action)s”。") % {"action": transition.label}
             )
-        reason = (reason or "").strip()
-        if transition.reason_required and len(reason) < transition.reason_min_length:
-            label = transition.reason_label or _("理由")
-            if transition.reason_min_length > 1:
-                params = {"label": label, "n": transition.reason_min_length}
-                message = _("请填写%(label)s（不少于%(n)d个字）。") % params
-            else:
-                message = _("请填写%(label)s。") % {"label": label}
-            raise ValidationError({"reason": message}, code="reason_required")
-        return reason
 
     def perform(self, obj, name: str, *, by, reason: str = "", at: datetime | None = None, **options):
         """Performs transition `name` on `obj` as `by` (None: the platform); returns the saved object.
