@@ -35,7 +35,7 @@ from policies.models import (
 from portal import workdays
 from portal.core.tasks import enqueue_on_commit
 from portal.core.workflow import Step, perform
-from portal.org.models import Department
+from portal.org.models import Department, Role
 from portal.org.permissions import can, grant_to_department, revoke_from_department
 
 log = logging.getLogger(__name__)
@@ -160,11 +160,13 @@ def on_request_offline(step: Step) -> None:
 def is_data_bureau_for(user, policy: Policy | None) -> bool:
     """The data bureau (政务服务和数据管理部门) at the lead department's level verifies early offline requests.
 
-    With `policy=None`: is the user a decider in some data bureau at all.
+    The decider is the bureau's approver (负责人); the platform's administrators
+    run the platform and do not take the bureau's decisions, even when they sit
+    in it. With `policy=None`: is the user a decider in some data bureau at all.
     """
     if user is None or not can(user, PERM_DECIDE_OFFLINE):
         return False
-    memberships = user.memberships.filter(department__kind=Department.Kind.DATA_BUREAU)
+    memberships = user.memberships.filter(department__kind=Department.Kind.DATA_BUREAU, role=Role.APPROVER)
     if policy is not None:
         memberships = memberships.filter(department__region_id=policy.lead_department.region_id)
     return memberships.exists()
