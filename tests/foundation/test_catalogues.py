@@ -24,6 +24,11 @@ def test_every_message_is_translated(lang):
     assert untranslated == []
 
 
+def test_the_chinese_catalogue_maps_every_message_to_itself():
+    po = catalogue("zh_Hans")
+    assert [e.msgid for e in po if not e.obsolete and not e.msgid_plural and e.msgstr != e.msgid] == []
+
+
 def test_catalogues_hold_every_message_of_the_source(tmp_path):
     """makemessages over a copy of the source finds no message id the committed catalogue lacks."""
     copy = tmp_path / "src"
