@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from policies import services, tagging
+from policies import selectors, services, tagging
 from policies.models import (
     Interpretation,
     Policy,
@@ -27,6 +27,7 @@ from policies.models import (
     PolicySubscription,
     PolicyTagSuggestion,
 )
+from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
 from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
 from portal.org.admin_mixins import DepartmentScopedAdmin
@@ -103,12 +104,11 @@ def _approve_interpretations(policy, user, _reason):
 WORKFLOW_FIELDS = [
     "slug",
     "status",
-    "publish_deadline",
-    "publish_deadline_provisional",
+    "deadline",
     "published_at",
     "published_late",
     "ended_on",
-    "offline_due",
+    "offline_deadline",
     "offline_at",
     "offline_reason",
 ]
@@ -162,23 +162,47 @@ class PolicyAdmin(WorkflowAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
             '<span class="policy-status policy-status-{}">{}</span>', obj.status, obj.get_status_display()
         )
 
-    @admin.display(description=_("发布期限"), ordering="publish_deadline")
+    def get_queryset(self, request):
+        return selectors.with_publish_clock(super().get_queryset(request))
+
+    @admin.display(description=_("发布期限"), ordering="publish_due")
     def deadline(self, obj):
-        """Green with more than one working day left, amber on the last one, red when overdue."""
-        if obj.publish_deadline is None:
+        """The 发布时限 clock (§17): green with more than one working day left, amber on the last one, red when overdue.
+
+        Before the first submission no clock runs yet; the date shown is the one it will have, counted from the
+        same day (the issue date, or the outside publication for national and provincial policies).
+        """
+        if hasattr(obj, "publish_due"):
+            due, provisional = obj.publish_due, obj.publish_provisional
+        else:
+            clock = services.publish_clock(obj) if obj.pk else None
+            due, provisional = (clock.due_on, clock.provisional) if clock else (None, False)
+        if due is None and obj.publishing_clock_start is not None:
+            start = obj.publishing_clock_start
+            due = workdays.add_workdays(start, PUBLISH_CLOCK.limit_for(obj))
+            provisional = not workdays.years_covered(start, due)
+        if due is None:
             return "—"
         if obj.published_at is not None:
             css, note = ("deadline-overdue", _("逾期发布")) if obj.published_late else ("deadline-done", _("按期发布"))
-            return format_html('<span class="{}">{}（{}）</span>', css, obj.publish_deadline, note)
+            return format_html('<span class="{}">{}（{}）</span>', css, due, note)
         today = timezone.localdate()
-        if today > obj.publish_deadline:
+        if today > due:
             css, note = "deadline-overdue", _("已逾期")
         else:
-            left = workdays.workdays_between(today, obj.publish_deadline)
+            left = workdays.workdays_between(today, due)
             css = "deadline-ok" if left > 1 else "deadline-soon"
             note = _("剩%(n)d个工作日") % {"n": left}
-        provisional = _("，暂定") if obj.publish_deadline_provisional else ""
-        return format_html('<span class="{}">{}（{}{}）</span>', css, obj.publish_deadline, note, provisional)
+        provisional = _("，暂定") if provisional else ""
+        return format_html('<span class="{}">{}（{}{}）</span>', css, due, note, provisional)
+
+    @admin.display(description=_("下线期限"))
+    def offline_deadline(self, obj):
+        """The 下线时限 clock (§18) of an expired or repealed policy."""
+        clock = services.offline_clock(obj) if obj.pk else None
+        if clock is None or clock.due_on is None:
+            return "—"
+        return _("%(due)s（暂定）") % {"due": clock.due_on} if clock.provisional else str(clock.due_on)
 
     def has_approve_permission(self, request, obj=None):
         return can(request.user, services.PERM_APPROVE, obj)
@@ -192,7 +216,8 @@ class PolicyAdmin(WorkflowAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Once submitted the text is what was approved; it changes again only as a draft.
         if obj is not None and obj.status != Policy.Status.DRAFT:
-            return [f.name for f in Policy._meta.fields if f.name != "id"] + ["co_departments", "categories", "tags"]
+            fields = [f.name for f in Policy._meta.fields if f.name != "id"] + ["co_departments", "categories", "tags"]
+            return [*fields, "deadline", "offline_deadline"]
         return self.readonly_fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

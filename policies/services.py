@@ -17,6 +17,7 @@ transitions — expiry and taking expired or repealed policies offline — accep
 import logging
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,19 +33,22 @@ from policies.models import (
     PolicyRelation,
     PolicySubscription,
 )
-from portal import workdays
 from portal.core.tasks import enqueue_on_commit
 from portal.core.workflow import Step, perform
 from portal.org.models import Department, Role
 from portal.org.permissions import can, grant_to_department, revoke_from_department
+from portal.workcalendar import clocks
+from portal.workcalendar.models import Clock
 
 log = logging.getLogger(__name__)
 
 HOME_CACHE_KEY = "home:v1"
 SUBSCRIPTION_SMS_TEMPLATE = "policy_subscription"
 SUBSCRIPTION_SMS_TEXT = "您订阅的惠企政策《{title}》已发布，请登录惠企服务平台查看。"
-OFFLINE_DAYS = 3
 MIN_OFFLINE_REASON_LENGTH = 10
+
+PUBLISH_CLOCK = "policy_publish"
+OFFLINE_CLOCK = "policy_offline"
 
 PERM_SUBMIT = "policies.submit_policy"
 PERM_APPROVE = "policies.approve_policy"
@@ -105,13 +109,34 @@ def check_publishable(step: Step) -> None:
         raise ValidationError(_("政策已过失效日期，不能发布。"), code="already_expired")
 
 
+class StartOnce(clocks.Start):
+    """Clock effect: starts the clock unless the object has had one of this kind (a revision does not restart §17)."""
+
+    def apply(self, obj, *, at, by=None, reason=""):
+        if clocks.of(obj, self.kind).exists():
+            return None
+        return super().apply(obj, at=at, by=by, reason=reason)
+
+
+def publish_clock(policy: Policy):
+    """The policy's 发布时限 (§17), or None before its first submission."""
+    return clocks.of(policy, PUBLISH_CLOCK).last()
+
+
+def offline_clock(policy: Policy):
+    """The latest 下线时限 (§18) of the policy, or None if it never expired or was repealed."""
+    return clocks.of(policy, OFFLINE_CLOCK).last()
+
+
 def on_publish(step: Step) -> None:
-    """Records when it was published and whether after its deadline (3 working days, §17)."""
+    """Records when it was published and whether after the publish clock's due date (3 working days, §17)."""
     policy = step.obj
     today = timezone.localdate(step.at)
     policy.published_at = step.at
-    policy.published_late = bool(policy.publish_deadline and today > policy.publish_deadline)
-    policy.ended_on = policy.offline_due = policy.offline_at = None
+    clock = clocks.of(policy, PUBLISH_CLOCK).exclude(state=Clock.State.STOPPED).first()
+    if clock is not None:
+        policy.published_late = bool(clock.due_on and today > clock.due_on)
+    policy.ended_on = policy.offline_at = None
     policy.offline_reason = ""
     if policy.published_late:
         step.history = "逾期发布"
@@ -125,17 +150,11 @@ def notify_subscribers_after_publish(policy: Policy) -> None:
         enqueue_on_commit(notify_subscribers_task, policy.pk)
 
 
-def offline_due(ended_on: date) -> date:
-    """Expired or repealed policies go offline within 3 working days of the day they end (§18)."""
-    return workdays.add_workdays(ended_on, OFFLINE_DAYS)
-
-
 def on_end(step: Step) -> None:
     """失效 / 废止: the day it ended (option `on`, else its expiry date or today) starts the offline deadline."""
     policy = step.obj
     on = step.options.get("on") or (policy.expiry_date if step.transition.name == "expire" else None)
     policy.ended_on = on or timezone.localdate(step.at)
-    policy.offline_due = offline_due(policy.ended_on)
 
 
 def on_repeal(step: Step) -> None:
@@ -287,7 +306,13 @@ def expire_policies(today: date | None = None, *, now: datetime | None = None) -
     today = today or timezone.localdate()
     counts = {"expired": 0, "offline": 0, "failed": 0}
     expiring = Policy.objects.filter(status__in=[S.PUBLISHED, S.OFFLINE_REQUESTED], expiry_date__lt=today)
-    due = Policy.objects.filter(status__in=[S.EXPIRED, S.REPEALED], offline_due__lte=today)
+    due_clocks = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Policy),
+        kind=OFFLINE_CLOCK,
+        state=Clock.State.RUNNING,
+        due_on__lte=today,
+    )
+    due = Policy.objects.filter(status__in=[S.EXPIRED, S.REPEALED], pk__in=due_clocks.values("object_id"))
     for name, count, queryset, options in [
         ("expire", "expired", expiring, {}),
         ("take_offline", "offline", due, {"at": now}),

@@ -7,9 +7,18 @@
       └──────────────────────────────下线后修订────────────────────────────────────────────────────────┘
 
 Each row names the transition, its sources and target, who may perform it, the
-reason it needs and the article it implements; `portal.core.workflow.perform`
-does the rest (lock, checks, history, after-commit work). What a transition
-changes besides the state lives in `policies.services`.
+reason it needs, the clocks (办理时限) it starts and stops, and the article it
+implements; `portal.core.workflow.perform` does the rest (lock, checks,
+history, after-commit work). What a transition changes besides the state lives
+in `policies.services`.
+
+Two clocks run on a policy:
+- 发布时限 (§17): 3 working days from the issue date (national and provincial
+  policies: from their outside publication), started on the first submission
+  (the day counted from is the issue date, whenever it was entered), stopped
+  by publication; a revised policy published again does not start it anew;
+- 下线时限 (§18): 3 working days from the day it expired or was repealed,
+  stopped when it goes offline (the daily run takes it offline when due).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from policies import services
 from policies.models import Policy
 from portal.core.workflow import Transition, Workflow
+from portal.workcalendar import clocks
 
 S = Policy.Status
 
@@ -28,6 +38,16 @@ OFFLINE_REQUESTED = S.OFFLINE_REQUESTED
 EXPIRED = S.EXPIRED
 REPEALED = S.REPEALED
 OFFLINE = S.OFFLINE
+
+PUBLISH_CLOCK = clocks.register_kind(
+    services.PUBLISH_CLOCK, label=_("政策发布时限"), days=3, article="宜昌 §17（印发后3个工作日内发布）"
+)
+OFFLINE_CLOCK = clocks.register_kind(
+    services.OFFLINE_CLOCK,
+    label=_("失效（废止）政策下线时限"),
+    days=3,
+    article="宜昌 §18（失效、废止后3个工作日内下线）",
+)
 
 SUBMIT = services.PERM_SUBMIT
 APPROVE = services.PERM_APPROVE
@@ -47,6 +67,7 @@ POLICY = Workflow(
             permission=SUBMIT,
             permission_message=_("只有牵头部门的录入员可以提交该政策。"),
             guard=services.check_complete,
+            effects=(services.StartOnce(services.PUBLISH_CLOCK, on=lambda policy: policy.publishing_clock_start),),
             article="宜昌 §17",
         ),
         Transition(
@@ -78,6 +99,7 @@ POLICY = Workflow(
             permission_message=_("只有牵头部门的审批人可以发布该政策。"),
             guard=services.check_publishable,
             run=services.on_publish,
+            effects=(clocks.Stop(services.PUBLISH_CLOCK),),
             after_commit=(*PUBLIC_CHANGE, services.notify_subscribers_after_publish),
             article="宜昌 §17（原文与解读同步发布，印发后3个工作日内）",
         ),
@@ -89,6 +111,7 @@ POLICY = Workflow(
             automatic=True,
             manual=False,
             run=services.on_end,
+            effects=(clocks.Start(services.OFFLINE_CLOCK, on=lambda policy: policy.ended_on),),
             after_commit=PUBLIC_CHANGE,
             article="宜昌 §18",
         ),
@@ -100,6 +123,7 @@ POLICY = Workflow(
             permission=APPROVE,
             permission_message=_("只有牵头部门的审批人可以宣布该政策废止。"),
             run=services.on_repeal,
+            effects=(clocks.Start(services.OFFLINE_CLOCK, on=lambda policy: policy.ended_on),),
             after_commit=PUBLIC_CHANGE,
             article="宜昌 §18",
         ),
@@ -155,6 +179,7 @@ POLICY = Workflow(
             permission_message=_("只有牵头部门的审批人可以下线该政策。"),
             automatic=True,
             run=services.on_take_offline,
+            effects=(clocks.Stop(services.OFFLINE_CLOCK),),
             after_commit=PUBLIC_CHANGE,
             refusal_hint=_("未失效（废止）的政策提前下线须申请并经数据局核实。"),
             article="宜昌 §18（失效、废止后3个工作日内下线）",

@@ -142,14 +142,15 @@ def test_editor_cannot_publish(policy, editor_a, approver_a):
 def test_publishing_within_the_deadline_is_on_time(policy, editor_a, approver_a):
     _approved(policy, editor_a, approver_a)
     services.approve_interpretation(InterpretationFactory(policy=policy), by=approver_a)
-    on_deadline = dt.datetime.combine(policy.publish_deadline, dt.time(10), tzinfo=dt.UTC)
+    on_deadline = dt.datetime.combine(services.publish_clock(policy).due_on, dt.time(10), tzinfo=dt.UTC)
     assert services.publish(policy, by=approver_a, now=on_deadline).published_late is False
 
 
 def test_publishing_after_the_deadline_is_recorded_as_late(policy, editor_a, approver_a):
     _approved(policy, editor_a, approver_a)
     services.approve_interpretation(InterpretationFactory(policy=policy), by=approver_a)
-    late = dt.datetime.combine(policy.publish_deadline + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
+    due = services.publish_clock(policy).due_on
+    late = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
     published = services.publish(policy, by=approver_a, now=late)
     assert published.published_late is True
     assert published.history.latest().history_change_reason == "逾期发布"
@@ -213,7 +214,7 @@ def test_approve_offline_without_a_request_is_refused(policy, editor_a, approver
 def test_expire_sets_the_offline_deadline_in_working_days(policy, editor_a, approver_a):
     _published(policy, editor_a, approver_a)
     expired = services.expire(policy, on=dt.date(2026, 9, 30))
-    assert (expired.status, expired.offline_due) == (S.EXPIRED, dt.date(2026, 10, 10))
+    assert (expired.status, services.offline_clock(policy).due_on) == (S.EXPIRED, dt.date(2026, 10, 10))
 
 
 def test_repeal_records_the_repealing_policy(policy, editor_a, approver_a, dept_a):
