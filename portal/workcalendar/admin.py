@@ -54,6 +54,22 @@ class ClockExtensionInline(_ReadOnlyInline):
     fields = readonly_fields = ["days", "reason", "approved_by", "created_at"]
 
 
+class ClockKindFilter(admin.SimpleListFilter):
+    """The kinds present, by their Chinese label from the clock-kind registry."""
+
+    title = _("时限类型")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        from .clocks import kinds
+
+        present = Clock.objects.order_by("kind").values_list("kind", flat=True).distinct()
+        return [(key, kinds.entry(key).label if key in kinds else key) for key in present]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Clock)
 class ClockAdmin(SimpleHistoryAdmin):
     """Read-only for supervisors and platform admins: clocks move only through their workflows' transitions.
@@ -70,9 +86,15 @@ class ClockAdmin(SimpleHistoryAdmin):
         "provisional",
         "state",
         "overdue_since",
-        "stopped_at",
     ]
-    list_filter = ["state", "provisional", "kind", "content_type", ("due_on", admin.DateFieldListFilter)]
+    list_filter = [
+        "state",
+        "provisional",
+        ClockKindFilter,
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("due_on", admin.DateFieldListFilter),
+    ]
+    ordering = ["-started_on", "-id"]
     search_fields = ["object_id", "kind"]
     date_hierarchy = "due_on"
     list_select_related = ["content_type"]
@@ -108,8 +130,8 @@ class ClockAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("截止日期的推算"))
     def explanation(self, clock):
         return format_html(
-            '<ol class="clock-explanation">{}</ol>',
-            format_html_join("", "<li>{}</li>", ((line,) for line in clock.explain().lines())),
+            '<div class="clock-explanation">{}</div>',
+            format_html_join("", "<div>{}</div>", ((line,) for line in clock.explain().lines())),
         )
 
     def has_module_permission(self, request):

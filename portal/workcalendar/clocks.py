@@ -49,7 +49,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core import checks
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -210,6 +210,14 @@ def _refresh(clock: Clock, *, today: date | None = None) -> list[str]:
 # --- writes ------------------------------------------------------------------------------------------------------
 
 
+def _save(instance, reason: str, by) -> None:
+    """Saves with the history's reason and, outside a request too, the person who acted."""
+    instance._change_reason = reason
+    if by is not None:
+        instance._history_user = by
+    instance.save()
+
+
 @transaction.atomic
 def start(obj, kind: str | ClockKind, *, on: date, days: int | None = None, by=None) -> Clock:
     """Starts a clock of `kind` on `obj` counted from `on` (the start day itself does not count).
@@ -236,14 +244,18 @@ def start(obj, kind: str | ClockKind, *, on: date, days: int | None = None, by=N
     clock.due_on = compute_due(on, limit, [])
     clock.provisional = not workdays.years_covered(on, clock.due_on)
     clock.overdue_since = _overdue_since(clock.due_on, timezone.localdate())
-    clock._change_reason = _("开始计时")
-    clock.save()
+    try:
+        with transaction.atomic():
+            _save(clock, _("开始计时"), by)
+    except IntegrityError:
+        # Another request started the same kind on the same object a moment ago (the partial unique index).
+        raise ValidationError(_("“%(kind)s”办理时限已在计时，不能重复开始。") % {"kind": kind.label}) from None
     return clock
 
 
 @transaction.atomic
 def stop(obj, kind: str | ClockKind, *, at: datetime, by=None) -> Clock | None:
-    """Stops the running or paused clock of `kind` on `obj` at `at` (办结); None when there is none.
+    """Stops the running or paused clock of `kind` on `obj` at `at` (an aware datetime; 办结); None when there is none.
 
     An open pause ends on the stop day. The clock records whether it stopped
     late (`stopped_late`: the stop day is after the due date) and, if so,
@@ -258,16 +270,14 @@ def stop(obj, kind: str | ClockKind, *, at: datetime, by=None) -> Clock | None:
     if open_pause is not None:
         open_pause.resumed_on = max(day, open_pause.paused_on)
         open_pause.resumed_by = by
-        open_pause._change_reason = _("停止计时")
-        open_pause.save()
+        _save(open_pause, _("停止计时"), by)
     clock.state = Clock.State.STOPPED
     _refresh(clock)
     clock.stopped_at = at
     clock.stopped_by = by
     clock.stopped_late = day > clock.due_on
     clock.overdue_since = (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
-    clock._change_reason = _("停止计时")
-    clock.save()
+    _save(clock, _("停止计时"), by)
     return clock
 
 
@@ -295,12 +305,10 @@ def pause(obj, kind: str | ClockKind, *, on: date, reason: str, by=None) -> Cloc
             _("暂停日期不能早于上次恢复计时的日期（%(day)s）。") % {"day": f"{last.resumed_on:%Y-%m-%d}"}
         )
     paused = ClockPause(clock=clock, paused_on=on, reason=reason[:200], paused_by=by)
-    paused._change_reason = reason[:100]
-    paused.save()
+    _save(paused, reason[:100], by)
     clock.state = Clock.State.PAUSED
     _refresh(clock)
-    clock._change_reason = _("暂停计时")
-    clock.save()
+    _save(clock, _("暂停计时"), by)
     return paused
 
 
@@ -316,12 +324,10 @@ def resume(obj, kind: str | ClockKind, *, on: date, by=None) -> Clock:
         raise ValidationError(_("恢复日期不能早于暂停日期（%(day)s）。") % {"day": f"{open_pause.paused_on:%Y-%m-%d}"})
     open_pause.resumed_on = on
     open_pause.resumed_by = by
-    open_pause._change_reason = _("恢复计时")
-    open_pause.save()
+    _save(open_pause, _("恢复计时"), by)
     clock.state = Clock.State.RUNNING
     _refresh(clock)
-    clock._change_reason = _("恢复计时")
-    clock.save()
+    _save(clock, _("恢复计时"), by)
     return clock
 
 
@@ -341,11 +347,9 @@ def extend(obj, kind: str | ClockKind, *, days: int, reason: str, by) -> ClockEx
         raise ValidationError(_("延长办理时限须由批准人批准。"))
     clock = _require_active(obj, kind)
     extension = ClockExtension(clock=clock, days=days, reason=reason[:200], approved_by=by)
-    extension._change_reason = reason[:100]
-    extension.save()
+    _save(extension, reason[:100], by)
     _refresh(clock)
-    clock._change_reason = _("延长办理时限")
-    clock.save()
+    _save(clock, _("延长办理时限"), by)
     return extension
 
 

@@ -66,3 +66,10 @@ def test_nobody_adds_a_clock_in_the_admin(client, clock):
 def test_an_editor_does_not_see_clocks(client, clock):
     client.force_login(staff_member(DepartmentFactory(), Role.EDITOR))
     assert client.get(reverse("admin:workcalendar_clock_change", args=[clock.pk])).status_code == 403
+
+
+def test_the_list_filters_by_the_kinds_chinese_label(client, clock):
+    client.force_login(staff_member(DepartmentFactory(), Role.SUPERVISOR))
+    html = client.get(reverse("admin:workcalendar_clock_changelist"), {"kind": "test_review"}).content.decode()
+    assert 'href="?kind=test_review"' in html
+    assert "受理审查时限</a>" in html

@@ -283,3 +283,23 @@ def test_a_start_effect_without_a_day_counts_from_the_transition_and_may_take_th
 
 def test_effects_describe_themselves_in_chinese(review):
     assert str(clocks.Pause("test_review")) == "暂停计时：受理审查时限"
+
+
+def test_a_start_racing_another_is_refused_by_the_database_in_chinese(obj, review, monkeypatch):
+    clocks.start(obj, review, on=date(2026, 11, 2))
+    # The other request's check ran before this clock existed: only the unique index stops it.
+    monkeypatch.setattr(clocks, "_active", lambda *args, **kwargs: None)
+    with pytest.raises(ValidationError, match="已在计时，不能重复开始"):
+        clocks.start(obj, review, on=date(2026, 11, 3))
+    assert clocks.of(obj, review).count() == 1
+
+
+def test_the_history_names_who_acted_even_outside_a_request(obj, review, approver):
+    clocks.start(obj, review, on=date(2026, 11, 2), by=approver)
+    clocks.extend(obj, review, days=2, reason="情况复杂", by=approver)
+    clock = clocks.of(obj, review).get()
+    assert [(h.history_user, h.history_change_reason) for h in clock.history.order_by("history_date")] == [
+        (approver, "开始计时"),
+        (approver, "延长办理时限"),
+    ]
+    assert clock.extensions.get().history.get().history_user == approver
