@@ -23,7 +23,6 @@ from policies.sanitize import clean_html
 from portal.core import uploads
 from portal.core.uploads import AUDIO_KINDS, DOCUMENT_KINDS, KINDS, MEDIA_KINDS, VIDEO_KINDS, validate_document
 from portal.core.uploads import validate_media as validate_media_file
-from portal.workcalendar import deadlines
 
 # 机关代字〔2025〕1号, also with [] or () for the brackets people type, or 公告2023年第7号 (ministries' notices).
 DOCUMENT_NUMBER_RE = re.compile(r"^\S.*(?:[〔\[［（(【]\d{4}[〕\]］）)】]第?\d+号|\d{4}年第\d+号)$")
@@ -112,14 +111,9 @@ class Policy(models.Model):
     original_text = models.TextField(_("政策原文"), help_text=_("保存时自动清除脚本、样式和外部资源。"))
     summary = models.TextField(_("政策摘要"), blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-    publish_deadline = models.DateField(_("发布期限"), null=True, blank=True, editable=False)
-    publish_deadline_provisional = models.BooleanField(
-        _("发布期限为暂定"), default=False, editable=False, help_text=_("该年度工作日历尚未公布，期限按暂定日历计算。")
-    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     published_late = models.BooleanField(_("逾期发布"), default=False, editable=False)
     ended_on = models.DateField(_("失效（废止）日期"), null=True, blank=True, editable=False)
-    offline_due = models.DateField(_("下线期限"), null=True, blank=True, editable=False)
     offline_at = models.DateTimeField(_("下线时间"), null=True, blank=True, editable=False)
     offline_reason = models.TextField(_("下线理由"), blank=True, editable=False)
     subscribers_notified_at = models.DateTimeField(_("订阅通知时间"), null=True, blank=True, editable=False)
@@ -178,7 +172,6 @@ class Policy(models.Model):
             self.document_number = self.document_number.strip()
         if not self.slug:
             self.slug = self._new_slug()
-        deadlines.apply(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -214,3 +214,20 @@ def _home_data() -> dict:
     if matters_open is not None:
         figures.append({"label": _("正在受理的事项"), "value": matters_open, "unit": _("项")})
     return {"latest": latest, "categories": categories, "levels": levels, "figures": figures}
+
+
+def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:
+    """Adds the 发布时限 (§17) clock's `publish_due` and `publish_provisional` to each policy, in the same query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    from policies.services import PUBLISH_CLOCK
+    from portal.workcalendar.models import Clock
+
+    clock = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Policy), object_id=OuterRef("pk"), kind=PUBLISH_CLOCK
+    ).order_by("-started_on", "-id")
+    return queryset.annotate(
+        publish_due=Subquery(clock.values("due_on")[:1]),
+        publish_provisional=Subquery(clock.values("provisional")[:1]),
+    )
