@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from portal.core.registry import check_registries
+        from portal.core.registry import autodiscover, check_registries
 
         checks.register(check_registries, "registries")
+        # Each domain's `navigation.py` registers its sections into the main navigation.
+        autodiscover("navigation")

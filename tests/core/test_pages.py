@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from portal.core import views
-from portal.core.context_processors import navigation
+from portal.core.navigation import Section, main_navigation, navigation
+from portal.core.registry import check_registries
 from tests.factories.accounts import EnterpriseUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -300,9 +301,17 @@ def test_home_is_current_only_on_the_home_page():
     assert [item["url"] for item in navigation("/policies/12/") if item["current"]] == ["/policies/"]
 
 
-def test_calculator_is_current_on_its_pages_not_matters():
-    assert [item["url"] for item in navigation("/matters/calculator/") if item["current"]] == ["/matters/calculator/"]
-    assert [item["url"] for item in navigation("/matters/3/") if item["current"]] == ["/matters/"]
+def test_a_section_under_another_is_current_on_its_pages_not_its_parent():
+    main_navigation.add("test_matters", Section("/matters/"), label="事项", order=30)
+    main_navigation.add("test_calculator", Section("/matters/calculator/"), label="政策计算器", order=40)
+    try:
+        assert [item["url"] for item in navigation("/matters/calculator/") if item["current"]] == [
+            "/matters/calculator/"
+        ]
+        assert [item["url"] for item in navigation("/matters/3/") if item["current"]] == ["/matters/"]
+    finally:
+        main_navigation.unregister("test_matters")
+        main_navigation.unregister("test_calculator")
 
 
 def test_current_section_is_marked_for_screen_readers(client):
@@ -311,10 +320,32 @@ def test_current_section_is_marked_for_screen_readers(client):
     assert body.count('aria-current="page"') == 1
 
 
-def test_the_six_sections_are_in_the_navigation(client):
+def test_the_navigation_shows_the_sections_that_exist(client):
     body = client.get("/help/").content.decode()
-    for label in ("首页", "政策", "事项", "政策计算器", "诉求", "我的"):
+    for label in ("首页", "政策", "我的"):
         assert f">{label}</a>" in body
+
+
+@pytest.mark.parametrize("label", ["事项", "政策计算器", "诉求"])
+def test_the_navigation_shows_no_section_that_is_not_built(client, label):
+    assert f">{label}</a>" not in client.get("/help/").content.decode()
+
+
+def test_a_section_a_domain_registers_appears_in_the_navigation(client):
+    main_navigation.add("test_sitemap", Section("sitemap"), label="网站地图", order=50)
+    try:
+        body = client.get("/help/").content.decode()
+    finally:
+        main_navigation.unregister("test_sitemap")
+    assert '<li><a href="/sitemap/">网站地图</a></li>' in body
+
+
+def test_a_section_whose_address_does_not_resolve_fails_the_system_check():
+    main_navigation.add("test_broken", Section("nowhere:at-all"), label="坏链接")
+    try:
+        assert "core.E101" in [message.id for message in check_registries()]
+    finally:
+        main_navigation.unregister("test_broken")
 
 
 # --- static pages and home -------------------------------------------------------------------------
@@ -332,7 +363,6 @@ def test_footer_pages_exist(client, url, title):
 def test_home_shows_an_honest_empty_state_without_data(client):
     body = client.get("/").content.decode()
     assert "暂无已发布的政策" in body
-    assert 'href="/matters/calculator/"' in body
 
 
 def test_home_renders_the_policies_it_is_given(rf):
