@@ -76,7 +76,8 @@ class Command(BaseCommand):
                 if zh.exists():
                     po = polib.pofile(str(zh))
                     for entry in po:
-                        entry.msgstr = entry.msgstr or entry.msgid
+                        # Always the id itself: a fuzzy match carries the old text of a changed id.
+                        entry.msgstr = entry.msgid
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid_plural}
                         if "fuzzy" in entry.flags:
