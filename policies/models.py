@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from policies.filetypes import AUDIO_KINDS, DOCUMENT_KINDS, MEDIA_KINDS, VIDEO_KINDS, sniff, validate_document
 from policies.filetypes import validate_media as validate_media_file
 from policies.sanitize import clean_html
+from portal.core.translation import Bilingual
 from portal.workcalendar import deadlines
 
 # 机关代字〔2025〕1号, also with [] or () for the brackets people type, or 公告2023年第7号 (ministries' notices).
@@ -39,6 +40,9 @@ class PolicyCategory(models.Model):
 
     code = models.SlugField(_("分类编码"), max_length=32, unique=True)
     name = models.CharField(_("分类名称"), max_length=32, unique=True)
+    # Category names are data, so not in the translation catalogue: staff keep the English name beside
+    # the Chinese one (ADR 0004); empty shows the Chinese name to English readers too.
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -49,6 +53,11 @@ class PolicyCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language when shown."""
+        return Bilingual(self.name, self.name_en)
 
 
 class Policy(models.Model):

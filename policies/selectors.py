@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
 from portal.core.registry import Registry
+from portal.core.translation import Bilingual
 
 IN_FORCE = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
 ENDED = (Policy.Status.EXPIRED, Policy.Status.REPEALED)
@@ -90,9 +91,9 @@ def count_categories(queryset) -> list[tuple[str, str, int]]:
         PolicyCategory.objects.filter(policies__in=queryset.values("pk"))
         .annotate(n=Count("policies"))
         .order_by("order", "code")
-        .values_list("code", "name", "n")
+        .values_list("code", "name", "name_en", "n")
     )
-    return list(rows)
+    return [(code, Bilingual(name, name_en), n) for code, name, name_en, n in rows]
 
 
 def count_status(queryset) -> list[tuple[str, str, int]]:
@@ -161,7 +162,7 @@ def _home_data() -> dict:
         for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:8]
     ]
     categories = [
-        {"name": category.name, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
+        {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
         for category in PolicyCategory.objects.annotate(
             n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
         ).order_by("order", "code")

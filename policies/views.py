@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -23,7 +24,7 @@ FACET_LABELS = {
     "status": _("效力状态"),
     "year": _("印发年度"),
 }
-SORTS = {"relevance": _("相关度"), "date": _("发布时间")}
+SORTS = {"relevance": _("相关度"), "date": pgettext_lazy("sort", "发布时间")}
 
 
 @require_GET

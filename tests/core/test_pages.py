@@ -257,21 +257,6 @@ def test_header_search_sends_q_to_policy_search(client):
     assert 'name="q"' in body
 
 
-def test_footer_names_the_hosting_department_and_contact(client, settings):
-    settings.PORTAL_HOST_DEPARTMENT = "宜昌市政务服务和数据管理局"
-    settings.PORTAL_CONTACT = "咨询电话：0717-12345"
-    body = client.get("/").content.decode()
-    assert "主办单位：宜昌市政务服务和数据管理局" in body
-    assert "咨询电话：0717-12345" in body
-
-
-def test_icp_line_appears_only_when_set(client, settings):
-    settings.PORTAL_ICP = "鄂ICP备00000000号"
-    assert "鄂ICP备00000000号" in client.get("/").content.decode()
-    settings.PORTAL_ICP = ""
-    assert "ICP备" not in client.get("/").content.decode()
-
-
 def test_signed_in_user_sees_their_name_and_a_logout_form(client):
     client.force_login(EnterpriseUserFactory(name="张三"), backend="django.contrib.auth.backends.ModelBackend")
     body = client.get("/").content.decode()
@@ -377,7 +362,7 @@ def test_home_renders_the_policies_it_is_given(rf):
     assert '<a href="/policies/7/">关于支持专精特新企业发展的若干措施</a>' in body
     assert '科技创新 <span class="count">12</span>' in body
     assert '市级 <span class="count">30</span>' in body
-    assert '<span class="stat-value">128<span class="stat-unit">项</span>' in body
+    assert '<span class="stat-value">128 <span class="stat-unit">项</span>' in body
     assert "暂无已发布的政策" not in body
 
 
