@@ -156,7 +156,7 @@ def _home_data() -> dict:
             "url": p.get_absolute_url(),
             "issuer": p.issuing_authority or p.lead_department.name,
             "date": p.published_at.date() if p.published_at else p.issue_date,
-            "level": p.get_level_display(),
+            "level": Policy.Level(p.level).label,
             "document_number": p.document_number,
         }
         for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:8]

@@ -202,3 +202,8 @@ def test_colons_follow_the_language(english_site, policy):
     assert "Popular searches:" in english
     assert "：" not in "".join(visible_text(english))
     assert "常用搜索：" in chinese
+
+
+def test_the_cached_home_page_shows_an_english_reader_english(english_site, policy, settings):
+    Client().get("/")  # a Chinese reader fills the home page's cache first
+    assert untranslated(english_client().get("/").content.decode(), settings) == []
