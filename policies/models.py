@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from policies.sanitize import clean_html
 from portal.core import uploads
+from portal.core.translation import Bilingual
 from portal.core.uploads import AUDIO_KINDS, DOCUMENT_KINDS, KINDS, MEDIA_KINDS, VIDEO_KINDS, validate_document
 from portal.core.uploads import validate_media as validate_media_file
 
@@ -40,6 +41,9 @@ class PolicyCategory(models.Model):
 
     code = models.SlugField(_("分类编码"), max_length=32, unique=True)
     name = models.CharField(_("分类名称"), max_length=32, unique=True)
+    # Category names are data, so not in the translation catalogue: staff keep the English name beside
+    # the Chinese one (ADR 0006); empty shows the Chinese name to English readers too.
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -50,6 +54,11 @@ class PolicyCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language when shown."""
+        return Bilingual(self.name, self.name_en)
 
 
 class Policy(models.Model):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -14,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
+from portal.core.registry import Registry
+from portal.core.translation import Bilingual
 
 IN_FORCE = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
 ENDED = (Policy.Status.EXPIRED, Policy.Status.REPEALED)
@@ -60,46 +59,6 @@ def relations(policy: Policy) -> dict:
     return {"outgoing": list(outgoing), "incoming": list(incoming), "superseded_by": superseded_by}
 
 
-# ---- matters (事项): the matters app may not have its models yet; everything below degrades to "unknown".
-
-
-def _matters_selectors():
-    """`matters.selectors` once `matters.Matter` exists, else None (checked at run time, not import time)."""
-    try:
-        apps.get_model("matters", "Matter")
-        return import_module("matters.selectors")
-    except (LookupError, ImportError):
-        return None
-
-
-def matters_available() -> bool:
-    module = _matters_selectors()
-    return module is not None and hasattr(module, "policy_ids_with_open_matters")
-
-
-def policy_ids_with_open_matters() -> QuerySet | None:
-    """Policy ids having a matter open for application now, or None while matters do not exist."""
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "policy_ids_with_open_matters"):
-        return None
-    return module.policy_ids_with_open_matters()
-
-
-def matters_of(policy: Policy) -> list | None:
-    """The matters split from a policy (name and link), or None while matters do not exist."""
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "public_matters_of_policy"):
-        return None
-    return list(module.public_matters_of_policy(policy))
-
-
-def open_matter_count() -> int | None:
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "open_matter_count"):
-        return None
-    return module.open_matter_count()
-
-
 # ---- facets (分面统计): one GROUP BY query per facet. The view counts each facet on the set
 # filtered by everything except that facet, so a chosen facet's other values stay visible
 # with the number of policies each would give.
@@ -132,9 +91,9 @@ def count_categories(queryset) -> list[tuple[str, str, int]]:
         PolicyCategory.objects.filter(policies__in=queryset.values("pk"))
         .annotate(n=Count("policies"))
         .order_by("order", "code")
-        .values_list("code", "name", "n")
+        .values_list("code", "name", "name_en", "n")
     )
-    return list(rows)
+    return [(code, Bilingual(name, name_en), n) for code, name, name_en, n in rows]
 
 
 def count_status(queryset) -> list[tuple[str, str, int]]:
@@ -151,14 +110,6 @@ def count_years(queryset) -> list[tuple[str, str, int]]:
     return [(str(year), _("%(year)s年") % {"year": year}, n) for year, n in rows]
 
 
-def count_open_matters(queryset) -> list[tuple[str, str, int]]:
-    ids = policy_ids_with_open_matters()
-    if ids is None:
-        return []
-    n = Policy.objects.filter(pk__in=queryset.values("pk")).filter(pk__in=ids).count()
-    return [("true", _("有可申报事项"), n)] if n else []
-
-
 FACET_COUNTERS = {
     "level": count_levels,
     "category": count_categories,
@@ -166,8 +117,20 @@ FACET_COUNTERS = {
     "region": count_regions,
     "status": count_status,
     "year": count_years,
-    "has_open_matters": count_open_matters,
 }
+
+# Facets another app adds to the policy list (筛选项), e.g. matters' "有可申报事项" once
+# matters exist. Register an object with `options(queryset) -> [(value, label, count)]`
+# (counted on the given public policies) and `filter(queryset, value) -> queryset`;
+# the entry's label (a lazy Chinese msgid) heads the facet and the key is the URL parameter:
+#
+#     policy_list_facets.add("has_open_matters", OpenMattersFacet(), label=_("可申报事项"), order=70)
+policy_list_facets: Registry = Registry("policy_list_facets", label="政策列表筛选项")
+
+
+def facet_counters() -> dict:
+    """Every facet of the policy list, name → counter: the built-in ones, then the registered ones in order."""
+    return {**FACET_COUNTERS, **{entry.key: entry.obj.options for entry in policy_list_facets.entries()}}
 
 
 # ---- home page (首页)
@@ -193,13 +156,13 @@ def _home_data() -> dict:
             "url": p.get_absolute_url(),
             "issuer": p.issuing_authority or p.lead_department.name,
             "date": p.published_at.date() if p.published_at else p.issue_date,
-            "level": p.get_level_display(),
+            "level": Policy.Level(p.level).label,
             "document_number": p.document_number,
         }
         for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:8]
     ]
     categories = [
-        {"name": category.name, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
+        {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
         for category in PolicyCategory.objects.annotate(
             n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
         ).order_by("order", "code")
@@ -210,9 +173,6 @@ def _home_data() -> dict:
         for value, label in Policy.Level.choices
     ]
     figures = [{"label": _("现行有效政策"), "value": in_force.count(), "unit": _("项")}]
-    matters_open = open_matter_count()
-    if matters_open is not None:
-        figures.append({"label": _("正在受理的事项"), "value": matters_open, "unit": _("项")})
     return {"latest": latest, "categories": categories, "levels": levels, "figures": figures}
 
 

@@ -13,3 +13,5 @@ class CoreConfig(AppConfig):
         checks.register(check_registries, "registries")
         # Each domain's `workflow.py` declares its transition table and registers it with the kernel.
         autodiscover("workflow")
+        # Each domain's `navigation.py` registers its sections into the main navigation.
+        autodiscover("navigation")

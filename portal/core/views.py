@@ -1,6 +1,5 @@
 import posixpath
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -10,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, uploads
-from .context_processors import FONT_SIZES, a11y_preferences
+from .context_processors import FONT_SIZES, a11y_preferences, identity
 
 A11Y_COOKIE_AGE = 365 * 24 * 3600
 
@@ -75,8 +74,7 @@ def server_error(request):
     template = loader.get_template("errors/500.html")
     body = template.render(
         {
-            "PORTAL_NAME": settings.PORTAL_NAME,
-            "PORTAL_CONTACT": settings.PORTAL_CONTACT,
+            **identity(),
             "a11y": a11y_preferences(request),
             "request_id": getattr(request, "id", ""),
         }

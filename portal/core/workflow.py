@@ -28,7 +28,7 @@ and every change of state goes through `perform(obj, "submit", by=user)`:
 Every refusal is a Chinese message (ValidationError or PermissionDenied), so
 the admin and the public pages show it instead of failing. `available(obj,
 user)` lists what a user may do to an object now — the only transitions any
-screen offers. Why a kernel module rather than django-fsm-2: docs/adr/0004.
+screen offers. Why a kernel module rather than django-fsm-2: docs/adr/0005.
 """
 
 from __future__ import annotations
