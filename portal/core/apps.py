@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from portal.core.registry import check_registries
+        from portal.core.registry import autodiscover, check_registries
 
         checks.register(check_registries, "registries")
+        # Each domain declares its eligibility facts in its own facts.py (portal.core.facts).
+        autodiscover("facts")
