@@ -49,8 +49,8 @@ def _number_problem(fact, number: Decimal) -> str | None:
         return _("%(label)s不能大于%(max)s") % {"label": fact.label, "max": fact.maximum}
     if fact.unit == Unit.WAN_YUAN and abs(number) >= YUAN_LOOKING_WAN:
         return _("数值%(value)s看起来是以元为单位（即%(wan)s万元），本条件的单位是万元，请改填%(wan)s") % {
-            "value": number,
-            "wan": (number / 10000).normalize(),
+            "value": f"{number.normalize():f}",
+            "wan": f"{(number / 10000).normalize():f}",
         }
     if fact.unit == Unit.PERSONS and number > MAX_PERSONS:
         return _("数值%(value)s超出合理的人数范围") % {"value": number}
