@@ -22,6 +22,7 @@ from matters.eligibility.evaluator import ELIGIBLE, INELIGIBLE, STATUS_UNKNOWN, 
 from matters.eligibility.operators import OPERATORS, prepare
 
 NEVER = Q(pk__isnull=True)  # a condition no enterprise meets, kept out of the way of EmptyResultSet
+ALWAYS = Q(pk__isnull=False)  # the AND of no terms: When() refuses an empty Q
 STATUS_FIELD = "eligibility_status"
 
 
@@ -89,7 +90,7 @@ def rule_conditions(criteria, on: dt.date) -> tuple[Q, Q]:
     """(the rule set passes, the rule set fails)."""
     combined = _combine(criteria, on)
     if not combined:
-        return Q(), NEVER
+        return ALWAYS, NEVER
     passes, fails = Q(), NEVER
     for _term, p, f in combined:
         passes &= p
@@ -146,7 +147,14 @@ def near_misses(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> Q
     criteria = _criteria(rule_set)
     combined = [c for c in _combine(criteria, on) if not all(x.manual for x in c[0])]
     if not combined:
-        return _enterprises(queryset).none()
+        return (
+            _enterprises(queryset)
+            .none()
+            .annotate(
+                near_miss_criterion=Value(None, output_field=IntegerField()),
+                near_miss_gap=Value(None, output_field=DecimalField()),
+            )
+        )
     exactly_one = NEVER
     which, gaps = [], []
     for i, (term, _p, fails) in enumerate(combined):
