@@ -11,6 +11,7 @@ archive's latest year is older, the fact is unknown, never the older figure.
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import (
     BooleanField,
@@ -21,10 +22,12 @@ from django.db.models import (
     FilteredRelation,
     OuterRef,
     Q,
+    TextChoices,
     Value,
 )
 from django.db.models.functions import NullIf, Round
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from enterprises.industries import industry_error, industry_name
@@ -36,11 +39,31 @@ from enterprises.models import (
     Qualification,
     QualificationType,
     Size,
+    Source,
     Tag,
 )
 from portal.core.facts import Fact, FactContext, FactType, Period, Reading, Unit, register_fact
 
+
+class _Words(TextChoices):
+    """Source words of readings, translated once per language (see `_label`)."""
+
+    CREDIT = "credit", gettext_lazy("信用信息")
+    SIZED_BY = "sized_by", gettext_lazy("依据%(year)d年数据划型")
+    PLATFORM = "platform", gettext_lazy("平台划型")
+
+
 FIGURES = "eligibility_figures"  # the filtered relation: this enterprise's AnnualFigure of year N-1
+
+
+@lru_cache(maxsize=256)
+def _label(choices, value: str, language: str) -> str:
+    """A choice's translated label, cached: readings are taken for thousands of enterprises in a row."""
+    return str(dict(choices.choices).get(value, value))
+
+
+def _source(value: str) -> str:
+    return _label(Source, value, get_language() or "")
 
 
 def _as_of(moment):
@@ -77,7 +100,7 @@ def _figure_fact(key, field, label, unit, *, fact_type=FactType.DECIMAL, minimum
             return _missing_figure(ctx, label)
         return Reading(
             getattr(row, field),
-            source=row.get_source_display(),
+            source=_source(row.source),
             as_of=_as_of(row.source_updated_at),
             prefix=f"{row.year}年",
         )
@@ -122,7 +145,7 @@ def _read_rd_ratio(ctx: FactContext) -> Reading:
             None, missing=_("%(year)d年营业收入为0，无法计算研发费用占比") % {"year": year}, prefix=f"{year}年"
         )
     ratio = (row.rd_expense_wan * 100 / row.revenue_wan).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-    return Reading(ratio, source=row.get_source_display(), as_of=_as_of(row.source_updated_at), prefix=f"{year}年")
+    return Reading(ratio, source=_source(row.source), as_of=_as_of(row.source_updated_at), prefix=f"{year}年")
 
 
 register_fact(
@@ -153,7 +176,7 @@ def _enterprise_reading(ctx: FactContext, value, missing: str = "") -> Reading:
     enterprise = ctx.enterprise
     if value is None:
         return Reading(None, missing=missing)
-    return Reading(value, source=enterprise.get_source_display(), as_of=_as_of(enterprise.source_updated_at))
+    return Reading(value, source=_source(enterprise.source), as_of=_as_of(enterprise.source_updated_at))
 
 
 register_fact(
@@ -222,7 +245,12 @@ def _read_size(ctx: FactContext) -> Reading:
     if enterprise.size == Size.UNKNOWN:
         reason = enterprise.size_reason or _("划型所需数据不全")
         return Reading(None, missing=_("企业规模无法划型：%(reason)s") % {"reason": reason})
-    source = _("依据%(year)d年数据划型") % {"year": enterprise.size_year} if enterprise.size_year else _("平台划型")
+    words = _label(_Words, "sized_by", get_language() or "")
+    source = (
+        words % {"year": enterprise.size_year}
+        if enterprise.size_year
+        else _label(_Words, "platform", get_language() or "")
+    )
     return Reading(enterprise.size, source=source)
 
 
@@ -277,10 +305,10 @@ def _read_qualifications(ctx: FactContext) -> Reading:
 
     def load():
         held = {}
-        rows = ctx.enterprise.qualifications.select_related("type").order_by("valid_from")
-        for q in rows:
+        # .all(), not a new query: a batch caller may have prefetched "qualifications__type".
+        for q in sorted(ctx.enterprise.qualifications.all(), key=lambda q: q.valid_from):
             if q.is_valid_on(ctx.on):
-                held[q.type.code] = (q.get_source_display(), q.valid_from, q.valid_to)
+                held[q.type.code] = (_source(q.source), q.valid_from, q.valid_to)
         return held
 
     return Reading(ctx.once("qualifications", load))
@@ -319,7 +347,10 @@ register_fact(
 def _read_tags(ctx: FactContext) -> Reading:
     def load():
         rows = ctx.enterprise.tags.select_related("tag").order_by("created_at")
-        return {t.tag.code: (t.get_origin_display(), _as_of(t.created_at), None) for t in rows}
+        return {
+            t.tag.code: (_label(EnterpriseTag.Origin, t.origin, get_language() or ""), _as_of(t.created_at), None)
+            for t in rows
+        }
 
     return Reading(ctx.once("tags", load))
 

@@ -15,8 +15,9 @@ out of that judgement, since staff judge them at application time anyway.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -108,16 +109,32 @@ class CriterionResult:
         return text.gap_text(self.criterion, self.fact, self.gap)
 
 
-@dataclass
 class Evaluation:
-    """The result of `evaluate`: `.status` and `.criteria` in the rule set's order."""
+    """The result of `evaluate`: `.status`, and `.criteria` in the rule set's order (built when first read).
 
-    rule_set: Any
-    enterprise: Any
-    on: dt.date
-    status: str
-    criteria: list[CriterionResult] = field(default_factory=list)
-    near_miss: CriterionResult | None = None
+    `.near_miss` is the failed criterion when exactly one machine term fails
+    (for an OR group, its first member), with `.gap` and `.gap_text`.
+    """
+
+    def __init__(self, rule_set, enterprise, on: dt.date, status: str, rows: list, judged: list, near: int | None):
+        self.rule_set = rule_set
+        self.enterprise = enterprise
+        self.on = on
+        self.status = status
+        self._rows = rows
+        self._judged = judged
+        self._near = near
+
+    def __repr__(self):
+        return f"<Evaluation {self.rule_set} {self.status}>"
+
+    @cached_property
+    def criteria(self) -> list[CriterionResult]:
+        return [CriterionResult(row, *judged) for row, judged in zip(self._rows, self._judged, strict=True)]
+
+    @property
+    def near_miss(self) -> CriterionResult | None:
+        return None if self._near is None else self.criteria[self._near]
 
     @property
     def rule_version(self) -> int:
@@ -137,46 +154,159 @@ class Evaluation:
         return [r for r in self.criteria if r.outcome == UNKNOWN and not r.manual]
 
 
-def judge(criterion, ctx: FactContext) -> CriterionResult:
-    """One criterion for the enterprise of `ctx` (readings are cached in `ctx`, one per fact)."""
+UNJUDGED = (UNKNOWN, None, None, None)
+
+
+def judge(criterion, ctx: FactContext) -> tuple:
+    """(outcome, fact, reading, param) of one criterion for the enterprise of `ctx`.
+
+    Readings are cached in `ctx`, one per fact; so is the outcome of each
+    distinct (fact, operator, value), which many matters share (信用, 规模 …).
+    """
     fact = fact_of(criterion)
     if fact is None:
-        return CriterionResult(criterion, UNKNOWN)
+        return UNJUDGED
+    key = getattr(criterion, "value_key", None)
+    if key is None:
+        key = json.dumps(criterion.value, sort_keys=True)
+    return ctx.once(("judge", fact.key, criterion.operator, key), lambda: _judge(criterion, fact, ctx))
+
+
+def _judge(criterion, fact: Fact, ctx: FactContext) -> tuple:
     reading = ctx.once(("reading", fact.key), lambda: fact.read(ctx))
     operator = OPERATORS[criterion.operator]
     param = prepare(operator, fact.type, criterion.value, ctx.on)
     if not fact.is_set and reading.value is None:
-        return CriterionResult(criterion, UNKNOWN, fact, reading, param)
-    outcome = PASS if operator.holds(reading.value, param) else FAIL
-    return CriterionResult(criterion, outcome, fact, reading, param)
+        return UNKNOWN, fact, reading, param
+    return (PASS if operator.holds(reading.value, param) else FAIL), fact, reading, param
 
 
-def _near_miss(term_results: list[list[CriterionResult]]) -> CriterionResult | None:
-    machine = [t for t in term_results if not all(r.manual for r in t)]
-    outcomes = [combine_any(r.outcome for r in t) for t in machine]
-    if outcomes.count(FAIL) != 1 or outcomes.count(PASS) != len(outcomes) - 1:
-        return None
-    return machine[outcomes.index(FAIL)][0]
+def term_indexes(rows) -> tuple[tuple[tuple[int, ...], ...], tuple[bool, ...]]:
+    """The AND-ed terms as indexes into `rows`, and for each whether it is made only of manual criteria."""
+    positions = {id(row): i for i, row in enumerate(rows)}
+    grouped = tuple(tuple(positions[id(c)] for c in term) for term in terms(rows))
+    return grouped, tuple(all(rows[i].manual for i in term) for term in grouped)
 
 
-def evaluate(rule_set, enterprise, *, on: dt.date, context: FactContext | None = None, criteria=None) -> Evaluation:
+_STATUS = {PASS: ELIGIBLE, FAIL: INELIGIBLE, UNKNOWN: STATUS_UNKNOWN}
+
+
+def evaluate(
+    rule_set, enterprise, *, on: dt.date, context: FactContext | None = None, criteria=None, shape=None
+) -> Evaluation:
     """申报条件自测: `rule_set` judged for `enterprise` on day `on`.
 
     `context` shares fact readings across several rule sets for one enterprise
     (the self-test against every open matter); `criteria` may pass the rows
-    already loaded (otherwise `rule_set.criteria.all()`, prefetch-aware).
+    already loaded (otherwise `rule_set.criteria.all()`, prefetch-aware) and
+    `shape` their `term_indexes`.
     """
     ctx = context or FactContext(enterprise, on)
     rows = list(rule_set.criteria.all() if criteria is None else criteria)
-    results = [judge(c, ctx) for c in rows]
-    by_criterion = {id(r.criterion): r for r in results}
-    term_results = [[by_criterion[id(c)] for c in term] for term in terms(rows)]
-    overall = combine_all(combine_any(r.outcome for r in t) for t in term_results)
-    status = {PASS: ELIGIBLE, FAIL: INELIGIBLE, UNKNOWN: STATUS_UNKNOWN}[overall]
-    return Evaluation(rule_set, enterprise, on, status, results, _near_miss(term_results))
+    grouped, manual_only = shape or term_indexes(rows)
+    judged = [judge(c, ctx) for c in rows]
+    outcomes = [combine_any(judged[i][0] for i in term) for term in grouped]
+    status = _STATUS[combine_all(outcomes)]
+    near = None
+    machine = [k for k in range(len(grouped)) if not manual_only[k]]
+    failed = [k for k in machine if outcomes[k] == FAIL]
+    if len(failed) == 1 and all(outcomes[k] == PASS for k in machine if k != failed[0]):
+        near = grouped[failed[0]][0]
+    return Evaluation(rule_set, enterprise, on, status, rows, judged, near)
+
+
+@dataclass(frozen=True)
+class RuleHead:
+    """A rule set as `evaluate_many` loads it: enough to name it and record the version judged by."""
+
+    pk: int
+    code: str
+    name: str
+    version: int
+    status: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A criterion row as `evaluate_many` loads it (the same attributes the evaluator reads on `Criterion`)."""
+
+    pk: int
+    rule_set_id: int
+    position: int
+    fact: str
+    operator: str
+    value_key: str  # the value's JSON text, as stored
+    group: str
+    manual: bool
+    message: str
+    legal_reference: str
+
+    @cached_property
+    def value(self):
+        return json.loads(self.value_key)
+
+
+def load_rules(rule_set_ids) -> dict[int, list[Rule]]:
+    """The criteria of many rule sets in one query, as plain rows (no model instances), in order."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from matters.models import Criterion
+
+    rows: dict[int, list[Rule]] = {pk: [] for pk in rule_set_ids}
+    fields = (
+        "pk",
+        "rule_set_id",
+        "position",
+        "fact",
+        "operator",
+        "raw",
+        "group",
+        "manual",
+        "message",
+        "legal_reference",
+    )
+    queryset = (
+        Criterion.objects.filter(rule_set_id__in=rule_set_ids)
+        .annotate(raw=Cast("value", TextField()))
+        .order_by("rule_set_id", "position", "pk")
+        .values_list(*fields)
+    )
+    for row in queryset:
+        rule = Rule(*row[:5], row[5] or "null", *row[6:])
+        rows[rule.rule_set_id].append(rule)
+    return rows
+
+
+# Published rule versions are frozen (the linter refuses edits), so their rows are kept per process.
+_PUBLISHED: dict[int, tuple[list[Rule], tuple]] = {}
+
+
+def _published_rules(heads) -> dict[int, tuple[list[Rule], tuple]]:
+    missing = [h.pk for h in heads if h.pk not in _PUBLISHED or h.status != "published"]
+    loaded = load_rules(missing) if missing else {}
+    found = {}
+    for head in heads:
+        if head.pk in loaded:
+            rows = loaded[head.pk]
+            found[head.pk] = (rows, term_indexes(rows))
+            if head.status == "published":
+                _PUBLISHED[head.pk] = found[head.pk]
+        else:
+            found[head.pk] = _PUBLISHED[head.pk]
+    return found
 
 
 def evaluate_many(rule_sets, enterprise, *, on: dt.date) -> list[Evaluation]:
-    """Every rule set for one enterprise, reading each fact once (prefetch `criteria` on `rule_sets`)."""
+    """自测 against many rule sets (a RuleSet queryset): two queries for the rules, one reading per fact.
+
+    Built for the policy calculator (one enterprise against every open
+    matter); each `Evaluation.rule_set` is a `RuleHead`.
+    """
+    heads = [RuleHead(*row) for row in rule_sets.values_list("pk", "code", "name", "version", "status")]
+    rules = _published_rules(heads)
     ctx = FactContext(enterprise, on)
-    return [evaluate(rule_set, enterprise, on=on, context=ctx) for rule_set in rule_sets]
+    return [
+        evaluate(head, enterprise, on=on, context=ctx, criteria=rules[head.pk][0], shape=rules[head.pk][1])
+        for head in heads
+    ]
