@@ -68,7 +68,7 @@ def criterion_conditions(criterion, on: dt.date) -> tuple[Q, Q]:
         member = Q(fact.member_exists(param, on))
         return (~member, member) if operator.negated else (member, ~member)
     alias = _alias(fact.key)
-    known = Q(**{f"{alias}__isnull": False})
+    known = fact.known(on) if fact.known is not None else Q(**{f"{alias}__isnull": False})
     holds = operator.q(alias, param)
     return known & holds, known & ~holds
 

@@ -10,8 +10,9 @@ engine reads enterprises only through this registry. A fact says, once:
 * how to read it for one enterprise in Python (`read(ctx) -> Reading`, with
   the value's source and as-of date, or the reason it is missing);
 * how to express it in SQL over `Enterprise` rows: a scalar fact gives an
-  expression (`expression(on)`, NULL meaning unknown) and the filtered
-  relations it needs (`relations(on)`); a set fact (qualifications, tags)
+  expression (`expression(on)`, NULL meaning unknown, or else `known(on)`
+  saying when it is known) and the filtered relations it needs
+  (`relations(on)`); a set fact (qualifications, tags)
   gives an `Exists` for one member (`member_exists(code, on)`).
 
 The two readings must agree: `tests/matters` runs the same rows through both.
@@ -107,6 +108,9 @@ class Fact:
     unit: str = ""
     period: str = Period.CURRENT
     expression: Callable[[dt.date], Any] | None = None
+    # When the SQL value is never NULL but some value means "unknown" (an empty code), the Q of "known";
+    # better than NULLIF(...) IS NOT NULL, whose selectivity the planner cannot estimate.
+    known: Callable[[dt.date], Any] | None = None
     relations: Callable[[dt.date], dict] | None = None
     member_exists: Callable[[str, dt.date], Any] | None = None
     # For code facts: the allowed values; for set/prefix/region facts: a check of one code.
