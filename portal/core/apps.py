@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
         from portal.core.registry import autodiscover, check_registries
 
         checks.register(check_registries, "registries")
-        # Each domain's `workflow.py` declares its transition table and registers it with the kernel.
-        autodiscover("workflow")
-        # Each domain's `navigation.py` registers its sections into the main navigation.
-        autodiscover("navigation")
+        # Each domain plugs into the kernel from modules of its own: `workflow.py` (its transition tables),
+        # `navigation.py` (its sections of the main navigation), `facts.py` (its eligibility facts).
+        autodiscover("workflow", "navigation", "facts")
