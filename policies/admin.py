@@ -286,14 +286,21 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not PolicyTagSuggestion:
             return super().save_formset(request, form, formset, change)
-        for suggestion_form in formset.forms:
-            if "status" not in suggestion_form.changed_data:
+        # save(commit=False) saves nothing but records new/changed/deleted objects on the formset,
+        # which the admin's change message (LogEntry) reads; the decision itself goes through tagging.
+        formset.save(commit=False)
+        decided = []
+        for suggestion, changed_fields in formset.changed_objects:
+            if "status" not in changed_fields:
                 continue
-            suggestion = suggestion_form.instance
             if suggestion.status == PolicyTagSuggestion.Status.CONFIRMED:
                 tagging.confirm(suggestion, by=request.user)
             elif suggestion.status == PolicyTagSuggestion.Status.REJECTED:
                 tagging.reject(suggestion, by=request.user)
+            else:
+                continue  # back to 待确认: nothing to decide, nothing to log
+            decided.append((suggestion, ["status"]))
+        formset.changed_objects = decided
         return None
 
 
