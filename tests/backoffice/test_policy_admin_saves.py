@@ -38,3 +38,24 @@ def test_the_editor_saving_an_unchanged_published_policy_is_not_an_error(staff, 
     assert LogEntry.objects.filter(user=editor, object_id=str(published_policy.pk), action_flag=CHANGE).exists()
     published_policy.refresh_from_db()
     assert published_policy.status == Policy.Status.PUBLISHED
+
+
+def test_confirming_a_tag_suggestion_in_the_admin_tags_the_policy_and_is_logged(staff, draft_policy):
+    from enterprises.models import Tag, TagCategory
+    from policies.models import PolicyTagSuggestion
+
+    category = TagCategory.objects.create(code="industry-test", name="产业测试")
+    tag = Tag.objects.create(category=category, code="hitech-test", name="高新技术测试")
+    suggestion = PolicyTagSuggestion.objects.create(policy=draft_policy, tag=tag, keyword="高新技术", score=1)
+    editor = staff["kjj_editor"]
+    url = reverse("admin:policies_policy_change", args=[draft_policy.pk])
+    page = AdminPage(signed_in(editor), url, _policy_admin(), editor, draft_policy)
+    page.set("tag_suggestions-0-status", PolicyTagSuggestion.Status.CONFIRMED)
+    response = page.post()
+    assert response.status_code == 302, pages.form_errors(response) + pages.context_errors(response)
+    suggestion.refresh_from_db()
+    assert suggestion.status == PolicyTagSuggestion.Status.CONFIRMED
+    assert suggestion.decided_by == editor
+    assert tag in draft_policy.tags.all()
+    entry = LogEntry.objects.get(user=editor, object_id=str(draft_policy.pk), action_flag=CHANGE)
+    assert "changed" in entry.change_message
