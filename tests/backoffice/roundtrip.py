@@ -13,6 +13,7 @@ import itertools
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import InlineForeignKeyField
 from django.test import Client, RequestFactory
 
 from tests.backoffice import pages
@@ -65,6 +66,7 @@ TYPED = {
     ("policies.policy", "original_text"): "<p>对首次认定的高新技术企业给予一次性奖励20万元。</p>",
     ("policies.interpretation", "key_points"): "首次认定奖励20万元\n免申即享",
     ("policies.policyattachment", "file"): small_pdf,
+    ("policies.policyrelation", "target"): lambda: str(_public_policy_pk()),
     ("enterprises.annualfigure", "year"): "2025",
     ("enterprises.qualification", "valid_from"): "2024-12-01",
     ("enterprises.qualification", "valid_to"): "2027-11-30",
@@ -80,6 +82,12 @@ def _city_pk():
     from portal.org.models import Region
 
     return Region.objects.get(code="420500").pk
+
+
+def _public_policy_pk():
+    from policies.models import Policy
+
+    return Policy.objects.filter(status__in=Policy.PUBLIC_STATUSES).values_list("pk", flat=True).first()
 
 
 def _typed(model, name):
@@ -144,16 +152,20 @@ def _put(data, files, name, field, value):
         data[name] = [value]
 
 
-def _fill_fields(model, fields, data, files, page_form, prefix="", *, everything=False):
-    """Types a value into every required empty field (every empty field too, when `everything`)."""
+def _page_names(page_form) -> set[str]:
+    return {element.get("name") for element in page_form.iter() if element.get("name")}
+
+
+def _fill_fields(model, fields, data, files, page_form, names, prefix="", *, everything=False):
+    """Types a value into every required empty field on the page (every empty field too, when `everything`).
+
+    `names` are the field names the page shows (an inline row's are its template's, renumbered).
+    """
     for name, field in fields.items():
         page_name = f"{prefix}{name}"
-        present = (
-            page_name in data
-            or f"{page_name}_0" in data
-            or any((element.get("name") == page_name) for element in page_form.iter())
-        )
-        if not present or field.disabled:
+        if field.disabled or isinstance(field, InlineForeignKeyField):
+            continue  # the parent's key: the admin sets it
+        if page_name not in names and f"{page_name}_0" not in names:
             continue
         if isinstance(field, forms.SplitDateTimeField):
             empty = _is_empty(data, f"{page_name}_0")
@@ -179,6 +191,7 @@ class AdminPage:
         self.form = pages.find_form(self.tree, f"{modeladmin.opts.model_name}_form")
         self.data = pages.form_values(self.form)
         self.files: dict = {}
+        self.added_rows: list = []  # (inline model, its key to the parent) for every row typed in
 
     def _request(self):
         request = RequestFactory().get(self.url)
@@ -189,7 +202,7 @@ class AdminPage:
         request = self._request()
         form_class = self.modeladmin.get_form(request, self.obj, change=self.obj is not None)
         fields = form_class(instance=self.obj).fields
-        _fill_fields(self.modeladmin.model, fields, self.data, self.files, self.form)
+        _fill_fields(self.modeladmin.model, fields, self.data, self.files, self.form, _page_names(self.form))
         return self
 
     def add_inline_rows(self):
@@ -209,9 +222,13 @@ class AdminPage:
             for name, values in list(self.data.items()):
                 if name.startswith(template):
                     self.data[row + name.removeprefix(template)] = list(values)
+            names = {row + name.removeprefix(template) for name in _page_names(self.form) if name.startswith(template)}
             empty = formset_class(instance=self.obj, prefix=prefix).empty_form
-            _fill_fields(formset_class.model, empty.fields, self.data, self.files, self.form, row, everything=True)
+            _fill_fields(
+                formset_class.model, empty.fields, self.data, self.files, self.form, names, row, everything=True
+            )
             self.data[f"{prefix}-TOTAL_FORMS"] = [str(index + 1)]
+            self.added_rows.append((formset_class.model, formset_class.fk.name))
         return self
 
     def set(self, name, value):
