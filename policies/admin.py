@@ -9,7 +9,6 @@ working days left.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,7 +27,7 @@ from policies.models import (
     PolicyTagSuggestion,
 )
 from portal import workdays
-from portal.org.admin_mixins import DepartmentScopedAdmin
+from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import is_platform_admin
 from portal.org.selectors import departments_of
 
@@ -40,12 +39,54 @@ class PolicyCategoryAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code"]
 
 
+class KeyPointsField(forms.CharField):
+    """政策干货 typed one point per line; stored as the list of non-empty lines."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class InterpretationForm(forms.ModelForm):
+    """An interpretation signed off (已审签) is the approved text: shown, never edited or deleted in the form."""
+
+    key_points = KeyPointsField(label=_("政策干货"), required=False, help_text=_("每行一条要点，一句话。"))
+
+    class Meta:
+        model = Interpretation
+        fields = ["title", "kind", "body", "key_points", "media", "order"]
+
+    @property
+    def signed_off(self) -> bool:
+        return self.instance.pk is not None and self.instance.status == Interpretation.Status.APPROVED
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.signed_off:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class InterpretationFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields and getattr(form, "signed_off", False):
+            form.fields["DELETE"].disabled = True
+
+
 class InterpretationInline(admin.StackedInline):
     model = Interpretation
+    form = InterpretationForm
+    formset = InterpretationFormSet
     extra = 0
     fields = ["title", "kind", "body", "key_points", "media", "order", "status", "approved_by", "approved_at"]
     readonly_fields = ["status", "approved_by", "approved_at"]
-    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
 class AttachmentInline(admin.TabularInline):
@@ -155,7 +196,7 @@ WORKFLOW_FIELDS = [
 
 
 @admin.register(Policy)
-class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+class PolicyAdmin(ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "document_number", "level", "status_tag", "lead_department", "issue_date", "deadline"]
     list_filter = ["status", "level", "categories", "lead_department", YearFilter]
     search_fields = ["title", "document_number"]

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.conf import settings as guardian_settings
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.core import crypto
@@ -58,6 +59,11 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             # enterprise user can never be given them here.
             fieldsets.append((_("权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}))
         return fieldsets
+
+    def get_queryset(self, request):
+        # django-guardian keeps a user row for anonymous visitors' object permissions; it is
+        # nobody's account (not an 企业用户) and is never listed or edited here.
+        return super().get_queryset(request).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
 
     def get_search_results(self, request, queryset, search_term):
         # Phones are encrypted: a full number is found through its digest, never by a text scan.
