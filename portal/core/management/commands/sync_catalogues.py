@@ -76,11 +76,15 @@ class Command(BaseCommand):
                 if zh.exists():
                     po = polib.pofile(str(zh))
                     for entry in po:
+                        if "fuzzy" in entry.flags:
+                            # msgmerge's guess is a similar message's text ("账号" → "行号"): in the
+                            # Chinese catalogue every id is its own translation.
+                            entry.msgstr = entry.msgid
+                            entry.previous_msgid = None
+                            entry.flags.remove("fuzzy")
                         entry.msgstr = entry.msgstr or entry.msgid
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid_plural}
-                        if "fuzzy" in entry.flags:
-                            entry.flags.remove("fuzzy")
                     po.save()
         missing = [m for domain in ("django", "djangojs") for m in missing_english(domain)]
         for msgid in missing:
