@@ -81,9 +81,12 @@ def content(staff, published_policy):
 
     from tests.factories.enterprises import EnterpriseFactory
 
-    cache.clear()  # cached page blocks from an earlier test would link to policies rolled back since
-
+    # Page blocks are cached: those of an earlier test would link to policies rolled back since,
+    # and ours must not outlive this test either.
+    cache.clear()
     EnterpriseFactory(name="宜昌链接巡检科技有限公司")
+    yield
+    cache.clear()
 
 
 @pytest.mark.parametrize("login", [login for login, *_rest in org_demo.STAFF])

@@ -18,6 +18,16 @@ def _no_second_factor(settings):
     settings.STAFF_OTP_REQUIRED = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The pages these journeys pass through cache their blocks; later tests must not see them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def staff_sign_in(page, login):
     page.goto("/admin/login/")
     page.locator("input[name=username]").fill(login)
