@@ -80,7 +80,7 @@ class Command(BaseCommand):
                             # msgmerge's guess is a similar message's text ("账号" → "行号"): in the
                             # Chinese catalogue every id is its own translation.
                             entry.msgstr = entry.msgid
-                            entry.previous_msgid = None
+                            entry.previous_msgid = entry.previous_msgid_plural = None
                             entry.flags.remove("fuzzy")
                         entry.msgstr = entry.msgstr or entry.msgid
                         if entry.msgid_plural:
