@@ -121,7 +121,12 @@ def test_an_editor_adds_a_policy_with_an_interpretation(page, staff):
     page.locator("select[name=level]").select_option("municipal")
     page.locator("select[name=region]").select_option(label="宜昌市")
     page.locator("select[name=lead_department]").select_option(label="宜昌市科学技术局")
-    # The filter_horizontal selector: pick a category in the left box and move it right.
+    # The filter_horizontal selector speaks Chinese (its strings come from the JavaScript catalogue) …
+    selector = page.locator(".selector").first
+    expect(selector).to_contain_text("全选")
+    expect(selector).not_to_contain_text("Choose all")
+    expect(selector).not_to_contain_text("Remove all")
+    # … and a category is picked by moving it from the left box to the right.
     page.locator("select#id_categories_from option").first.dblclick()
     page.locator("input[name=issue_date]").fill("2026-03-02")
     page.locator("input[name=effective_date]").fill("2026-03-02")
