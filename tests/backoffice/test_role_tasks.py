@@ -148,3 +148,11 @@ def test_an_enterprise_user_cannot_reach_the_back_office(enterprise_user):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert client.get(reverse("admin:policies_policy_changelist")).status_code == 302
+
+
+def test_the_supervisors_blanket_view_does_not_include_revealing_contacts(staff):
+    from portal.org.permissions import can
+
+    supervisor = staff["sjj_supervisor"]
+    assert can(supervisor, "enterprises.view_enterprise")
+    assert not can(supervisor, "enterprises.view_enterprise_contacts")
