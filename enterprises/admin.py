@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from enterprises import services
 from enterprises.models import (
@@ -35,6 +36,7 @@ from enterprises.models import (
     TagCategory,
 )
 from portal.core.crypto import mask_name, mask_phone
+from portal.org.admin_mixins import ViewOnlyHistoryAdmin
 
 CONTACT_FIELDS = ["registered_phone", "contact_name", "contact_phone"]
 
@@ -118,6 +120,9 @@ class EnterpriseForm(forms.ModelForm):
     new_registered_phone = forms.CharField(
         label=gettext_lazy("新的登记联系电话"), required=False, help_text=gettext_lazy("留空则不修改")
     )
+    new_contact_name = forms.CharField(
+        label=gettext_lazy("新的联系人姓名"), required=False, max_length=64, help_text=gettext_lazy("留空则不修改")
+    )
     new_contact_phone = forms.CharField(
         label=gettext_lazy("新的联系人电话"), required=False, help_text=gettext_lazy("留空则不修改")
     )
@@ -139,7 +144,6 @@ class EnterpriseForm(forms.ModelForm):
             "credit_status",
             "credit_listed_on",
             "credit_updated_at",
-            "contact_name",
             "contact_source",
             "contact_updated_at",
         ]
@@ -156,7 +160,12 @@ class EnterpriseForm(forms.ModelForm):
     def clean_new_contact_phone(self):
         return self._phone("new_contact_phone")
 
+    def clean_new_contact_name(self):
+        return self.cleaned_data.get("new_contact_name", "").strip()
+
     def save(self, commit=True):
+        if self.cleaned_data.get("new_contact_name"):
+            self.instance.contact_name = self.cleaned_data["new_contact_name"]
         if self.cleaned_data.get("new_registered_phone"):
             self.instance.registered_phone = self.cleaned_data["new_registered_phone"]
         if self.cleaned_data.get("new_contact_phone"):
@@ -243,8 +252,19 @@ class MemberInline(admin.TabularInline):
         return False
 
 
+class MaskedContactsHistory(HistoricalRecordContextHelper):
+    """The history's 变更内容 column shows contacts masked, as the change form does."""
+
+    MASKS = {"registered_phone": mask_phone, "contact_phone": mask_phone, "contact_name": mask_name}
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in self.MASKS:
+            return self.MASKS[change.field](value) or "—"
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     form = EnterpriseForm
     change_form_template = "enterprises/admin/enterprise_change_form.html"
     list_display = ["uscc", "name", "region", "industry_code", "size", "operating_status", "masked_registered_phone"]
@@ -303,7 +323,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                     "masked_registered_phone",
                     "new_registered_phone",
                     "masked_contact",
-                    "contact_name",
+                    "new_contact_name",
                     "new_contact_phone",
                     "contact_source",
                     "contact_updated_at",
@@ -339,9 +359,15 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return [fs for fs in fieldsets if "masked_registered_phone" not in fs[1]["fields"]] + [
-                (gettext_lazy("联系方式"), {"fields": ["new_registered_phone", "contact_name", "new_contact_phone"]})
+                (
+                    gettext_lazy("联系方式"),
+                    {"fields": ["new_registered_phone", "new_contact_name", "new_contact_phone"]},
+                )
             ]
         return fieldsets
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedContactsHistory(self.model, historical_record)
 
     def get_urls(self):
         return [

@@ -10,7 +10,6 @@ working days left.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,7 @@ from policies.models import (
 from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
 from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
-from portal.org.admin_mixins import DepartmentScopedAdmin
+from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
 from portal.org.selectors import departments_of
 
@@ -42,12 +41,54 @@ class PolicyCategoryAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code"]
 
 
+class KeyPointsField(forms.CharField):
+    """政策干货 typed one point per line; stored as the list of non-empty lines."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class InterpretationForm(forms.ModelForm):
+    """An interpretation signed off (已审签) is the approved text: shown, never edited or deleted in the form."""
+
+    key_points = KeyPointsField(label=_("政策干货"), required=False, help_text=_("每行一条要点，一句话。"))
+
+    class Meta:
+        model = Interpretation
+        fields = ["title", "kind", "body", "key_points", "media", "order"]
+
+    @property
+    def signed_off(self) -> bool:
+        return self.instance.pk is not None and self.instance.status == Interpretation.Status.APPROVED
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.signed_off:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class InterpretationFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields and getattr(form, "signed_off", False):
+            form.fields["DELETE"].disabled = True
+
+
 class InterpretationInline(admin.StackedInline):
     model = Interpretation
+    form = InterpretationForm
+    formset = InterpretationFormSet
     extra = 0
     fields = ["title", "kind", "body", "key_points", "media", "order", "status", "approved_by", "approved_at"]
     readonly_fields = ["status", "approved_by", "approved_at"]
-    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
 class AttachmentInline(admin.TabularInline):
@@ -115,7 +156,7 @@ WORKFLOW_FIELDS = [
 
 
 @admin.register(Policy)
-class PolicyAdmin(WorkflowAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
+class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "document_number", "level", "status_tag", "lead_department", "issue_date", "deadline"]
     list_filter = ["status", "level", "categories", "lead_department", YearFilter]
     search_fields = ["title", "document_number"]
@@ -245,14 +286,21 @@ class PolicyAdmin(WorkflowAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not PolicyTagSuggestion:
             return super().save_formset(request, form, formset, change)
-        for suggestion_form in formset.forms:
-            if "status" not in suggestion_form.changed_data:
+        # save(commit=False) saves nothing but records new/changed/deleted objects on the formset,
+        # which the admin's change message (LogEntry) reads; the decision itself goes through tagging.
+        formset.save(commit=False)
+        decided = []
+        for suggestion, changed_fields in formset.changed_objects:
+            if "status" not in changed_fields:
                 continue
-            suggestion = suggestion_form.instance
             if suggestion.status == PolicyTagSuggestion.Status.CONFIRMED:
                 tagging.confirm(suggestion, by=request.user)
             elif suggestion.status == PolicyTagSuggestion.Status.REJECTED:
                 tagging.reject(suggestion, by=request.user)
+            else:
+                continue  # back to 待确认: nothing to decide, nothing to log
+            decided.append((suggestion, ["status"]))
+        formset.changed_objects = decided
         return None
 
 

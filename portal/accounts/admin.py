@@ -1,7 +1,11 @@
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.conf import settings as guardian_settings
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.core import crypto
@@ -56,6 +60,11 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             fieldsets.append((_("权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}))
         return fieldsets
 
+    def get_queryset(self, request):
+        # django-guardian keeps a user row for anonymous visitors' object permissions; it is
+        # nobody's account (not an 企业用户) and is never listed or edited here.
+        return super().get_queryset(request).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
+
     def get_search_results(self, request, queryset, search_term):
         # Phones are encrypted: a full number is found through its digest, never by a text scan.
         if is_phone(search_term):
@@ -85,3 +94,20 @@ class VerificationCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-axes' own clean-up action reads the time of a login attempt from the request
+# (`request.axes_attempt_time`), which only a login request carries: run from the admin
+# it was a 500. Here it cleans up against the time the action runs, and says so in Chinese.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description=_("清理已过冷却期的登录失败记录"))
+    def cleanup_expired_attempts(self, request, queryset):
+        request.axes_attempt_time = timezone.now()
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(request, _("已清理 %(count)d 条已过冷却期的登录失败记录。") % {"count": count})

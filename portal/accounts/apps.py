@@ -2,12 +2,14 @@ from django.apps import AppConfig
 
 # Imported as a module, not the class: a second AppConfig class in this module would be a second candidate.
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal.accounts"
     label = "accounts"
+    verbose_name = _("账号")
     default = True
 
 

@@ -111,3 +111,20 @@ class DepartmentObjectMixin:
         if not can(self.request.user, f"{opts.app_label}.{self.object_action}_{opts.model_name}", obj):
             raise PermissionDenied(_("该对象不属于您的部门"))
         return obj
+
+
+class ViewOnlyHistoryAdmin:
+    """Mixin for a `SimpleHistoryAdmin` whose history may be read but never written back (no 还原).
+
+    simple-history's revert writes an old version over the object — its workflow
+    status and masked contacts included — around the services that own them. Hiding
+    the button is not enough: its view also saves on POST, so the POST is refused too.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("历史版本只能查看，不能还原。"))
+        return super().history_form_view(request, object_id, version_id, extra_context)

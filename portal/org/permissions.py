@@ -50,6 +50,14 @@ def is_supervisor(user) -> bool:
     return _is_staff(user) and Role.SUPERVISOR in _roles(user)
 
 
+def _supervisor_reads(perm: str) -> bool:
+    """Supervisors view everything, except what roles.py takes from them ("-" entries: contact reveals)."""
+    from .roles import ROLE_PERMISSIONS
+
+    withheld = {entry[1:] for entry in ROLE_PERMISSIONS[Role.SUPERVISOR] if entry.startswith("-")}
+    return perm.partition(".")[2].startswith("view_") and perm not in withheld
+
+
 def _role_grants(user, perm: str) -> bool:
     """The model permission, from the groups of the user's roles only (never a direct or stray grant)."""
     app_label, _, codename = perm.partition(".")
@@ -100,14 +108,13 @@ def can(user, perm: str, obj=None) -> bool:
         return True
     if not _is_staff(user):
         return False
-    _app, _, codename = perm.partition(".")
-    if codename.startswith("view_") and is_supervisor(user):
+    if _supervisor_reads(perm) and is_supervisor(user):
         return True
     if not _role_grants(user, perm):
         return False
     if obj is None:
         return True
-    return ObjectPermissionChecker(user).has_perm(codename, obj)
+    return ObjectPermissionChecker(user).has_perm(perm.partition(".")[2], obj)
 
 
 def scope(user, queryset, perm: str = "view"):
@@ -119,7 +126,7 @@ def scope(user, queryset, perm: str = "view"):
         return queryset
     if not _is_staff(user):
         return queryset.none()
-    if full.partition(".")[2].startswith("view_") and is_supervisor(user):
+    if _supervisor_reads(full) and is_supervisor(user):
         return queryset
     if not _role_grants(user, full):
         return queryset.none()

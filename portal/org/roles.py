@@ -9,7 +9,7 @@ permission of that app starting with the prefix ("policies.view_*" is every
 view permission of the policies app, "org.*" every permission of org), so a
 new model is covered as soon as it is migrated. An exact entry whose model does
 not exist yet is skipped with a warning: add your app's lines before your
-models land.
+models land. An entry starting with "-" takes away a permission the others give.
 
 Model permissions say what kind of object a role works on; which objects is a
 separate question answered by the department's object permissions (see
@@ -91,7 +91,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enterprises.view_correctionrequest",
         "enterprises.change_correctionrequest",
     ],
-    Role.REVIEWER: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
+    Role.REVIEWER: [
+        *_ORG_CHART,
+        # 政策发布: reads the department's policies and their parts (which ones: the department's object permissions).
+        "policies.view_policy",
+        "policies.view_interpretation",
+        "policies.view_policyattachment",
+        "policies.view_policyrelation",
+        "policies.view_policytagsuggestion",
+        *_ARCHIVE_READ,
+        *_ARCHIVE_CONTACTS,
+    ],
     Role.APPROVER: [
         *_ORG_CHART,
         # 政策发布: approves publication; the data bureau's approver decides early offline requests.
@@ -107,8 +117,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ],
     Role.CLERK: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
     Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
-    # 督查: reads everything, changes nothing.
-    Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS],
+    # 督查: reads everything, changes nothing; audits contact reveals in the access log, reveals none itself.
+    Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS] + [f"-{entry}" for entry in _ARCHIVE_CONTACTS],
     # 平台管理员: everything, except that the access log is append-only for all.
     Role.ADMIN: [f"{app}.*" for app in PORTAL_APPS if app != "audit"] + ["audit.view_*"],
 }

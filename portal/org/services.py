@@ -12,12 +12,19 @@ logger = logging.getLogger(__name__)
 
 
 def expand_role_permissions(entries, using="default") -> tuple[set[Permission], list[str]]:
-    """The permissions named by roles.py entries, and the exact entries that name nothing (yet)."""
+    """The permissions named by roles.py entries, and the exact entries that name nothing (yet).
+
+    An entry starting with "-" takes a permission away from what the other entries give
+    ("-enterprises.view_enterprise_contacts" after "enterprises.view_*").
+    """
     found: set[Permission] = set()
     missing: list[str] = []
-    for entry in entries:
+    removed = [entry[1:] for entry in entries if entry.startswith("-")]
+    for entry in (entry for entry in entries if not entry.startswith("-")):
         app_label, _, codename = entry.partition(".")
-        in_app = Permission.objects.using(using).filter(content_type__app_label=app_label)
+        in_app = (
+            Permission.objects.using(using).filter(content_type__app_label=app_label).select_related("content_type")
+        )
         if codename.endswith("*"):
             found |= {p for p in in_app if fnmatchcase(p.codename, codename)}
             continue
@@ -26,6 +33,9 @@ def expand_role_permissions(entries, using="default") -> tuple[set[Permission], 
             missing.append(entry)
         else:
             found.add(permission)
+    for entry in removed:
+        app_label, _, codename = entry.partition(".")
+        found = {p for p in found if not (p.content_type.app_label == app_label and p.codename == codename)}
     return found, missing
 
 

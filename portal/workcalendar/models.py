@@ -55,13 +55,16 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '休息'} {self.name}"
+        day = f"{self.date:%Y-%m-%d}" if self.date else ""
+        return f"{day} {'上班' if self.is_workday else '休息'} {self.name}"
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.date is None:
+            return  # the date field reports its own error
         default = self.date.weekday() < 5
-        if self.date and self.is_workday == default:
+        if self.is_workday == default:
             raise ValidationError(
                 "该日期按周一至周五规则本来就是" + ("工作日" if default else "休息日") + "，无需登记为例外。"
             )

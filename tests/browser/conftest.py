@@ -27,6 +27,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+# The demo accounts, one per role in a real department (see tests/backoffice/conftest.py).
+from tests.backoffice.conftest import demo_org, enterprise_user, staff  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse the ORM calls
 # that live_server and the fixtures make from that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

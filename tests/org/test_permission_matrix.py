@@ -53,7 +53,11 @@ MODELS = sorted(
 
 
 def declared(role: str, perm: str) -> bool:
-    return any(fnmatchcase(perm, entry) for entry in ROLE_PERMISSIONS[role])
+    """Given by an entry of the role, and not taken away by a "-" entry."""
+    entries = ROLE_PERMISSIONS[role]
+    if any(entry.startswith("-") and fnmatchcase(perm, entry[1:]) for entry in entries):
+        return False
+    return any(fnmatchcase(perm, entry) for entry in entries if not entry.startswith("-"))
 
 
 def _stand_in(model, number: int):

@@ -81,8 +81,6 @@ class Command(BaseCommand):
                         entry.msgstr = entry.msgid
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid_plural}
-                        if "fuzzy" in entry.flags:
-                            entry.flags.remove("fuzzy")
                     po.save()
         missing = [m for domain in ("django", "djangojs") for m in missing_english(domain)]
         for msgid in missing:

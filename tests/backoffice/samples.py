@@ -1,0 +1,287 @@
+"""One existing object of every model the admin shows, made the way the portal makes it.
+
+`SAMPLES["app_label.model"](staff)` returns the object; `staff` is the demo staff by login.
+Policies are owned by 市科技局 (the demo editor's department) through the service that grants ownership.
+"""
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+_numbers = itertools.count(1)
+
+
+def _n() -> int:
+    """A fresh number, so a sample made once per role never collides with the previous one."""
+    return next(_numbers)
+
+
+def _enterprise():
+    from tests.factories.enterprises import EnterpriseFactory
+
+    return EnterpriseFactory()
+
+
+def _policy(staff):
+    from policies import services
+    from portal.org.models import Department
+    from tests.factories.policies import InterpretationFactory, PolicyFactory
+
+    kjj = Department.objects.get(code="yc-kjj")
+    policy = PolicyFactory(lead_department=kjj, region=kjj.region)
+    services.assign_ownership(policy)
+    InterpretationFactory(policy=policy)
+    return policy
+
+
+def _axes(model, **extra):
+    def make(staff):
+        return model.objects.create(
+            user_agent="Mozilla/5.0",
+            ip_address="10.0.0.8",
+            username="kjj_editor",
+            http_accept="*/*",
+            path_info="/",
+            **extra,
+        )
+
+    return make
+
+
+def _totp(staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=staff["kjj_editor"], name="办公手机", confirmed=True)
+
+
+def _verification_code(staff):
+    from portal.accounts.models import VerificationCode
+
+    now = timezone.now()
+    return VerificationCode.objects.create(
+        phone_digest="d" * 64,
+        purpose=VerificationCode.Purpose.values[0],
+        code_hash="h" * 64,
+        nonce=f"sample-nonce-{_n()}",
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=5),
+    )
+
+
+def _region(staff):
+    from portal.org.models import Region
+
+    return Region.objects.get(code="420502")
+
+
+def _department(staff):
+    from portal.org.models import Department
+
+    return Department.objects.get(code="yc-swj")
+
+
+def _membership(staff):
+    from portal.org.models import Department, Membership, Role
+    from tests.factories.policies import StaffFactory
+
+    return Membership.objects.create(
+        user=StaffFactory(), department=Department.objects.get(code="yc-swj"), role=Role.REVIEWER
+    )
+
+
+def _calendar_year(staff):
+    from portal.workcalendar.models import CalendarYear
+
+    return CalendarYear.objects.order_by("year").last()
+
+
+def _calendar_day(staff):
+    from portal.workcalendar.models import CalendarDay
+
+    return CalendarDay.objects.order_by("date").last()
+
+
+def _sms_template(staff):
+    from tests.factories.notify import SmsTemplateFactory
+
+    return SmsTemplateFactory(code=f"sample-template-{_n()}", text="您的申报已受理。")
+
+
+def _outbox(staff):
+    from tests.factories.notify import OutboxMessageFactory
+
+    return OutboxMessageFactory(status="failed")
+
+
+def _site_message(staff):
+    from tests.factories.notify import SiteMessageFactory
+
+    return SiteMessageFactory()
+
+
+def _access_log(staff):
+    from portal.audit.models import SensitiveAccessLog
+
+    enterprise = _enterprise()
+    return SensitiveAccessLog.objects.create(
+        user=staff["zwfw_clerk"],
+        content_type=ContentType.objects.get_for_model(enterprise),
+        object_id=str(enterprise.pk),
+        object_repr=str(enterprise),
+        fields=["contact_phone"],
+        purpose="电话回访",
+    )
+
+
+def _synonym(staff):
+    from portal.search.models import Synonym
+
+    return Synonym.objects.create(word=f"科创{_n()}", canonical="科技创新")
+
+
+def _search_document(staff):
+    from portal.search.models import SearchDocument
+
+    policy = _policy(staff)
+    return SearchDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(policy),
+        object_id=policy.pk,
+        kind=SearchDocument.Kind.values[0],
+        title=policy.title,
+        url="/policies/",
+    )
+
+
+def _policy_category(staff):
+    from policies.models import PolicyCategory
+
+    return PolicyCategory.objects.order_by("order").first()
+
+
+def _offline_request(staff):
+    from policies.models import PolicyOfflineRequest
+
+    return PolicyOfflineRequest.objects.create(
+        policy=_policy(staff), reason="政策已被新文件替代。", requested_by=staff["kjj_editor"]
+    )
+
+
+def _subscription(staff):
+    from policies.models import PolicySubscription
+    from tests.factories.policies import EnterpriseUserFactory
+
+    return PolicySubscription.objects.create(user=EnterpriseUserFactory())
+
+
+def _correction(staff):
+    from enterprises.models import CorrectionRequest
+    from tests.factories.policies import EnterpriseUserFactory
+
+    return CorrectionRequest.objects.create(
+        enterprise=_enterprise(),
+        user=EnterpriseUserFactory(),
+        field="address",
+        current_value="湖北省宜昌市西陵区东山大道1号",
+        proposed_value="湖北省宜昌市西陵区东山大道2号",
+        reason="已搬迁，附租赁合同。",
+    )
+
+
+def _qualification_type(staff):
+    from tests.factories.enterprises import QualificationTypeFactory
+
+    return QualificationTypeFactory(code=f"sample-q-{_n()}", name=f"示例资质{_n()}")
+
+
+def _tag_category(staff):
+    from enterprises.models import TagCategory
+
+    return TagCategory.objects.create(code=f"sample-cat-{_n()}", name=f"示例类别{_n()}")
+
+
+def _tag(staff):
+    from enterprises.models import Tag
+
+    return Tag.objects.create(category=_tag_category(staff), code=f"sample-tag-{_n()}", name="示例标签")
+
+
+def _change_event(staff):
+    from enterprises.models import ChangeEvent
+
+    return ChangeEvent.objects.create(enterprise=_enterprise(), kind=ChangeEvent.Kind.values[0])
+
+
+def _member(staff):
+    from tests.factories.enterprises import EnterpriseMemberFactory
+
+    return EnterpriseMemberFactory()
+
+
+def _import_job(staff):
+    from enterprises.importing.models import ImportJob
+
+    return ImportJob.objects.create(
+        kind=ImportJob._meta.get_field("kind").choices[0][0],
+        file=ContentFile(b"uscc,name\n", name="enterprises.csv"),
+        original_name="enterprises.csv",
+        file_format="csv",
+        source=ImportJob._meta.get_field("source").choices[0][0],
+        source_updated_at=timezone.now(),
+        uploaded_by=staff["platform_admin"],
+    )
+
+
+def _group(staff):
+    return Group.objects.create(name=f"示例用户组{_n()}")
+
+
+def _user(staff):
+    from tests.factories.policies import StaffFactory
+
+    return StaffFactory(name="示例工作人员")
+
+
+def _axes_models():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return {
+        "axes.accessattempt": _axes(AccessAttempt, failures_since_start=1, get_data="", post_data=""),
+        "axes.accesslog": _axes(AccessLog),
+        "axes.accessfailurelog": _axes(AccessFailureLog),
+    }
+
+
+SAMPLES = {
+    "auth.group": _group,
+    **_axes_models(),
+    "otp_totp.totpdevice": _totp,
+    "accounts.user": _user,
+    "accounts.verificationcode": _verification_code,
+    "org.region": _region,
+    "org.department": _department,
+    "org.membership": _membership,
+    "workcalendar.calendaryear": _calendar_year,
+    "workcalendar.calendarday": _calendar_day,
+    "notify.smstemplate": _sms_template,
+    "notify.outboxmessage": _outbox,
+    "notify.sitemessage": _site_message,
+    "audit.sensitiveaccesslog": _access_log,
+    "search.synonym": _synonym,
+    "search.searchdocument": _search_document,
+    "policies.policycategory": _policy_category,
+    "policies.policy": _policy,
+    "policies.policyofflinerequest": _offline_request,
+    "policies.policysubscription": _subscription,
+    "enterprises.enterprise": lambda staff: _enterprise(),
+    "enterprises.correctionrequest": _correction,
+    "enterprises.qualificationtype": _qualification_type,
+    "enterprises.tagcategory": _tag_category,
+    "enterprises.tag": _tag,
+    "enterprises.changeevent": _change_event,
+    "enterprises.enterprisemember": _member,
+    "enterprise_imports.importjob": _import_job,
+}
