@@ -291,6 +291,11 @@ SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
 # A row left in "sending" this long (its worker died mid-send) is due again.
 SMS_SENDING_LEASE_SECONDS = env.int("SMS_SENDING_LEASE_SECONDS", default=300)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
+# Webhooks (推送) through the same outbox: retried with back-off until the
+# endpoint acknowledges (0 = no limit on attempts).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_SENDING_LEASE_SECONDS = env.int("WEBHOOK_SENDING_LEASE_SECONDS", default=120)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=0)
 
 # The platform's identity, shown in the header and footer.
 PORTAL_NAME = env.str("PORTAL_NAME", default="惠企服务平台")

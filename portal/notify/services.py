@@ -1,10 +1,11 @@
-"""Writing SMS (短信) and site messages (站内信).
+"""Writing to the outbox (发件箱) — SMS (短信), webhooks (推送) — and site messages (站内信).
 
-Both only write rows in the caller's transaction; nothing is sent from a web
+All only write rows in the caller's transaction; nothing is sent from a web
 request. The dispatcher (`tasks.dispatch_outbox`) is started after commit.
 """
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.crypto import digest
 from portal.core.tasks import enqueue_on_commit
 
-from .models import OutboxMessage, SiteMessage, SmsTemplate
+from .models import OutboxMessage, SiteMessage, SmsTemplate, WebhookEndpoint
 
 # Mainland China: quiet hours and the daily cap follow the recipient's clock.
 SMS_TZ = ZoneInfo("Asia/Shanghai")
@@ -189,12 +190,68 @@ def queue_sms(phone: str, template_code: str, params: dict, *, dedupe_key: str, 
         return stored
 
 
+def _lock_ordering_key(ordering_key: str) -> None:
+    """Serialises writers of one ordering key until commit, so ids of a key are committed in the order given.
+
+    The dispatcher delivers a key's rows by id; without this, a row queued
+    later by a faster transaction could commit, and go out, before an earlier
+    one. Only writers of the same key (one 12345 ticket) ever wait here.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["notify.order:" + ordering_key])
+
+
+def queue_webhook(endpoint: str, event: str, data: dict, *, dedupe_key: str, ordering_key: str = "") -> OutboxMessage:
+    """Queues one webhook (推送) of `event` with `data` to the endpoint `endpoint` and returns its `OutboxMessage`.
+
+    `data` must be JSON (dates as ISO strings). The dispatcher POSTs it,
+    signed, and retries with back-off until the endpoint acknowledges with a
+    2xx (see `channels`). Deliveries sharing an `ordering_key` — e.g.
+    "12345:<ticket number>" — reach the endpoint strictly in the order they
+    were queued: a later one waits while an earlier one is pending or being
+    retried. A dedupe key already in the outbox returns that row untouched,
+    with `duplicate = True`, also when two transactions race. An unknown
+    endpoint or data that is not JSON raises ValidationError and writes nothing.
+    """
+    if not dedupe_key:
+        raise ValidationError(_("推送必须提供去重键"), code="no_dedupe_key")
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    if not WebhookEndpoint.objects.filter(code=endpoint).exists():
+        raise ValidationError(_("推送接收端“%(code)s”不存在"), params={"code": endpoint}, code="no_endpoint")
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("推送内容必须是 JSON 数据"), code="not_json") from exc
+
+    now = timezone.now()
+    message = OutboxMessage(
+        channel="webhook",
+        target=endpoint,
+        ordering_key=ordering_key,
+        params={"event": event, "data": data},
+        dedupe_key=dedupe_key,
+        next_attempt_at=now,
+    )
+    with transaction.atomic(savepoint=False):
+        if ordering_key:
+            _lock_ordering_key(ordering_key)
+        OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+        stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
+        stored.duplicate = stored.message_id != message.message_id
+        if not stored.duplicate:
+            _start_dispatcher_after_commit()
+        return stored
+
+
 @transaction.atomic
 def resend(message: OutboxMessage) -> bool:
     """Puts a failed message back in the queue (staff action). Returns False for any other status.
 
-    The message keeps its id, which the provider receives as idempotency key,
-    so a message that in fact reached the gateway is not delivered twice.
+    The message keeps its id, which the receiver gets as idempotency key,
+    so a message that in fact reached the gateway or endpoint is not delivered twice.
     """
     updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.FAILED).update(
         status=OutboxMessage.Status.QUEUED,
