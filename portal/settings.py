@@ -291,6 +291,8 @@ SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
 # A row left in "sending" this long (its worker died mid-send) is due again.
 SMS_SENDING_LEASE_SECONDS = env.int("SMS_SENDING_LEASE_SECONDS", default=300)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
+# A fan-out (群发) commits its messages in chunks of this many recipients.
+NOTIFY_FANOUT_CHUNK_SIZE = env.int("NOTIFY_FANOUT_CHUNK_SIZE", default=500)
 # Webhooks (推送) through the same outbox: retried with back-off until the
 # endpoint acknowledges (0 = no limit on attempts).
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)

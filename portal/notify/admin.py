@@ -11,7 +11,7 @@ from portal.core.crypto import digest
 
 from . import services
 from .channels import channels
-from .models import OutboxMessage, SiteMessage, SmsTemplate, WebhookEndpoint
+from .models import FanOut, OutboxMessage, SiteMessage, SmsTemplate, WebhookEndpoint
 
 
 @admin.register(SmsTemplate)
@@ -183,3 +183,10 @@ class WebhookEndpointAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "url", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["code", "name", "url"]
+
+
+@admin.register(FanOut)
+class FanOutAdmin(ReadOnlyAdmin):
+    list_display = ["key", "recipients", "chunks", "created_at", "updated_at", "finished_at"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "cursor", "recipients", "chunks", "created_at", "updated_at", "finished_at"]

@@ -280,3 +280,30 @@ class SiteMessage(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class FanOut(models.Model):
+    """A fan-out (群发): one notice to many recipients, worked through in chunks, each its own transaction.
+
+    The row is the job and its bookmark: `cursor` is the position (an
+    ordering key of the recipients, e.g. a subscription id) of the last
+    recipient whose messages are committed, advanced in the same transaction
+    as that chunk's messages. A crash loses at most the chunk in progress,
+    which is rolled back whole and done again from the cursor.
+    """
+
+    key = models.CharField(_("群发编号"), max_length=200, unique=True)
+    cursor = models.BigIntegerField(_("已处理到"), default=0)
+    recipients = models.PositiveIntegerField(_("已通知人数"), default=0)
+    chunks = models.PositiveIntegerField(_("已完成批次"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群发任务")
+        verbose_name_plural = _("群发任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.key
