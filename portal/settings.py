@@ -260,6 +260,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # verification codes older than 30 days are deleted (daily)
     "accounts-purge-verification-codes": {"task": "accounts.purge_verification_codes", "schedule": 24 * 3600.0},
+    # per-address request counters of past hours (daily)
+    "accounts-purge-request-counters": {"task": "accounts.purge_request_counters", "schedule": 24 * 3600.0},
     # sends SMS left behind (quiet hours over, back-off elapsed, a worker died mid-send, Redis was down)
     "notify-dispatch-outbox": {"task": "portal.notify.tasks.dispatch_outbox", "schedule": 60.0},
     # expired policies expire, expired or repealed ones go offline within 3 working days (hourly: idempotent)

@@ -32,6 +32,8 @@ WITHOUT_HISTORY = {
     "notify.FanOut",
     # Session-like: a hashed SMS code that lives minutes; its attempts are counted on the row.
     "accounts.VerificationCode",
+    # A per-address counter of requests in one hour; bumped on every code request, purged daily.
+    "accounts.RequestCounter",
     # Outbox of enterprise changes for the matching work; append-only, the row is the record.
     "enterprises.ChangeEvent",
 }
