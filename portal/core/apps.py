@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from portal.core.registry import check_registries
+        from portal.core.home import check_home_blocks
+        from portal.core.registry import autodiscover, check_registries
 
         checks.register(check_registries, "registries")
+        checks.register(check_home_blocks, "registries")
+        # the domains' home-page blocks (`<app>/home_blocks.py`)
+        autodiscover("home_blocks")
