@@ -256,6 +256,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         RegionFilter,
         "operating_status",
         "credit_status",
+        "uscc_check",
     ]
     search_fields = ["uscc", "name"]
     search_help_text = gettext_lazy("输入完整的统一社会信用代码，或企业名称的开头部分")
@@ -264,6 +265,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     ordering = ["-id"]
     readonly_fields = [
+        "uscc_check",
         "masked_registered_phone",
         "masked_contact",
         "size",
@@ -278,6 +280,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             {
                 "fields": [
                     "uscc",
+                    "uscc_check",
                     "name",
                     "legal_rep_name",
                     "registration_date",
@@ -310,7 +313,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         (gettext_lazy("记录"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [AnnualFigureInline, QualificationInline, RuleTagInline, ManualTagInline, MemberInline]
-    actions = ["show_full_contacts"]
+    actions = ["show_full_contacts", "confirm_legacy_uscc"]
 
     @admin.display(description=gettext_lazy("登记联系电话"))
     def masked_registered_phone(self, obj):
@@ -356,6 +359,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             self.message_user(request, _("请只选择一家企业查看完整联系方式。"), messages.WARNING)
             return None
         return redirect("admin:enterprises_enterprise_contacts", object_id=queryset.get().pk)
+
+    @admin.action(description=gettext_lazy("确认存量赋码（校验位不符但确为登记机关核发）"), permissions=["change"])
+    def confirm_legacy_uscc(self, request, queryset):
+        from enterprises.services import confirm_legacy_uscc
+
+        confirmed = confirm_legacy_uscc(queryset, user=request.user)
+        self.message_user(request, _("已确认%(n)d个存量赋码。") % {"n": confirmed}, messages.SUCCESS)
 
     def has_view_contacts_permission(self, request, obj=None):
         return request.user.has_perm("enterprises.view_enterprise_contacts")

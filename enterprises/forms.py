@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +33,19 @@ class ClaimForm(forms.Form):
 class ClaimConfirmForm(forms.Form):
     """企业认领, step 2: the SMS code sent to the enterprise's registered phone."""
 
-    code = forms.RegexField(
+    code = forms.CharField(
         label=_("短信验证码"),
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("验证码为6位数字")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+    def clean_code(self):
+        from portal.core.normalize import digits
+
+        # Folded first: a code typed in full-width mode (１２３４５６) is the same code.
+        code = digits(self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ValidationError(_("验证码为6位数字"))
+        return code
 
 
 class AgentForm(forms.Form):

@@ -30,7 +30,9 @@ from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt4754_2017.csv"
 
-_SHAPE = re.compile(r"^([A-T])(?:(\d{2})(?:([1-9])(\d)?)?)?$")
+# ASCII digits only, matched in full: Python's \d also takes Arabic-Indic digits, and "$" a trailing newline.
+_SHAPE = re.compile(r"([A-T])(?:([0-9]{2})(?:([1-9])([0-9])?)?)?")
+_SHAPE_SQL = "^[A-T]([0-9]{2}([1-9][0-9]?)?)?$"
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def is_valid_industry(code: str) -> bool:
     """True when `code` (with its section letter) is a GB/T 4754-2017 code; see the module docstring."""
     if not isinstance(code, str):
         return False
-    match = _SHAPE.match(code)
+    match = _SHAPE.fullmatch(code)
     if not match:
         return False
     data = _classification()
@@ -78,13 +80,34 @@ def is_valid_industry(code: str) -> bool:
     return division not in data.detailed_divisions
 
 
+def is_valid_industry_sql(code: str) -> str:
+    """`is_valid_industry` compiled to a SQL boolean over the text expression `code` (NULL → false).
+
+    The same rule from the same data file, so the size classifier's SQL
+    compilation refuses exactly the codes the Python one refuses.
+    """
+    data = _classification()
+
+    def array(codes) -> str:
+        return "ARRAY[" + ", ".join(f"'{c}'" for c in sorted(codes)) + "]::text[]"
+
+    divisions = [c for c, ind in data.by_code.items() if ind.level == "division"]
+    listed = f"{code} = ANY({array(data.by_code)})"
+    # A 3- or 4-digit code under a division whose breakdown is not in the file: its division must exist.
+    undetailed = (
+        f"length({code}) > 3 AND left({code}, 3) = ANY({array(divisions)})"
+        f" AND NOT left({code}, 3) = ANY({array(data.detailed_divisions)})"
+    )
+    return f"coalesce({code} ~ '{_SHAPE_SQL}' AND ({listed} OR ({undetailed})), false)"
+
+
 def industry_error(code: str) -> str | None:
     """Why `code` is not a valid industry code, in Chinese, or None."""
     from django.utils.translation import gettext as _
 
     if is_valid_industry(code):
         return None
-    if not _SHAPE.match(code or ""):
+    if not _SHAPE.fullmatch(code or ""):
         return _("行业代码“%(code)s”格式不正确，应为门类字母加2–4位数字，如C3911") % {"code": code}
     return _("行业代码“%(code)s”不在《国民经济行业分类》（GB/T 4754-2017）中") % {"code": code}
 

@@ -43,6 +43,19 @@ class Size(models.TextChoices):
     UNKNOWN = "unknown", _("无法划型")
 
 
+class UsccCheck(models.TextChoices):
+    """代码校验: whether the USCC's check characters hold (GB 32100-2015 §5).
+
+    Codes issued before GB 32100 was enforced (e.g. in 厦门 before 2016) can fail
+    the check character and are still the code on the certificate. They enter
+    only from the market-regulation register, flagged, until staff confirm them.
+    """
+
+    PASSED = "passed", _("校验通过")
+    LEGACY_PENDING = "legacy_pending", _("校验位不符（存量赋码）")
+    LEGACY_CONFIRMED = "legacy_confirmed", _("存量赋码（已确认）")
+
+
 class OperatingStatus(models.TextChoices):
     """经营状态 as the market-regulation register states it."""
 
@@ -79,6 +92,16 @@ class Enterprise(models.Model):
     """企业: one market entity, keyed by its 统一社会信用代码 (USCC)."""
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_enterprise_uscc])
+    uscc_check = models.CharField(
+        _("代码校验"),
+        max_length=20,
+        choices=UsccCheck.choices,
+        default=UsccCheck.PASSED,
+        db_default=UsccCheck.PASSED,
+        help_text=_(
+            "存量赋码：GB 32100实施前核发、校验位不符但确为登记机关核发的代码，由市场监管数据导入，须工作人员确认"
+        ),
+    )
     name = models.CharField(_("企业名称"), max_length=200)
     legal_rep_name = models.CharField(_("法定代表人"), max_length=64)
     registration_date = models.DateField(_("成立日期"), null=True, blank=True)
@@ -160,9 +183,12 @@ class Enterprise(models.Model):
             # Prefix search on the name (name LIKE '宜昌%') without pg_trgm.
             models.Index(fields=["name"], name="enterprise_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["region", "size"], name="enterprise_region_size"),
+            # The few codes flagged 存量赋码: the admin filter and each import's lookup read only these.
+            models.Index(fields=["uscc_check"], name="enterprise_uscc_legacy", condition=~Q(uscc_check="passed")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="enterprise_uscc_chars"),
+            models.CheckConstraint(condition=Q(uscc_check__in=UsccCheck.values), name="enterprise_uscc_check_known"),
             models.CheckConstraint(
                 condition=Q(credit_status="normal") | Q(credit_listed_on__isnull=False),
                 name="enterprise_dishonest_has_list_date",
@@ -177,9 +203,14 @@ class Enterprise(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from enterprises.uscc import normalize_uscc
+        from enterprises.uscc import normalize_uscc, uscc_check_error, uscc_shape_error
 
         self.uscc = normalize_uscc(self.uscc or "")
+        if self.uscc_check == UsccCheck.PASSED and not uscc_shape_error(self.uscc):
+            # The field's validator checks the shape; the check characters are waived only for a flagged code.
+            error = uscc_check_error(self.uscc)
+            if error:
+                raise ValidationError({"uscc": error})
         if self.credit_status == CreditStatus.SERIOUS_DISHONEST and not self.credit_listed_on:
             raise ValidationError({"credit_listed_on": _("严重失信企业须填写列入名单日期")})
 

@@ -27,9 +27,11 @@ def get_enterprise_for_user(user, pk) -> Enterprise:
 
 
 def get_enterprise_for_user_by_uscc(user, uscc: str) -> Enterprise:
-    """The same, addressed by the 统一社会信用代码 as in the enterprise space URLs."""
+    """The same, addressed by the 统一社会信用代码 as in the enterprise space URLs (folded: typed URLs vary)."""
+    from enterprises.uscc import normalize_uscc
+
     try:
-        return enterprises_for_user(user).get(uscc=(uscc or "").upper())
+        return enterprises_for_user(user).get(uscc=normalize_uscc(uscc))
     except Enterprise.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -28,6 +28,7 @@ from enterprises.models import (
     Source,
     Tag,
     TagCategory,
+    UsccCheck,
 )
 
 CLAIM_PURPOSE = "claim"
@@ -268,6 +269,24 @@ def _write_sizes(batch) -> int:
 
 def record_change(enterprise: Enterprise, kind: str, payload: dict | None = None) -> ChangeEvent:
     return ChangeEvent.objects.create(enterprise=enterprise, kind=kind, payload=payload or {})
+
+
+@transaction.atomic
+def confirm_legacy_uscc(enterprises, *, user) -> int:
+    """确认存量赋码: staff confirm that flagged codes failing their check character were really issued.
+
+    Only codes flagged 校验位不符（存量赋码） by a market-regulation import move to
+    存量赋码（已确认）; each keeps a history row naming the member of staff.
+    Returns how many were confirmed.
+    """
+    confirmed = 0
+    for enterprise in enterprises.select_for_update().filter(uscc_check=UsccCheck.LEGACY_PENDING):
+        enterprise.uscc_check = UsccCheck.LEGACY_CONFIRMED
+        enterprise._history_user = user
+        enterprise._change_reason = _("确认存量赋码")
+        enterprise.save(update_fields=["uscc_check", "updated_at"])
+        confirmed += 1
+    return confirmed
 
 
 @transaction.atomic

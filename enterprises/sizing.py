@@ -22,12 +22,13 @@ archive recomputes a million sizes in one statement and can never disagree
 with `classify_size`.
 """
 
+import string
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from enterprises.industries import is_valid_industry
+from enterprises.industries import is_valid_industry, is_valid_industry_sql
 
 LARGE, MEDIUM, SMALL, MICRO, UNKNOWN = "large", "medium", "small", "micro", "unknown"
 SIZES = (LARGE, MEDIUM, SMALL, MICRO)
@@ -106,6 +107,18 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 # Codes too coarse to pick a group: the sections and divisions that span several.
 _AMBIGUOUS = ("F", "G", "H", "I", "K", "K70", "G59")
 FINANCE_SECTION = "J"
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+def _code(industry_code: str | None) -> str:
+    """The code as both compilers read it: spaces trimmed, ASCII letters upper-cased, nothing else.
+
+    Deliberately no wider folding (Unicode case, NFKC): SQL's ``upper`` and
+    Python's differ outside ASCII, and the two compilers must agree on every
+    input. Codes are folded by `portal.core.normalize` where they are typed,
+    so a stored code is already in this form.
+    """
+    return (industry_code or "").strip(" ").translate(_ASCII_UPPER)
 
 
 @dataclass(frozen=True)
@@ -147,7 +160,7 @@ def assess_size(
     assets_wan: Decimal | None,
 ) -> SizeResult:
     """Classifies and explains. Figures: employees in persons, revenue and assets in 万元."""
-    code = (industry_code or "").strip().upper()
+    code = _code(industry_code)
     if code[:1] == FINANCE_SECTION:
         return SizeResult(UNKNOWN, _("金融业企业按《金融业企业划型标准规定》划型，不适用工信部联企业〔2011〕300号"))
     group = size_group(code) if is_valid_industry(code) else None
@@ -250,7 +263,10 @@ def size_case_sql(industry: str, employees: str, revenue_wan: str, assets_wan: s
         negatives = " OR ".join(f"{columns[f]} < 0" for f in group.figures)
         return f"CASE WHEN {negatives} THEN {negative(group)} {' '.join(parts)} ELSE {outcome(group, MICRO)} END"
 
-    code = f"upper({industry})"
+    # As `_code`: NULL is the empty code, spaces trimmed, ASCII letters upper-cased. COLLATE "C" makes upper()
+    # change ASCII letters only (the database's collation turns "ı" into "I"), at the cost of plain upper():
+    # 100,000 sizes and reasons in 0.93 s, 0.94 s before (best of 5, /tmp bench on generate_series).
+    code = f"upper(btrim(coalesce({industry}, '')) COLLATE \"C\")"
     if reason:
         finance = _sql_text(_("金融业企业按《金融业企业划型标准规定》划型，不适用工信部联企业〔2011〕300号"))
         before, after = (_("行业代码“%(code)s”无法对应到划型标准的行业，请填写到大类或更细") % {"code": "\x00"}).split(
@@ -261,6 +277,8 @@ def size_case_sql(industry: str, employees: str, revenue_wan: str, assets_wan: s
         finance = coarse = _sql_text(UNKNOWN)
     # left() rather than LIKE: the expression then has no '%' to clash with query parameters.
     whens = [f"WHEN left({code}, 1) = '{FINANCE_SECTION}' THEN {finance}"]
+    # A code outside GB/T 4754-2017 (C99) cannot be classified, exactly as `assess_size` says.
+    whens.append(f"WHEN NOT {is_valid_industry_sql(code)} THEN {coarse}")
     whens.append(f"WHEN {code} IN ({', '.join(_sql_text(a) for a in _AMBIGUOUS)}) THEN {coarse}")
     whens += [f"WHEN left({code}, {len(p)}) = '{p}' THEN ({group_case(GROUPS[k])})" for p, k in _PREFIXES]
     whens.append(f"WHEN {code} ~ '^[A-T]' THEN ({group_case(GROUPS['other'])})")

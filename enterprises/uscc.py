@@ -26,6 +26,8 @@ Everything here is pure: no database, no Django models.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.core import normalize
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 # GB 32100-2015 §5: the weight of position i (1-based) is 3^(i-1) mod 31.
@@ -68,14 +70,15 @@ PROVINCE_PREFIXES = frozenset(
 _ORG_VALUE = {c: int(c, 36) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
-_WHITESPACE = {ord(c): None for c in " \t\r\n\v\f\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"}
-
 
 def normalize_uscc(s: str | None) -> str:
-    """Strips every kind of space (full-width included) and upper-cases: what a clerk typed → the code."""
-    if s is None:
-        return ""
-    return "".join(str(s).translate(_WHITESPACE).split()).upper()
+    """What a clerk typed → the code, folded by the kernel (`portal.core.normalize`).
+
+    NFKC (full-width ``９１ＭＡ`` → ``91MA``), every kind of space and line break
+    removed, upper case. Spreadsheet cells go through `normalize.identifier`
+    instead, which also refuses a number cell Excel has rounded.
+    """
+    return normalize.compact(s).upper()
 
 
 def check_char(first17: str) -> str:
@@ -91,13 +94,11 @@ def org_code_check_char(body8: str) -> str:
     return {10: "X", 11: "0"}.get(c9, str(c9))
 
 
-def uscc_error(code: str) -> str | None:
-    """Why `code` is not a valid USCC, in Chinese, or None when it is valid.
+def uscc_shape_error(code: str) -> str | None:
+    """What is wrong with `code` other than its check characters, in Chinese, or None.
 
-    `code` is taken as given; pass it through `normalize_uscc` first to accept
-    spaces and lower case. The first problem found is reported, from the
-    outside in: length, characters, authority, category, area, inner check,
-    check character.
+    Length, characters, registration authority, category and area, from the
+    outside in; the first problem found is reported.
     """
     if len(code) != 18:
         return _("统一社会信用代码长度应为18位，实际为%(n)d位") % {"n": len(code)}
@@ -115,14 +116,31 @@ def uscc_error(code: str) -> str | None:
     area = code[2:8]
     if not area.isdigit() or area[:2] not in PROVINCE_PREFIXES:
         return _("统一社会信用代码第3–8位行政区划码“%(area)s”不合法") % {"area": area}
-    if org_code_check_char(code[8:16]) != code[16]:
-        return _("统一社会信用代码第9–17位主体标识码（组织机构代码）校验码错误，第17位应为%(char)s") % {
-            "char": org_code_check_char(code[8:16])
-        }
-    expected = check_char(code[:17])
-    if code[17] != expected:
-        return _("统一社会信用代码校验位错误，应为%(char)s") % {"char": expected}
     return None
+
+
+def uscc_check_error(code: str) -> str | None:
+    """Which check character of a well-shaped `code` fails, in Chinese, or None when both hold.
+
+    The message never names the character that would pass: that would hand
+    anyone a way to complete a made-up code.
+    """
+    if org_code_check_char(code[8:16]) != code[16]:
+        return _("统一社会信用代码第9–17位主体标识码（组织机构代码）校验码错误，请核对营业执照上的代码")
+    if check_char(code[:17]) != code[17]:
+        return _("统一社会信用代码校验位错误，请核对营业执照上的代码")
+    return None
+
+
+def uscc_error(code: str) -> str | None:
+    """Why `code` is not a valid USCC, in Chinese, or None when it is valid.
+
+    `code` is taken as given; pass it through `normalize_uscc` first to accept
+    full-width characters, spaces and lower case. The first problem found is
+    reported, from the outside in: length, characters, authority, category,
+    area, inner check, check character.
+    """
+    return uscc_shape_error(code) or uscc_check_error(code)
 
 
 def is_valid_uscc(code: str) -> bool:

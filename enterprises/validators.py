@@ -10,10 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def validate_enterprise_uscc(value: str) -> None:
-    """统一社会信用代码 per GB 32100-2015; raises a Chinese ValidationError naming what is wrong."""
-    from enterprises.uscc import validate_uscc
+    """统一社会信用代码 per GB 32100-2015 except its check characters; a Chinese ValidationError says what is wrong.
 
-    validate_uscc(value)
+    The check characters are `Enterprise.clean`'s: it waives them for a code
+    flagged as issued before the standard (存量赋码), which this field-level
+    validator cannot see.
+    """
+    from enterprises.uscc import normalize_uscc, uscc_shape_error
+
+    message = uscc_shape_error(normalize_uscc(value))
+    if message:
+        raise ValidationError(message, code="invalid_uscc")
 
 
 def validate_industry_code(value: str) -> None:

@@ -1,22 +1,22 @@
 """The back office for policy publishing (政策发布后台).
 
 Staff see only the policies their department owns (a department B editor gets
-a 404 for department A's draft); the workflow's transitions are admin actions,
-each behind a confirmation page; the publish deadline is coloured by the
+a 404 for department A's draft); the workflow offers each user exactly the
+transitions available (buttons on the form, actions in the list), each behind
+a confirmation page; the publish deadline is coloured by the
 working days left.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from policies import services, tagging
+from policies import selectors, services, tagging
 from policies.models import (
     Interpretation,
     Policy,
@@ -27,9 +27,11 @@ from policies.models import (
     PolicySubscription,
     PolicyTagSuggestion,
 )
+from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
+from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
 from portal.org.admin_mixins import DepartmentScopedAdmin
-from portal.org.permissions import is_platform_admin
+from portal.org.permissions import can, is_platform_admin
 from portal.org.selectors import departments_of
 
 
@@ -91,47 +93,6 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-
-def _transition(name: str, label, run, *, reason_label=None, reason_required=False):
-    """An admin action that asks for confirmation (and a reason when the transition needs one) before running."""
-
-    def action(modeladmin, request, queryset):
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
-        if reason_label:
-            form.fields["reason"].label = reason_label
-            form.fields["reason"].required = reason_required
-        if "confirm" in request.POST and form.is_valid():
-            done = 0
-            for policy in queryset:
-                try:
-                    run(policy, request.user, form.cleaned_data["reason"])
-                    done += 1
-                except (ValidationError, PermissionDenied) as error:
-                    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                    modeladmin.message_user(request, f"{policy.title}：{text}", messages.ERROR)
-            if done:
-                modeladmin.message_user(request, _("%(action)s：%(n)d项已完成。") % {"action": label, "n": done})
-            return None
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "title": _("确认：%(action)s") % {"action": label},
-            "action_name": name,
-            "action_label": label,
-            "queryset": queryset,
-            "form": form if reason_label else None,
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/policies/policy/confirm_transition.html", context)
-
-    action.__name__ = name
-    action.short_description = label
-    return action
-
-
 def _approve_interpretations(policy, user, _reason):
     drafts = policy.interpretations.filter(status=Interpretation.Status.DRAFT)
     if not drafts.exists():
@@ -143,19 +104,18 @@ def _approve_interpretations(policy, user, _reason):
 WORKFLOW_FIELDS = [
     "slug",
     "status",
-    "publish_deadline",
-    "publish_deadline_provisional",
+    "deadline",
     "published_at",
     "published_late",
     "ended_on",
-    "offline_due",
+    "offline_deadline",
     "offline_at",
     "offline_reason",
 ]
 
 
 @admin.register(Policy)
-class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+class PolicyAdmin(WorkflowAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "document_number", "level", "status_tag", "lead_department", "issue_date", "deadline"]
     list_filter = ["status", "level", "categories", "lead_department", YearFilter]
     search_fields = ["title", "document_number"]
@@ -185,41 +145,12 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
         (_("发布状态"), {"fields": WORKFLOW_FIELDS}),
     ]
     inlines = [InterpretationInline, AttachmentInline, RelationInline, TagSuggestionInline]
+    # The workflow's transitions (policies.workflow) come from WorkflowAdmin: buttons on the change form for what
+    # this user may do now, actions in the list for what the user may ever do.
     actions = [
-        _transition("submit", _("提交审核"), lambda p, u, r: services.submit(p, by=u)),
-        _transition("approve_interpretations", _("审签政策解读"), _approve_interpretations),
-        _transition("approve", _("审核通过"), lambda p, u, r: services.approve(p, by=u)),
-        _transition(
-            "reject",
-            _("退回修改"),
-            lambda p, u, r: services.reject(p, by=u, reason=r),
-            reason_label=_("退回理由"),
-            reason_required=True,
-        ),
-        _transition("publish", _("发布"), lambda p, u, r: services.publish(p, by=u)),
-        _transition("repeal", _("宣布废止"), lambda p, u, r: services.repeal(p, by=u)),
-        _transition(
-            "request_offline",
-            _("申请提前下线"),
-            lambda p, u, r: services.request_offline(p, by=u, reason=r),
-            reason_label=_("下线理由（详细说明，报数据局核实）"),
-            reason_required=True,
-        ),
-        _transition(
-            "approve_offline",
-            _("核实同意下线（数据局）"),
-            lambda p, u, r: services.approve_offline(p, by=u, note=r),
-            reason_label=_("核实意见"),
-        ),
-        _transition(
-            "reject_offline",
-            _("不同意下线（数据局）"),
-            lambda p, u, r: services.reject_offline(p, by=u, note=r),
-            reason_label=_("不同意的理由"),
-            reason_required=True,
-        ),
-        _transition("take_offline", _("失效（废止）政策下线"), lambda p, u, r: services.take_offline(p, by=u)),
-        _transition("revise", _("下线后修订（转为草稿）"), lambda p, u, r: services.revise(p, by=u)),
+        confirmed_action(
+            "approve_interpretations", _("审签政策解读"), _approve_interpretations, allowed_permissions=("approve",)
+        )
     ]
 
     class Media:
@@ -231,23 +162,50 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
             '<span class="policy-status policy-status-{}">{}</span>', obj.status, obj.get_status_display()
         )
 
-    @admin.display(description=_("发布期限"), ordering="publish_deadline")
+    def get_queryset(self, request):
+        return selectors.with_publish_clock(super().get_queryset(request))
+
+    @admin.display(description=_("发布期限"), ordering="publish_due")
     def deadline(self, obj):
-        """Green with more than one working day left, amber on the last one, red when overdue."""
-        if obj.publish_deadline is None:
+        """The 发布时限 clock (§17): green with more than one working day left, amber on the last one, red when overdue.
+
+        Before the first submission no clock runs yet; the date shown is the one it will have, counted from the
+        same day (the issue date, or the outside publication for national and provincial policies).
+        """
+        if hasattr(obj, "publish_due"):
+            due, provisional = obj.publish_due, obj.publish_provisional
+        else:
+            clock = services.publish_clock(obj) if obj.pk else None
+            due, provisional = (clock.due_on, clock.provisional) if clock else (None, False)
+        if due is None and obj.publishing_clock_start is not None:
+            start = obj.publishing_clock_start
+            due = workdays.add_workdays(start, PUBLISH_CLOCK.limit_for(obj))
+            provisional = not workdays.years_covered(start, due)
+        if due is None:
             return "—"
         if obj.published_at is not None:
             css, note = ("deadline-overdue", _("逾期发布")) if obj.published_late else ("deadline-done", _("按期发布"))
-            return format_html('<span class="{}">{}（{}）</span>', css, obj.publish_deadline, note)
+            return format_html('<span class="{}">{}（{}）</span>', css, due, note)
         today = timezone.localdate()
-        if today > obj.publish_deadline:
+        if today > due:
             css, note = "deadline-overdue", _("已逾期")
         else:
-            left = workdays.workdays_between(today, obj.publish_deadline)
+            left = workdays.workdays_between(today, due)
             css = "deadline-ok" if left > 1 else "deadline-soon"
             note = _("剩%(n)d个工作日") % {"n": left}
-        provisional = _("，暂定") if obj.publish_deadline_provisional else ""
-        return format_html('<span class="{}">{}（{}{}）</span>', css, obj.publish_deadline, note, provisional)
+        provisional = _("，暂定") if provisional else ""
+        return format_html('<span class="{}">{}（{}{}）</span>', css, due, note, provisional)
+
+    @admin.display(description=_("下线期限"))
+    def offline_deadline(self, obj):
+        """The 下线时限 clock (§18) of an expired or repealed policy."""
+        clock = services.offline_clock(obj) if obj.pk else None
+        if clock is None or clock.due_on is None:
+            return "—"
+        return _("%(due)s（暂定）") % {"due": clock.due_on} if clock.provisional else str(clock.due_on)
+
+    def has_approve_permission(self, request, obj=None):
+        return can(request.user, services.PERM_APPROVE, obj)
 
     def get_search_results(self, request, queryset, search_term):
         # Relation targets are chosen by autocomplete: any public policy may be amended or replaced.
@@ -258,7 +216,8 @@ class PolicyAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Once submitted the text is what was approved; it changes again only as a draft.
         if obj is not None and obj.status != Policy.Status.DRAFT:
-            return [f.name for f in Policy._meta.fields if f.name != "id"] + ["co_departments", "categories", "tags"]
+            fields = [f.name for f in Policy._meta.fields if f.name != "id"] + ["co_departments", "categories", "tags"]
+            return [*fields, "deadline", "offline_deadline"]
         return self.readonly_fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from policies import services
 from policies.models import Interpretation, Policy, PolicyCategory, PolicyRelation
 from portal.org.models import Department, Region
+from portal.workcalendar import clocks
 
 N, P, M, C = Policy.Level.NATIONAL, Policy.Level.PROVINCIAL, Policy.Level.MUNICIPAL, Policy.Level.COUNTY
 
@@ -935,6 +936,8 @@ def load():
             policy.subscribers_notified_at = published_at
             policy._change_reason = "演示数据：发布"
             policy.save()
+            clocks.start(policy, services.PUBLISH_CLOCK, on=policy.publishing_clock_start)
+            clocks.stop(policy, services.PUBLISH_CLOCK, at=published_at)
         by_number[number] = policy
 
     for number, *_rest, fate in POLICIES:
@@ -945,9 +948,9 @@ def load():
         if old.status == Policy.Status.PUBLISHED:
             old.status = Policy.Status.REPEALED
             old.ended_on = new.effective_date
-            old.offline_due = services.offline_due(new.effective_date)
             old._change_reason = "演示数据：被新政策替代而废止"
             old.save()
+            clocks.start(old, services.OFFLINE_CLOCK, on=old.ended_on)
 
     for policy in by_number.values():
         if (
@@ -957,6 +960,6 @@ def load():
         ):
             policy.status = Policy.Status.EXPIRED
             policy.ended_on = policy.expiry_date
-            policy.offline_due = services.offline_due(policy.expiry_date)
             policy._change_reason = "演示数据：已过失效日期"
             policy.save()
+            clocks.start(policy, services.OFFLINE_CLOCK, on=policy.ended_on)

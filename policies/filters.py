@@ -9,7 +9,7 @@ from portal.org.models import Department, Region
 
 
 class PolicyFilter(django_filters.FilterSet):
-    """Level, category, lead department, region, in force or not, year of issue, open matters.
+    """Level, category, lead department, region, in force or not, year of issue, and any registered facet.
 
     Values are codes (level=municipal, category=kjcx, department=<code>, region=420500)
     so filtered URLs are readable and stable. A value that does not exist is reported
@@ -28,19 +28,21 @@ class PolicyFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("效力状态"), choices=selectors.STATUS_CHOICES, method="filter_status")
     year = django_filters.NumberFilter(label=_("印发年度"), field_name="issue_date", lookup_expr="year")
-    has_open_matters = django_filters.ChoiceFilter(
-        label=_("可申报事项"), choices=[("true", _("有可申报事项"))], method="filter_open_matters"
-    )
 
     class Meta:
         model = Policy
-        fields = ["level", "category", "department", "region", "status", "year", "has_open_matters"]
+        fields = ["level", "category", "department", "region", "status", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Facets other apps registered (selectors.policy_list_facets) filter by their own rule.
+        for entry in selectors.policy_list_facets.entries():
+            self.filters[entry.key] = django_filters.CharFilter(label=entry.label, method=self._registered(entry.obj))
+
+    @staticmethod
+    def _registered(facet):
+        return lambda queryset, name, value: facet.filter(queryset, value)
 
     def filter_status(self, queryset, name, value):
         wanted = selectors.IN_FORCE if value == "in_force" else selectors.ENDED
         return queryset.filter(status__in=wanted)
-
-    def filter_open_matters(self, queryset, name, value):
-        """No-op until `matters.Matter` exists (detected at run time); the facet is hidden meanwhile."""
-        ids = selectors.policy_ids_with_open_matters()
-        return queryset if ids is None else queryset.filter(pk__in=ids)

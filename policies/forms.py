@@ -38,6 +38,7 @@ class PolicySubscriptionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = PolicyCategory.objects.all()
+        self.fields["categories"].label_from_instance = lambda category: str(category.label)
         self.fields["departments"].queryset = Department.objects.filter(kind=Department.Kind.POLICY).select_related(
             "region"
         )

@@ -8,6 +8,7 @@ the lead. The state machine lives in `policies.workflow`, the transitions in
 
 import hashlib
 import re
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -18,10 +19,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.filetypes import AUDIO_KINDS, DOCUMENT_KINDS, MEDIA_KINDS, VIDEO_KINDS, sniff, validate_document
-from policies.filetypes import validate_media as validate_media_file
 from policies.sanitize import clean_html
-from portal.workcalendar import deadlines
+from portal.core import uploads
+from portal.core.translation import Bilingual
+from portal.core.uploads import AUDIO_KINDS, DOCUMENT_KINDS, KINDS, MEDIA_KINDS, VIDEO_KINDS, validate_document
+from portal.core.uploads import validate_media as validate_media_file
 
 # 机关代字〔2025〕1号, also with [] or () for the brackets people type, or 公告2023年第7号 (ministries' notices).
 DOCUMENT_NUMBER_RE = re.compile(r"^\S.*(?:[〔\[［（(【]\d{4}[〕\]］）)】]第?\d+号|\d{4}年第\d+号)$")
@@ -39,6 +41,9 @@ class PolicyCategory(models.Model):
 
     code = models.SlugField(_("分类编码"), max_length=32, unique=True)
     name = models.CharField(_("分类名称"), max_length=32, unique=True)
+    # Category names are data, so not in the translation catalogue: staff keep the English name beside
+    # the Chinese one (ADR 0006); empty shows the Chinese name to English readers too.
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -49,6 +54,11 @@ class PolicyCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language when shown."""
+        return Bilingual(self.name, self.name_en)
 
 
 class Policy(models.Model):
@@ -110,14 +120,9 @@ class Policy(models.Model):
     original_text = models.TextField(_("政策原文"), help_text=_("保存时自动清除脚本、样式和外部资源。"))
     summary = models.TextField(_("政策摘要"), blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-    publish_deadline = models.DateField(_("发布期限"), null=True, blank=True, editable=False)
-    publish_deadline_provisional = models.BooleanField(
-        _("发布期限为暂定"), default=False, editable=False, help_text=_("该年度工作日历尚未公布，期限按暂定日历计算。")
-    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     published_late = models.BooleanField(_("逾期发布"), default=False, editable=False)
     ended_on = models.DateField(_("失效（废止）日期"), null=True, blank=True, editable=False)
-    offline_due = models.DateField(_("下线期限"), null=True, blank=True, editable=False)
     offline_at = models.DateTimeField(_("下线时间"), null=True, blank=True, editable=False)
     offline_reason = models.TextField(_("下线理由"), blank=True, editable=False)
     subscribers_notified_at = models.DateTimeField(_("订阅通知时间"), null=True, blank=True, editable=False)
@@ -176,7 +181,6 @@ class Policy(models.Model):
             self.document_number = self.document_number.strip()
         if not self.slug:
             self.slug = self._new_slug()
-        deadlines.apply(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -271,16 +275,22 @@ class PolicyRelation(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"policies/attachments/{instance.policy_id or 'new'}/{filename}"
+    """Stored under the detected kind's extension, never the uploader's (`解读.html` holding a PDF → `解读.pdf`)."""
+    kind = KINDS[instance.kind] if instance.kind else uploads.detect(instance.file)
+    name = uploads.stored_name(filename, kind) if kind else filename
+    return f"policies/attachments/{instance.policy_id or 'new'}/{name}"
 
 
 class PolicyAttachment(models.Model):
-    """An attachment (政策附件): PDF, Word, Excel or image, its type judged by content."""
+    """An attachment (政策附件): PDF, OFD, Word/WPS, Excel or image, its type judged by content."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("附件名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255, validators=[validate_document])
-    kind = models.CharField(_("文件类型"), max_length=8, choices=list(DOCUMENT_KINDS.items()), editable=False)
+    kind = models.CharField(
+        _("文件类型"), max_length=8, choices=[(k, KINDS[k].label) for k in sorted(DOCUMENT_KINDS)], editable=False
+    )
+    original_name = models.CharField(_("上传时的文件名"), max_length=255, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -305,7 +315,8 @@ class PolicyAttachment(models.Model):
     def save(self, *args, **kwargs):
         if self.file and not self.sha256:
             validate_document(self.file)
-            self.kind = sniff(self.file)
+            self.kind = uploads.detect_key(self.file)
+            self.original_name = self.original_name or PurePath(self.file.name).name[:255]
             self.size = self.file.size
             self.sha256 = _sha256(self.file)
         super().save(*args, **kwargs)
@@ -321,7 +332,10 @@ def _sha256(fileobj) -> str:
 
 
 def interpretation_media_path(instance, filename):
-    return f"policies/interpretations/{instance.policy_id or 'new'}/{filename}"
+    """Stored under the detected kind's extension, like attachments."""
+    kind = uploads.detect(instance.media)
+    name = uploads.stored_name(filename, kind) if kind else filename
+    return f"policies/interpretations/{instance.policy_id or 'new'}/{name}"
 
 
 class Interpretation(models.Model):
@@ -396,7 +410,7 @@ class Interpretation(models.Model):
             if not self.media:
                 errors["media"] = _("视频、音频解读须上传音视频文件。")
             else:
-                kind = sniff(self.media)
+                kind = uploads.detect_key(self.media)
                 wanted = VIDEO_KINDS if self.kind == self.Kind.VIDEO else AUDIO_KINDS
                 if kind not in wanted:
                     errors["media"] = _("上传的文件与解读形式不符。")
@@ -407,11 +421,12 @@ class Interpretation(models.Model):
 
     @property
     def media_kind(self) -> str | None:
-        return sniff(self.media) if self.media else None
+        return uploads.detect_key(self.media) if self.media else None
 
     @property
     def media_label(self) -> str:
-        return MEDIA_KINDS.get(self.media_kind or "", "")
+        kind = self.media_kind
+        return KINDS[kind].label if kind in MEDIA_KINDS else ""
 
 
 class PolicySubscription(models.Model):

@@ -8,6 +8,8 @@ when the text is saved — never at render time.
 import nh3
 from django.conf import settings
 
+from portal.core import safeurls
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -37,12 +39,14 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscrip
 
 
 def _same_origin_media(element: str, attribute: str, value: str) -> str | None:
-    """Images may only come from the portal's own uploads: no hot-linking, no tracking pixels."""
-    if element == "img" and attribute == "src":
-        media_url = settings.MEDIA_URL
-        if not value.startswith(media_url) or value.startswith("//") or ".." in value:
-            return None
-    if element == "a" and attribute == "href" and value.strip().lower().startswith("//"):
+    """Images may only come from the portal's own uploads: no hot-linking, no tracking pixels.
+
+    Judged on the URL as the browser resolves it (`portal.core.safeurls`): `/media/%2e%2e/accounts/logout/`
+    leads to `/accounts/logout/`, `\\\\evil.com/x.png` to another host.
+    """
+    if element == "img" and attribute == "src" and not safeurls.is_under(value, settings.MEDIA_URL):
+        return None
+    if element == "a" and attribute == "href" and safeurls.is_scheme_relative(value):
         return None
     return value
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -13,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
+from portal.core.registry import Registry
+from portal.core.translation import Bilingual
 
 IN_FORCE = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
 ENDED = (Policy.Status.EXPIRED, Policy.Status.REPEALED)
@@ -55,46 +54,6 @@ def relations(policy: Policy) -> dict:
     return {"outgoing": list(outgoing), "incoming": list(incoming), "superseded_by": superseded_by}
 
 
-# ---- matters (事项): the matters app may not have its models yet; everything below degrades to "unknown".
-
-
-def _matters_selectors():
-    """`matters.selectors` once `matters.Matter` exists, else None (checked at run time, not import time)."""
-    try:
-        apps.get_model("matters", "Matter")
-        return import_module("matters.selectors")
-    except (LookupError, ImportError):
-        return None
-
-
-def matters_available() -> bool:
-    module = _matters_selectors()
-    return module is not None and hasattr(module, "policy_ids_with_open_matters")
-
-
-def policy_ids_with_open_matters() -> QuerySet | None:
-    """Policy ids having a matter open for application now, or None while matters do not exist."""
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "policy_ids_with_open_matters"):
-        return None
-    return module.policy_ids_with_open_matters()
-
-
-def matters_of(policy: Policy) -> list | None:
-    """The matters split from a policy (name and link), or None while matters do not exist."""
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "public_matters_of_policy"):
-        return None
-    return list(module.public_matters_of_policy(policy))
-
-
-def open_matter_count() -> int | None:
-    module = _matters_selectors()
-    if module is None or not hasattr(module, "open_matter_count"):
-        return None
-    return module.open_matter_count()
-
-
 # ---- facets (分面统计): one GROUP BY query per facet. The view counts each facet on the set
 # filtered by everything except that facet, so a chosen facet's other values stay visible
 # with the number of policies each would give.
@@ -127,9 +86,9 @@ def count_categories(queryset) -> list[tuple[str, str, int]]:
         PolicyCategory.objects.filter(policies__in=queryset.values("pk"))
         .annotate(n=Count("policies"))
         .order_by("order", "code")
-        .values_list("code", "name", "n")
+        .values_list("code", "name", "name_en", "n")
     )
-    return list(rows)
+    return [(code, Bilingual(name, name_en), n) for code, name, name_en, n in rows]
 
 
 def count_status(queryset) -> list[tuple[str, str, int]]:
@@ -146,14 +105,6 @@ def count_years(queryset) -> list[tuple[str, str, int]]:
     return [(str(year), _("%(year)s年") % {"year": year}, n) for year, n in rows]
 
 
-def count_open_matters(queryset) -> list[tuple[str, str, int]]:
-    ids = policy_ids_with_open_matters()
-    if ids is None:
-        return []
-    n = Policy.objects.filter(pk__in=queryset.values("pk")).filter(pk__in=ids).count()
-    return [("true", _("有可申报事项"), n)] if n else []
-
-
 FACET_COUNTERS = {
     "level": count_levels,
     "category": count_categories,
@@ -161,8 +112,20 @@ FACET_COUNTERS = {
     "region": count_regions,
     "status": count_status,
     "year": count_years,
-    "has_open_matters": count_open_matters,
 }
+
+# Facets another app adds to the policy list (筛选项), e.g. matters' "有可申报事项" once
+# matters exist. Register an object with `options(queryset) -> [(value, label, count)]`
+# (counted on the given public policies) and `filter(queryset, value) -> queryset`;
+# the entry's label (a lazy Chinese msgid) heads the facet and the key is the URL parameter:
+#
+#     policy_list_facets.add("has_open_matters", OpenMattersFacet(), label=_("可申报事项"), order=70)
+policy_list_facets: Registry = Registry("policy_list_facets", label="政策列表筛选项")
+
+
+def facet_counters() -> dict:
+    """Every facet of the policy list, name → counter: the built-in ones, then the registered ones in order."""
+    return {**FACET_COUNTERS, **{entry.key: entry.obj.options for entry in policy_list_facets.entries()}}
 
 
 # ---- home page (首页): the blocks `policies/home_blocks.py` registers in the kernel read these
@@ -177,7 +140,7 @@ def latest_policies(limit: int = 8) -> list[dict]:
             "url": p.get_absolute_url(),
             "issuer": p.issuing_authority or p.lead_department.name,
             "date": p.published_at.date() if p.published_at else p.issue_date,
-            "level": p.get_level_display(),
+            "level": Policy.Level(p.level).label,
             "document_number": p.document_number,
         }
         for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:limit]
@@ -188,7 +151,7 @@ def category_counts() -> list[dict]:
     """Every category with the number of policies in force in it and the link to them."""
     list_url = reverse("policies:list")
     return [
-        {"name": category.name, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
+        {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
         for category in PolicyCategory.objects.annotate(
             n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
         ).order_by("order", "code")
@@ -206,11 +169,23 @@ def level_counts() -> list[dict]:
 
 
 def headline_figures() -> list[dict]:
-    """The home page's headline figures: policies in force, and matters open for application once they exist."""
-    figures = [
-        {"label": _("现行有效政策"), "value": public_policies().filter(status__in=IN_FORCE).count(), "unit": _("项")}
-    ]
-    matters_open = open_matter_count()
-    if matters_open is not None:
-        figures.append({"label": _("正在受理的事项"), "value": matters_open, "unit": _("项")})
-    return figures
+    """The home page's headline figures: the policies in force."""
+    count = public_policies().filter(status__in=IN_FORCE).count()
+    return [{"label": _("现行有效政策"), "value": count, "unit": _("项")}]
+
+
+def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:
+    """Adds the 发布时限 (§17) clock's `publish_due` and `publish_provisional` to each policy, in the same query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    from policies.services import PUBLISH_CLOCK
+    from portal.workcalendar.models import Clock
+
+    clock = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Policy), object_id=OuterRef("pk"), kind=PUBLISH_CLOCK
+    ).order_by("-started_on", "-id")
+    return queryset.annotate(
+        publish_due=Subquery(clock.values("due_on")[:1]),
+        publish_provisional=Subquery(clock.values("provisional")[:1]),
+    )

@@ -1,10 +1,14 @@
-"""Changes to policies (政策发布流程): one function per transition, each in a transaction.
+"""Changes to policies (政策发布流程): one function per use case.
 
-Every function locks the policy row, checks the transition against
-`policies.workflow.ALLOWED_TRANSITIONS`, checks the actor through
-`portal.org.permissions.can`, records who did it and why in the history, and
-starts its side effects (search index, home-page cache, subscription notices)
-only after the transaction commits. Each returns the updated policy.
+The transitions (submit, approve, reject, publish, expire, repeal,
+request_offline, approve_offline, reject_offline, take_offline, revise) are
+declared in `policies.workflow` and performed by the workflow kernel
+(`portal.core.workflow.perform`), which locks the row, checks the state and the
+actor, records who did it and why in the history, and runs the side effects
+(search index, home-page cache, subscription notices) only after the commit.
+The functions below named after transitions are thin wrappers kept for their
+callers; the `check_*` and `on_*` functions are what the transitions do
+besides changing the state. Each wrapper returns the updated policy.
 
 `by=None` means the platform itself (the daily beat task); only the automatic
 transitions — expiry and taking expired or repealed policies offline — accept it.
@@ -13,6 +17,7 @@ transitions — expiry and taking expired or repealed policies offline — accep
 import logging
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +26,6 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from policies import workflow
 from policies.models import (
     Interpretation,
     Policy,
@@ -29,44 +33,33 @@ from policies.models import (
     PolicyRelation,
     PolicySubscription,
 )
-from portal import workdays
 from portal.core.tasks import enqueue_on_commit
-from portal.org.models import Department
+from portal.core.workflow import Step, perform
+from portal.org.models import Department, Role
 from portal.org.permissions import can, grant_to_department, revoke_from_department
+from portal.workcalendar import clocks
+from portal.workcalendar.models import Clock
 
 log = logging.getLogger(__name__)
 
 HOME_CACHE_KEY = "home:v1"
 SUBSCRIPTION_SMS_TEMPLATE = "policy_subscription"
 SUBSCRIPTION_SMS_TEXT = "您订阅的惠企政策《{title}》已发布，请登录惠企服务平台查看。"
-OFFLINE_DAYS = 3
 MIN_OFFLINE_REASON_LENGTH = 10
+
+PUBLISH_CLOCK = "policy_publish"
+OFFLINE_CLOCK = "policy_offline"
 
 PERM_SUBMIT = "policies.submit_policy"
 PERM_APPROVE = "policies.approve_policy"
 PERM_DECIDE_OFFLINE = "policies.decide_offline"
+S = Policy.Status
 
 
-def _require(user, perm: str, obj, message) -> None:
-    if user is None or not can(user, perm, obj):
-        raise PermissionDenied(message)
-
-
-def _locked(policy: Policy) -> Policy:
-    return Policy.objects.select_for_update().get(pk=policy.pk)
-
-
-def _save(policy: Policy, by, reason: str) -> None:
-    policy._history_user = by
-    policy._change_reason = reason
-    policy.save()
-
-
-def _after_public_change(policy: Policy) -> None:
-    """The home page and the search index change whenever what the public sees changes."""
-    policy_id = policy.pk
-    transaction.on_commit(lambda: cache.delete(HOME_CACHE_KEY))
-    transaction.on_commit(lambda: _update_search_index(policy_id))
+def after_public_change(policy: Policy) -> None:
+    """After commit: the home page and the search index change whenever what the public sees changes."""
+    cache.delete(HOME_CACHE_KEY)
+    _update_search_index(policy.pk)
 
 
 def _update_search_index(policy_id: int) -> None:
@@ -97,57 +90,163 @@ def assign_ownership(policy: Policy, *, previous_lead: Department | None = None)
         grant_to_department(policy, department, ["view"])
 
 
-def offline_due(ended_on: date) -> date:
-    """Expired or repealed policies go offline within 3 working days of the day they end (§18)."""
-    return workdays.add_workdays(ended_on, OFFLINE_DAYS)
+def check_complete(step: Step) -> None:
+    """提交审核: the policy must be complete, with at least one category."""
+    step.obj.full_clean()
+    if not step.obj.categories.exists():
+        raise ValidationError({"categories": _("请至少选择一个政策分类。")})
 
 
-@transaction.atomic
+def check_publishable(step: Step) -> None:
+    """发布: the text goes out with a signed-off interpretation (同步起草、同步审签、同步发布), never when expired."""
+    policy = step.obj
+    if not policy.interpretations.filter(status=Interpretation.Status.APPROVED).exists():
+        raise ValidationError(
+            _("政策解读应与政策原文同步起草、同步审签、同步发布：请先审签至少一篇政策解读再发布。"),
+            code="no_approved_interpretation",
+        )
+    if policy.expiry_date and policy.expiry_date < timezone.localdate(step.at):
+        raise ValidationError(_("政策已过失效日期，不能发布。"), code="already_expired")
+
+
+class StartOnce(clocks.Start):
+    """Clock effect: starts the clock unless the object has had one of this kind (a revision does not restart §17)."""
+
+    def apply(self, obj, *, at, by=None, reason=""):
+        if clocks.of(obj, self.kind).exists():
+            return None
+        return super().apply(obj, at=at, by=by, reason=reason)
+
+
+def publish_clock(policy: Policy):
+    """The policy's 发布时限 (§17), or None before its first submission."""
+    return clocks.of(policy, PUBLISH_CLOCK).last()
+
+
+def offline_clock(policy: Policy):
+    """The latest 下线时限 (§18) of the policy, or None if it never expired or was repealed."""
+    return clocks.of(policy, OFFLINE_CLOCK).last()
+
+
+def on_publish(step: Step) -> None:
+    """Records when it was published and whether after the publish clock's due date (3 working days, §17)."""
+    policy = step.obj
+    today = timezone.localdate(step.at)
+    policy.published_at = step.at
+    clock = clocks.of(policy, PUBLISH_CLOCK).exclude(state=Clock.State.STOPPED).first()
+    if clock is not None:
+        policy.published_late = bool(clock.due_on and today > clock.due_on)
+    policy.ended_on = policy.offline_at = None
+    policy.offline_reason = ""
+    if policy.published_late:
+        step.history = "逾期发布"
+
+
+def notify_subscribers_after_publish(policy: Policy) -> None:
+    """After commit: subscribers are told once per policy ever, not again after a revision."""
+    if policy.subscribers_notified_at is None:
+        from policies.tasks import notify_subscribers_task
+
+        enqueue_on_commit(notify_subscribers_task, policy.pk)
+
+
+def on_end(step: Step) -> None:
+    """失效 / 废止: the day it ended (option `on`, else its expiry date or today) starts the offline deadline."""
+    policy = step.obj
+    on = step.options.get("on") or (policy.expiry_date if step.transition.name == "expire" else None)
+    policy.ended_on = on or timezone.localdate(step.at)
+
+
+def on_repeal(step: Step) -> None:
+    """废止: `repealed_by`, the repealing policy, is recorded as a relation."""
+    repealed_by = step.options.get("repealed_by")
+    if repealed_by is not None:
+        PolicyRelation.objects.get_or_create(policy=repealed_by, target=step.obj, kind=PolicyRelation.Kind.REPEALS)
+    on_end(step)
+
+
+def on_request_offline(step: Step) -> None:
+    """申请提前下线: the request waits for the data bureau, which may now see the policy; `perform` returns it."""
+    policy = step.obj
+    step.result = PolicyOfflineRequest.objects.create(policy=policy, reason=step.reason, requested_by=step.by)
+    policy.offline_reason = step.reason
+    for bureau in Department.objects.filter(
+        kind=Department.Kind.DATA_BUREAU, region_id=policy.lead_department.region_id
+    ):
+        grant_to_department(policy, bureau, ["view"])
+
+
+def is_data_bureau_for(user, policy: Policy | None) -> bool:
+    """The data bureau (政务服务和数据管理部门) at the lead department's level verifies early offline requests.
+
+    The decider is the bureau's approver (负责人); the platform's administrators
+    run the platform and do not take the bureau's decisions, even when they sit
+    in it. With `policy=None`: is the user a decider in some data bureau at all.
+    """
+    if user is None or not can(user, PERM_DECIDE_OFFLINE):
+        return False
+    memberships = user.memberships.filter(department__kind=Department.Kind.DATA_BUREAU, role=Role.APPROVER)
+    if policy is not None:
+        memberships = memberships.filter(department__region_id=policy.lead_department.region_id)
+    return memberships.exists()
+
+
+def _pending_request(policy: Policy) -> PolicyOfflineRequest | None:
+    return (
+        PolicyOfflineRequest.objects.select_for_update()
+        .filter(policy=policy, decision=PolicyOfflineRequest.Decision.PENDING)
+        .first()
+    )
+
+
+def check_offline_request_pending(step: Step) -> None:
+    """The data bureau decides a pending request; without one there is nothing to decide."""
+    if _pending_request(step.obj) is None:
+        raise ValidationError(_("该政策没有待核实的提前下线申请。"), code="no_pending_offline_request")
+
+
+def _decide(step: Step, decision: str) -> None:
+    request = _pending_request(step.obj)
+    request.decision = decision
+    request.decided_by, request.decided_at, request.decision_note = step.by, step.at, step.reason
+    request.save()
+
+
+def on_approve_offline(step: Step) -> None:
+    _decide(step, PolicyOfflineRequest.Decision.APPROVED)
+    step.obj.offline_at = step.at
+
+
+def on_reject_offline(step: Step) -> None:
+    _decide(step, PolicyOfflineRequest.Decision.REJECTED)
+    step.obj.offline_reason = ""
+
+
+def on_take_offline(step: Step) -> None:
+    step.obj.offline_at = step.at
+
+
 def submit(policy: Policy, *, by) -> Policy:
     """草稿 → 待审核, by an editor of the lead department; the policy must be complete."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.SUBMITTED)
-    _require(by, PERM_SUBMIT, policy, _("只有牵头部门的录入员可以提交该政策。"))
-    policy.full_clean()
-    if not policy.categories.exists():
-        raise ValidationError({"categories": _("请至少选择一个政策分类。")})
-    policy.status = workflow.SUBMITTED
-    _save(policy, by, "提交审核")
-    return policy
+    return perform(policy, "submit", by=by)
 
 
-@transaction.atomic
 def approve(policy: Policy, *, by) -> Policy:
     """待审核 → 已审核, by an approver of the lead department."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.APPROVED)
-    _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以审核该政策。"))
-    policy.status = workflow.APPROVED
-    _save(policy, by, "审核通过")
-    return policy
+    return perform(policy, "approve", by=by)
 
 
-@transaction.atomic
 def reject(policy: Policy, *, by, reason: str) -> Policy:
     """待审核 / 已审核 → 草稿, with the approver's reason."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.DRAFT)
-    if policy.status not in (workflow.SUBMITTED, workflow.APPROVED):
-        raise workflow.TransitionError(_("只有待审核或已审核的政策可以退回。"))
-    _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以退回该政策。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写退回理由。")})
-    policy.status = workflow.DRAFT
-    _save(policy, by, f"退回修改：{reason}")
-    return policy
+    return perform(policy, "reject", by=by, reason=reason)
 
 
 @transaction.atomic
 def approve_interpretation(interpretation: Interpretation, *, by) -> Interpretation:
     """A policy interpretation is signed off (审签) by the same approver who approves the policy."""
     interpretation = Interpretation.objects.select_for_update().get(pk=interpretation.pk)
-    _require(by, PERM_APPROVE, interpretation.policy, _("只有牵头部门的审批人可以审签政策解读。"))
+    if by is None or not can(by, PERM_APPROVE, interpretation.policy):
+        raise PermissionDenied(_("只有牵头部门的审批人可以审签政策解读。"))
     interpretation.full_clean()
     interpretation.status = Interpretation.Status.APPROVED
     interpretation.approved_by = by
@@ -158,192 +257,75 @@ def approve_interpretation(interpretation: Interpretation, *, by) -> Interpretat
     return interpretation
 
 
-@transaction.atomic
 def publish(policy: Policy, *, by, now: datetime | None = None) -> Policy:
     """已审核 → 已发布, together with at least one approved interpretation (同步起草、同步审签、同步发布)."""
-    now = now or timezone.now()
-    policy = _locked(policy)
-    workflow.check(policy, workflow.PUBLISHED)
-    _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以发布该政策。"))
-    if not policy.interpretations.filter(status=Interpretation.Status.APPROVED).exists():
-        raise ValidationError(
-            _("政策解读应与政策原文同步起草、同步审签、同步发布：请先审签至少一篇政策解读再发布。"),
-            code="no_approved_interpretation",
-        )
-    today = timezone.localdate(now)
-    if policy.expiry_date and policy.expiry_date < today:
-        raise ValidationError(_("政策已过失效日期，不能发布。"), code="already_expired")
-    policy.status = workflow.PUBLISHED
-    policy.published_at = now
-    policy.published_late = bool(policy.publish_deadline and today > policy.publish_deadline)
-    policy.ended_on = policy.offline_due = policy.offline_at = None
-    policy.offline_reason = ""
-    _save(policy, by, "逾期发布" if policy.published_late else "发布")
-    _after_public_change(policy)
-    if policy.subscribers_notified_at is None:
-        from policies.tasks import notify_subscribers_task
-
-        enqueue_on_commit(notify_subscribers_task, policy.pk)
-    return policy
+    return perform(policy, "publish", by=by, at=now)
 
 
-def _end(policy: Policy, status: str, *, by, on: date, reason: str) -> Policy:
-    policy.status = status
-    policy.ended_on = on
-    policy.offline_due = offline_due(on)
-    _save(policy, by, reason)
-    _after_public_change(policy)
-    return policy
-
-
-@transaction.atomic
 def expire(policy: Policy, *, by=None, on: date | None = None) -> Policy:
-    """已发布 → 已失效, normally by the daily task once the expiry date has passed."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.EXPIRED)
-    if by is not None:
-        _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以宣布该政策失效。"))
-    on = on or policy.expiry_date or timezone.localdate()
-    return _end(policy, workflow.EXPIRED, by=by, on=on, reason="政策失效")
+    """已发布 → 已失效, by the daily task once the expiry date has passed."""
+    return perform(policy, "expire", by=by, on=on)
 
 
-@transaction.atomic
 def repeal(policy: Policy, *, by, on: date | None = None, repealed_by: Policy | None = None) -> Policy:
     """已发布 → 已废止; `repealed_by`, the repealing policy, is recorded as a relation."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.REPEALED)
-    _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以宣布该政策废止。"))
-    if repealed_by is not None:
-        PolicyRelation.objects.get_or_create(policy=repealed_by, target=policy, kind=PolicyRelation.Kind.REPEALS)
-    on = on or timezone.localdate()
-    return _end(policy, workflow.REPEALED, by=by, on=on, reason="政策废止")
+    return perform(policy, "repeal", by=by, on=on, repealed_by=repealed_by)
 
 
-@transaction.atomic
 def request_offline(policy: Policy, *, by, reason: str) -> PolicyOfflineRequest:
     """已发布 → 申请下线: before it expires, a policy goes offline only with a detailed reason (§18)."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.OFFLINE_REQUESTED)
-    _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以申请下线该政策。"))
-    reason = (reason or "").strip()
-    if len(reason) < MIN_OFFLINE_REASON_LENGTH:
-        raise ValidationError(
-            {"reason": _("请填写详细的下线理由（不少于%(n)d个字）。") % {"n": MIN_OFFLINE_REASON_LENGTH}},
-            code="reason_too_short",
-        )
-    request = PolicyOfflineRequest.objects.create(policy=policy, reason=reason, requested_by=by)
-    policy.status = workflow.OFFLINE_REQUESTED
-    policy.offline_reason = reason
-    _save(policy, by, f"申请下线：{reason}")
-    return request
+    return perform(policy, "request_offline", by=by, reason=reason)
 
 
-def is_data_bureau_for(user, policy: Policy) -> bool:
-    """The data bureau (政务服务和数据管理部门) at the lead department's level verifies early offline requests."""
-    if user is None or not can(user, PERM_DECIDE_OFFLINE):
-        return False
-    return user.memberships.filter(
-        department__kind=Department.Kind.DATA_BUREAU, department__region_id=policy.lead_department.region_id
-    ).exists()
-
-
-def _pending_request(policy: Policy) -> PolicyOfflineRequest:
-    return PolicyOfflineRequest.objects.select_for_update().get(
-        policy=policy, decision=PolicyOfflineRequest.Decision.PENDING
-    )
-
-
-@transaction.atomic
 def approve_offline(policy: Policy, *, by, note: str = "", now: datetime | None = None) -> Policy:
     """申请下线 → 已下线, when the data bureau agrees."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.OFFLINE)
-    if policy.status != workflow.OFFLINE_REQUESTED:
-        raise workflow.TransitionError(_("只有申请下线的政策可以核准下线。"))
-    if not is_data_bureau_for(by, policy):
-        raise PermissionDenied(_("提前下线须经同级政务服务和数据管理部门核实同意。"))
-    now = now or timezone.now()
-    request = _pending_request(policy)
-    request.decision = PolicyOfflineRequest.Decision.APPROVED
-    request.decided_by, request.decided_at, request.decision_note = by, now, (note or "").strip()
-    request.save()
-    policy.status = workflow.OFFLINE
-    policy.offline_at = now
-    _save(policy, by, "数据局核实同意下线")
-    _after_public_change(policy)
-    return policy
+    return perform(policy, "approve_offline", by=by, reason=note, at=now)
 
 
-@transaction.atomic
 def reject_offline(policy: Policy, *, by, note: str, now: datetime | None = None) -> Policy:
     """申请下线 → 已发布, when the data bureau does not agree; its note is required."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.PUBLISHED)
-    if not is_data_bureau_for(by, policy):
-        raise PermissionDenied(_("提前下线申请由同级政务服务和数据管理部门核实。"))
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("请填写不同意下线的理由。")})
-    request = _pending_request(policy)
-    request.decision = PolicyOfflineRequest.Decision.REJECTED
-    request.decided_by, request.decided_at, request.decision_note = by, now or timezone.now(), note
-    request.save()
-    policy.status = workflow.PUBLISHED
-    policy.offline_reason = ""
-    _save(policy, by, f"数据局不同意下线：{note}")
-    return policy
+    return perform(policy, "reject_offline", by=by, reason=note, at=now)
 
 
-@transaction.atomic
 def take_offline(policy: Policy, *, by=None, now: datetime | None = None) -> Policy:
     """已失效 / 已废止 → 已下线; the daily task does it when due, staff may do it earlier."""
-    policy = _locked(policy)
-    if policy.status in (workflow.PUBLISHED, workflow.OFFLINE_REQUESTED):
-        raise workflow.TransitionError(_("未失效（废止）的政策提前下线须申请并经数据局核实。"))
-    workflow.check(policy, workflow.OFFLINE)
-    if policy.status not in (workflow.EXPIRED, workflow.REPEALED):
-        raise workflow.TransitionError(_("只有已失效或已废止的政策可以直接下线。"))
-    if by is not None:
-        _require(by, PERM_APPROVE, policy, _("只有牵头部门的审批人可以下线该政策。"))
-    policy.status = workflow.OFFLINE
-    policy.offline_at = now or timezone.now()
-    _save(policy, by, "失效（废止）政策下线")
-    _after_public_change(policy)
-    return policy
+    return perform(policy, "take_offline", by=by, at=now)
 
 
-@transaction.atomic
 def revise(policy: Policy, *, by) -> Policy:
-    """已下线 → 草稿, to correct and publish again; subscribers are not told a second time."""
-    policy = _locked(policy)
-    workflow.check(policy, workflow.DRAFT)
-    _require(by, PERM_SUBMIT, policy, _("只有牵头部门的录入员可以修订该政策。"))
-    policy.status = workflow.DRAFT
-    _save(policy, by, "下线后修订")
-    return policy
+    """已下线 → 草稿 (only), to correct and publish again; subscribers are not told a second time."""
+    return perform(policy, "revise", by=by)
 
 
 def expire_policies(today: date | None = None, *, now: datetime | None = None) -> dict[str, int]:
     """The daily task: policies past their expiry date expire, and expired or repealed ones due go offline.
 
-    Each policy changes in its own transaction, so one failure does not hold up the rest.
+    Each policy changes in its own transaction; a policy whose change fails is
+    logged and counted in "failed", and the run goes on with the rest.
     """
     today = today or timezone.localdate()
-    expiring = Policy.objects.filter(
-        status__in=[workflow.PUBLISHED, workflow.OFFLINE_REQUESTED], expiry_date__lt=today
-    ).values_list("pk", flat=True)
-    expired = 0
-    for pk in list(expiring):
-        expire(Policy(pk=pk))
-        expired += 1
-    due = Policy.objects.filter(status__in=[workflow.EXPIRED, workflow.REPEALED], offline_due__lte=today).values_list(
-        "pk", flat=True
+    counts = {"expired": 0, "offline": 0, "failed": 0}
+    expiring = Policy.objects.filter(status__in=[S.PUBLISHED, S.OFFLINE_REQUESTED], expiry_date__lt=today)
+    due_clocks = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Policy),
+        kind=OFFLINE_CLOCK,
+        state=Clock.State.RUNNING,
+        due_on__lte=today,
     )
-    offline = 0
-    for pk in list(due):
-        take_offline(Policy(pk=pk), now=now)
-        offline += 1
-    return {"expired": expired, "offline": offline}
+    due = Policy.objects.filter(status__in=[S.EXPIRED, S.REPEALED], pk__in=due_clocks.values("object_id"))
+    for name, count, queryset, options in [
+        ("expire", "expired", expiring, {}),
+        ("take_offline", "offline", due, {"at": now}),
+    ]:
+        for pk in list(queryset.values_list("pk", flat=True)):
+            try:
+                perform(Policy(pk=pk), name, by=None, **options)
+            except Exception:
+                log.exception("daily policy run: %s failed", name, extra={"policy_id": pk})
+                counts["failed"] += 1
+            else:
+                counts[count] += 1
+    return counts
 
 
 def _region_and_ancestors(region) -> list[int]:
@@ -400,7 +382,7 @@ def notify_subscribers(policy_id: int, *, now: datetime | None = None) -> int:
     from portal.notify.services import ensure_template, queue_sms_batch, run_fanout, send_site_message_batch
 
     policy = (
-        Policy.objects.filter(pk=policy_id, status=workflow.PUBLISHED, subscribers_notified_at__isnull=True)
+        Policy.objects.filter(pk=policy_id, status=S.PUBLISHED, subscribers_notified_at__isnull=True)
         .select_related("region", "region__parent", "region__parent__parent")
         .first()
     )
@@ -436,7 +418,5 @@ def notify_subscribers(policy_id: int, *, now: datetime | None = None) -> int:
 def pending_subscription_notices() -> list[int]:
     """Published policies whose subscribers have not been told yet (the sweep's work list)."""
     return list(
-        Policy.objects.filter(status=workflow.PUBLISHED, subscribers_notified_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+        Policy.objects.filter(status=S.PUBLISHED, subscribers_notified_at__isnull=True).values_list("pk", flat=True)
     )

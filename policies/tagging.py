@@ -47,8 +47,12 @@ def extractor():
 
 
 def keywords(policy: Policy) -> list[tuple[str, float]]:
+    """Keywords of the text folded as search folds it, so a policy in traditional characters (無錫's)
+    meets the simplified tag names."""
+    from portal.search.segment import normalise
+
     text = f"{policy.title}\n{policy.title}\n{policy.summary}\n{strip_tags(policy.original_text)}"
-    return extractor().extract_tags(text, topK=TOP_KEYWORDS, withWeight=True)
+    return extractor().extract_tags(normalise(text), topK=TOP_KEYWORDS, withWeight=True)
 
 
 def _tag_index():

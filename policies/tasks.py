@@ -32,4 +32,5 @@ def sweep_subscription_notices() -> int:
 
 @shared_task(name="policies.expire_policies")
 def expire_policies() -> dict[str, int]:
+    """Daily: expires policies past their expiry date and takes those due offline, one policy at a time (§18)."""
     return services.expire_policies()

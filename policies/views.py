@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -22,9 +23,8 @@ FACET_LABELS = {
     "region": _("所属区划"),
     "status": _("效力状态"),
     "year": _("印发年度"),
-    "has_open_matters": _("可申报事项"),
 }
-SORTS = {"relevance": _("相关度"), "date": _("发布时间")}
+SORTS = {"relevance": _("相关度"), "date": pgettext_lazy("sort", "发布时间")}
 
 
 @require_GET
@@ -32,7 +32,9 @@ def policy_list(request):
     """`/policies/` and `/policies/search/?q=`: the same page, ranked by relevance when there is a query."""
     params = request.GET.copy()
     params.pop("page", None)
-    q = search_query.clean_query(params.get("q", ""))
+    # The reader's words are shown as typed (無錫 stays 無錫); the search folds them itself.
+    typed = " ".join(params.get("q", "").split())[: search_query.MAX_QUERY_LENGTH]
+    q = typed if search_query.clean_query(typed) else ""
     filterset = PolicyFilter(params, queryset=selectors.public_policies())
     filtered = filterset.qs
 
@@ -67,7 +69,6 @@ def policy_list(request):
         "sorts": _sort_links(params, results is not None, sort),
         "facets": _facets(params, filterset, results),
         "filter_errors": filterset.errors,
-        "matters_available": selectors.matters_available(),
     }
     return render(request, "policies/policy_list.html", context)
 
@@ -87,9 +88,7 @@ def _facets(params, filterset, results) -> list[dict]:
     """Each facet counted on the policies matching the query and every other filter."""
     facets = []
     valid = filterset.form.cleaned_data if filterset.is_valid() else {}
-    for name, counter in selectors.FACET_COUNTERS.items():
-        if name == "has_open_matters" and not selectors.matters_available():
-            continue
+    for name, counter in selectors.facet_counters().items():
         others = params.copy()
         others.pop(name, None)
         queryset = PolicyFilter(others, queryset=selectors.public_policies()).qs
@@ -105,7 +104,8 @@ def _facets(params, filterset, results) -> list[dict]:
                 {"value": value, "label": label, "count": count, "selected": str(value) == chosen, "url": _url(link)}
             )
         if options:
-            facets.append({"name": name, "label": FACET_LABELS[name], "options": options, "clear": _url(others)})
+            label = FACET_LABELS.get(name) or selectors.policy_list_facets.entry(name).label
+            facets.append({"name": name, "label": label, "options": options, "clear": _url(others)})
     return facets
 
 
@@ -126,7 +126,6 @@ def _detail_context(request, slug):
         "interpretations": list(selectors.approved_interpretations(policy)),
         "attachments": list(policy.attachments.all()),
         "relations": selectors.relations(policy),
-        "matters": selectors.matters_of(policy),
         "subscribe_url": _subscribe_url(request),
     }
 

@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "enterprise-imports-sweep": {"task": "enterprise_imports.sweep_import_jobs", "schedule": 300.0},
     # the search index is written on publish and change; nightly it is rebuilt to repair any failed write (03:15)
     "search-reindex": {"task": "search.reindex_all", "schedule": crontab(hour=3, minute=15)},
+    # running clocks (办理时限) past their due date are marked overdue (daily, just after midnight)
+    "workcalendar-mark-overdue-clocks": {
+        "task": "workcalendar.mark_overdue_clocks",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
@@ -301,11 +306,25 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_SENDING_LEASE_SECONDS = env.int("WEBHOOK_SENDING_LEASE_SECONDS", default=120)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=0)
 
-# The platform's identity, shown in the header and footer.
+# The platform's identity, shown in the header and footer. A name has a Chinese
+# value and an English one (`…_EN`), shown to readers who chose English; an
+# English value left empty falls back to the Chinese (a proper name).
 PORTAL_NAME = env.str("PORTAL_NAME", default="惠企服务平台")
-PORTAL_HOST_DEPARTMENT = env.str("PORTAL_HOST_DEPARTMENT", default="市政务服务和数据管理局")
-PORTAL_CONTACT = env.str("PORTAL_CONTACT", default="咨询电话：12345")
+PORTAL_NAME_EN = env.str("PORTAL_NAME_EN", default="Enterprise Support Portal")
+# 主办单位: the host department's full name, e.g. 宜昌市政务服务和数据管理局.
+PORTAL_HOST_DEPARTMENT = env.str("PORTAL_HOST_DEPARTMENT", default="")
+PORTAL_HOST_DEPARTMENT_EN = env.str("PORTAL_HOST_DEPARTMENT_EN", default="")
+# 联系方式: the enquiry telephone number and e-mail address, without labels (the page adds them).
+PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="")
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="")
+# What a Chinese government site must show in its footer; each line is hidden while empty.
+# ICP备案号 (e.g. 鄂ICP备12345678号-1, links to beian.miit.gov.cn), 公安机关备案号
+# (e.g. 鄂公网安备42050202000123号, links to beian.mps.gov.cn by its digits) and
+# 网站标识码 (the 10-character code the State Council's site census assigns, e.g.
+# 4205000001); with a site code the footer also links to 政府网站找错 (zfwzgl.www.gov.cn).
 PORTAL_ICP = env.str("PORTAL_ICP", default="")
+PORTAL_PSB = env.str("PORTAL_PSB", default="")
+PORTAL_SITE_CODE = env.str("PORTAL_SITE_CODE", default="")
 
 # Demo data loaders, in the order they run (`manage.py load_demo`).
 DEMO_LOADERS = [
@@ -373,6 +392,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        # pypdf reports every repair it makes while judging an upload; a repaired file is still a PDF.
+        "pypdf": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
     },

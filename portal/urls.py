@@ -16,6 +16,7 @@ urlpatterns = [
     path("sitemap/", TemplateView.as_view(template_name="pages/sitemap.html"), name="sitemap"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("help/", TemplateView.as_view(template_name="pages/help.html"), name="help"),
+    path("media/<path:name>", core.media, name="media"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("messages/", include("portal.notify.urls")),

@@ -9,9 +9,9 @@ its version changes (checked at most every `RELOAD_SECONDS`), and at once in
 the process that saved a change.
 
 For a year whose official schedule is not in the table (see `covered`) the
-functions fall back to Monday–Friday; a deadline computed over such a year
-is provisional (`portal.workcalendar.deadlines`) and recomputed when the
-year is entered.
+functions fall back to Monday–Friday; a clock or deadline computed over such
+a year is provisional (`portal.workcalendar.clocks`, `.deadlines`) and
+recomputed when the year is entered.
 """
 
 import threading

@@ -11,9 +11,29 @@ def _roles_as_declared(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's language: a request in English leaves its thread in English otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests hash many passwords; the production hasher would take a noticeable time for each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_home_page():
+    """The home page's data is cached in Redis, which outlives each test's rolled-back database: start without it."""
+    from django.core.cache import cache
+
+    from portal.core.home import HOME_CACHE_KEY
+
+    cache.delete(HOME_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)

@@ -7,33 +7,47 @@ file is authoritative for the columns it has: a column that is present
 overwrites the archive (an empty cell empties the value), a column that is
 absent leaves the archive's value as it is.
 
-Cell rules, the same for CSV and Excel:
+Cell rules, the same for CSV and Excel. Every code, phone, amount and date
+cell is first folded by the kernel (`portal.core.normalize`: full-width
+characters, spaces and stray line breaks, letter case), so what a person
+typed in full-width mode reads the same as what they typed in half-width:
 
-* dates: ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (both are year-first and cannot be
-  misread; Chinese government exports use both), or a real Excel date cell;
+* dates: any year-first form (2019-03-08, 2019/3/8, 2019.3.8, 2019年3月8日,
+  20190308), a real Excel date cell, or an Excel date serial in a number
+  cell; a date whose year is not first (3/8/2019, 19/3/8) is refused as
+  ambiguous;
+* codes (统一社会信用代码, 行业代码, 区划代码) and phone numbers: text. A number
+  cell holding more than 15 digits (or its scientific notation in a CSV,
+  9.14205027109322E+17) is reported as what it is — Excel kept 15 digits —
+  not as a wrong check character;
+* 统一社会信用代码: valid under GB 32100-2015. In a file whose source is the
+  market-regulation register (市场监管), the authority that issues the codes, a
+  code that is well formed but fails its check characters is imported
+  flagged 校验位不符（存量赋码） for staff to confirm (codes issued before the
+  standard was enforced); from any other source it is refused, unless the
+  archive already holds it;
 * coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label or the stored
   code; when such a column is in the file, every row must fill it;
-* money in 万元: a plain decimal number with at most two decimals, no
-  thousands separators; negative only for 利润总额;
-* integers (年度, 从业人员): plain digits;
+* money in 万元: a decimal number with at most two decimals, commas allowed
+  only as thousands separators (1,234.50); no unit in the cell; negative only
+  for 利润总额;
+* integers (年度, 从业人员): whole numbers;
 * a year may not be later than the current year; a date may not be in the future
   where that makes no sense (成立日期, 列入名单日期, 有效期起).
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.industries import industry_error, normalize_industry
-from enterprises.models import CreditStatus, OperatingStatus, OwnershipType
-from enterprises.uscc import normalize_uscc, uscc_error
-from portal.accounts.phones import normalize_phone
+from enterprises.industries import industry_error
+from enterprises.models import CreditStatus, OperatingStatus, OwnershipType, UsccCheck
+from enterprises.uscc import uscc_check_error, uscc_shape_error
+from portal.core import normalize
 from portal.core.crypto import digest, encrypt
 
 from .models import ImportKind
@@ -45,11 +59,16 @@ class CellError(ValueError):
 
 @dataclass
 class Context:
-    """What parsing needs from the database, loaded once per job."""
+    """What parsing needs from the database and the job, loaded once per job."""
 
     regions: dict[str, int]
     qualification_types: dict[str, int]
     today: dt.date = field(default_factory=timezone.localdate)
+    # The file comes from the register that issues the codes (市场监管):
+    # a code failing its check is flagged, not refused.
+    authoritative: bool = False
+    # Codes already in the archive whose check characters fail (存量赋码) → their UsccCheck state.
+    legacy_codes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,11 +88,20 @@ class Column:
 
 
 def _str(value) -> str:
+    """A free-text cell: folded spaces and line breaks, otherwise as typed (names keep their full-width brackets)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return " ".join(str(value).translate({0xFEFF: None, 0x200B: None}).split())
+
+
+def _kernel(fold, value):
+    """Runs a kernel normaliser, its refusal becoming this cell's error."""
+    try:
+        return fold(value)
+    except normalize.NormalizeError as exc:
+        raise CellError(str(exc)) from None
 
 
 def text(max_length: int):
@@ -86,23 +114,41 @@ def text(max_length: int):
     return parse
 
 
-def parse_uscc(value, ctx):
-    code = normalize_uscc(_str(value))
-    error = uscc_error(code)
+def _uscc(value, ctx) -> tuple[str, str]:
+    """The code and its UsccCheck state, or CellError."""
+    code = _kernel(normalize.identifier, value)
+    error = uscc_shape_error(code)
     if error:
         raise CellError(error)
-    return code
+    error = uscc_check_error(code)
+    if not error:
+        return code, UsccCheck.PASSED
+    if code in ctx.legacy_codes:
+        return code, ctx.legacy_codes[code]
+    if ctx.authoritative:
+        return code, UsccCheck.LEGACY_PENDING
+    raise CellError(error)
+
+
+def parse_uscc(value, ctx):
+    """统一社会信用代码 naming an enterprise of the archive (figures, qualifications)."""
+    return _uscc(value, ctx)[0]
+
+
+def parse_enterprise_uscc(value, ctx):
+    """统一社会信用代码 of an enterprise row: the code and whether its check characters hold."""
+    return _uscc(value, ctx)
 
 
 def parse_region(value, ctx):
-    code = _str(value)
+    code = _kernel(normalize.identifier, value)
     if code not in ctx.regions:
         raise CellError(_("行政区划代码“%(code)s”不存在") % {"code": code})
     return ctx.regions[code]
 
 
 def parse_industry(value, ctx):
-    code = normalize_industry(_str(value))
+    code = _kernel(normalize.identifier, value)
     if not code:
         return ""
     error = industry_error(code)
@@ -111,26 +157,14 @@ def parse_industry(value, ctx):
     return code
 
 
-_DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})$")
+DATE_HELP = "2019-03-08、2019/3/8、2019年3月8日等年份在前的写法"
 
 
 def date(*, not_future: bool = False):
     def parse(value, ctx):
-        if isinstance(value, dt.datetime):
-            day = value.date()
-        elif isinstance(value, dt.date):
-            day = value
-        else:
-            s = _str(value)
-            if not s:
-                return None
-            m = _DATE.match(s)
-            if not m or s[4] != s[7]:
-                raise CellError(_("日期“%(value)s”格式不正确，应为YYYY-MM-DD") % {"value": s})
-            try:
-                day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                raise CellError(_("日期“%(value)s”不存在") % {"value": s}) from None
+        day = _kernel(normalize.date, value)
+        if day is None:
+            return None
         if not_future and day > ctx.today:
             raise CellError(_("日期%(value)s晚于今天") % {"value": day.isoformat()})
         return day
@@ -138,19 +172,16 @@ def date(*, not_future: bool = False):
     return parse
 
 
-_DECIMAL = re.compile(r"^-?\d+(\.\d{1,2})?$")
-
-
 def money(*, allow_negative: bool = False):
     def parse(value, ctx):
-        s = _str(value)
-        if not s:
+        if value is None or not normalize.compact(value):
             return None
+        amount = _kernel(normalize.amount, value)
         if isinstance(value, float):
-            s = f"{value:.6f}".rstrip("0").rstrip(".")
-        if not _DECIMAL.match(s):
-            raise CellError(_("“%(value)s”不是有效金额（万元，最多两位小数）") % {"value": s})
-        amount = Decimal(s)
+            # A number cell: Excel's binary value may carry noise beyond the cents it displays.
+            amount = amount.quantize(Decimal("0.000001")).normalize()
+        if amount.as_tuple().exponent < -2:
+            raise CellError(_("“%(value)s”不是有效金额（万元，最多两位小数）") % {"value": _str(value)})
         if amount < 0 and not allow_negative:
             raise CellError(_("不能为负数"))
         if abs(amount) >= Decimal("1e14"):
@@ -162,12 +193,15 @@ def money(*, allow_negative: bool = False):
 
 def integer(*, minimum: int = 0, maximum: int = 10**9):
     def parse(value, ctx):
-        s = _str(value)
-        if not s:
+        if value is None or not normalize.compact(value):
             return None
-        if not re.fullmatch(r"-?\d+", s):
-            raise CellError(_("“%(value)s”不是整数") % {"value": s})
-        n = int(s)
+        try:
+            number = normalize.amount(value)
+        except normalize.NormalizeError:
+            number = None
+        if number is None or number != number.to_integral_value():
+            raise CellError(_("“%(value)s”不是整数") % {"value": _str(value)})
+        n = int(number)
         if n < 0 and minimum >= 0:
             raise CellError(_("不能为负数"))
         if n < minimum or n > maximum:
@@ -185,30 +219,29 @@ def parse_year(value, ctx):
 
 
 def choice(choices):
-    """Accepts the stored value (``operating``) or its Chinese label (在业)."""
-    lookup = {str(label): value for value, label in choices.choices} | {value: value for value in choices.values}
+    """Accepts the stored value (``operating``) or its Chinese label (在业), folded (full-width, case)."""
+    lookup = {normalize.compact(label).casefold(): value for value, label in choices.choices}
+    lookup |= {value.casefold(): value for value in choices.values}
 
     def parse(value, ctx):
-        s = _str(value)
+        s = normalize.compact(value).casefold()
         if not s:
             # A code column in the file must say something: there is no "empty" status to store.
             raise CellError(_("不能为空"))
         if s not in lookup:
             allowed = "、".join(str(label) for label in choices.labels)
-            raise CellError(_("“%(value)s”不是有效选项，可选：%(allowed)s") % {"value": s, "allowed": allowed})
+            raise CellError(
+                _("“%(value)s”不是有效选项，可选：%(allowed)s") % {"value": _str(value), "allowed": allowed}
+            )
         return lookup[s]
 
     return parse
 
 
 def parse_phone(value, ctx):
-    s = _str(value)
-    if not s:
+    if value is None or not normalize.compact(value):
         return ("", "")
-    try:
-        phone = normalize_phone(s)
-    except ValidationError as exc:
-        raise CellError(exc.messages[0]) from None
+    phone = _kernel(normalize.phone, value)
     return (encrypt(phone), digest(phone))
 
 
@@ -220,14 +253,22 @@ def parse_qualification_type(value, ctx):
 
 
 USCC = Column("uscc", "统一社会信用代码", parse_uscc, required=True, help="18位，如 91110108772551611J")
+ENTERPRISE_USCC = Column(
+    "uscc",
+    "统一社会信用代码",
+    parse_enterprise_uscc,
+    required=True,
+    help="18位，如 91110108772551611J",
+    targets=("uscc", "uscc_check"),
+)
 
 COLUMNS: dict[str, list[Column]] = {
     ImportKind.ENTERPRISES: [
-        USCC,
+        ENTERPRISE_USCC,
         Column("name", "企业名称", text(200), required=True),
         Column("legal_rep_name", "法定代表人", text(64), required=True),
         Column("region_code", "登记地区划代码", parse_region, required=True, targets=("region_id",), text=False),
-        Column("registration_date", "成立日期", date(not_future=True), help="YYYY-MM-DD", text=False),
+        Column("registration_date", "成立日期", date(not_future=True), help=DATE_HELP, text=False),
         Column("address", "住所", text(255)),
         Column("industry_code", "行业代码", parse_industry, help="GB/T 4754-2017，带门类字母，如 C3911"),
         Column("ownership_type", "登记注册类型", choice(OwnershipType), help="如 有限责任公司"),
@@ -240,7 +281,7 @@ COLUMNS: dict[str, list[Column]] = {
             targets=("registered_phone", "registered_phone_digest"),
         ),
         Column("credit_status", "信用状况", choice(CreditStatus), help="正常、严重失信"),
-        Column("credit_listed_on", "列入严重失信名单日期", date(not_future=True), help="YYYY-MM-DD", text=False),
+        Column("credit_listed_on", "列入严重失信名单日期", date(not_future=True), help=DATE_HELP, text=False),
     ],
     ImportKind.FIGURES: [
         USCC,
@@ -264,8 +305,8 @@ COLUMNS: dict[str, list[Column]] = {
             targets=("type_id",),
             text=False,
         ),
-        Column("valid_from", "有效期起", date(not_future=True), required=True, help="YYYY-MM-DD", text=False),
-        Column("valid_to", "有效期止", date(), help="YYYY-MM-DD，长期有效留空", text=False),
+        Column("valid_from", "有效期起", date(not_future=True), required=True, help=DATE_HELP, text=False),
+        Column("valid_to", "有效期止", date(), help=DATE_HELP + "，长期有效留空", text=False),
         Column("issuer", "认定机关", text(128)),
         Column("certificate_number", "证书编号", text(64)),
     ],

@@ -40,6 +40,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     bad_row_count = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = models.JSONField(_("错误报告"), default=list, blank=True)
+    # Rows imported with a code that fails its check characters (存量赋码), listed for staff to confirm.
+    flagged = models.JSONField(_("校验位不符（存量赋码）"), default=list, blank=True)
+    flagged_count = models.PositiveIntegerField(_("存量赋码待确认数"), default=0)
     message = models.CharField(_("结果说明"), max_length=255, blank=True)
     created_count = models.PositiveIntegerField(_("新增"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)

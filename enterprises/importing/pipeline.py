@@ -30,6 +30,8 @@ from enterprises.models import (
     Enterprise,
     Qualification,
     QualificationType,
+    Source,
+    UsccCheck,
 )
 from enterprises.sizing import size_case_sql
 from portal.org.models import Region
@@ -84,6 +86,15 @@ class Report:
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     bad_lines: set[int] = field(default_factory=set)
+    # Rows that go in flagged 校验位不符（存量赋码）: every one counted, the first MAX_STORED_ERRORS kept.
+    flagged: list[dict] = field(default_factory=list)
+    flagged_count: int = 0
+
+    def flag(self, line: int, uscc: str, name: str) -> None:
+        self.flagged_count += 1
+        if len(self.flagged) < MAX_STORED_ERRORS:
+            message = _("校验位不符（存量赋码）")
+            self.flagged.append({"line": line, "uscc": uscc, "name": name[:100], "message": message})
 
     def add(self, line: int, column: str, header: str, value, message: str) -> None:
         self.error_count += 1
@@ -104,11 +115,18 @@ class Outcome:
     unchanged: int = 0
 
 
-def load_context() -> Context:
+def load_context(source: str = "") -> Context:
+    """The lookups of one job. `source` (the job's 数据来源) decides whether legacy codes are flagged or refused."""
     types = {}
     for pk, code, name in QualificationType.objects.values_list("pk", "code", "name"):
         types[code] = types[name] = pk
-    return Context(regions=dict(Region.objects.values_list("code", "pk")), qualification_types=types)
+    return Context(
+        regions=dict(Region.objects.values_list("code", "pk")),
+        qualification_types=types,
+        # The market-regulation register issues the codes: what it lists was issued, check character or not.
+        authoritative=source == Source.MARKET_REGULATION,
+        legacy_codes=dict(Enterprise.objects.exclude(uscc_check=UsccCheck.PASSED).values_list("uscc", "uscc_check")),
+    )
 
 
 class Validator:
@@ -193,6 +211,8 @@ class Validator:
                 report.add(line, key, header, values.get(key), message)
             if problems:
                 continue
+            if values.get("uscc_check") == UsccCheck.LEGACY_PENDING:
+                report.flag(line, values["uscc"], values.get("name", ""))
             writer.writerow([line, *(values[name] for name in self.staging_columns)])
         self.out.flush()
         self.out.seek(0)

@@ -1,6 +1,7 @@
 """Use cases of the import: accept an upload (上传), run a job (执行导入)."""
 
 import logging
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
@@ -45,7 +46,8 @@ def submit_import(*, uploaded_file, kind: str, source: str, source_updated_at=No
             source_updated_at=source_updated_at or timezone.now(),
             uploaded_by=user,
         )
-        job.file.save(uploaded_file.name, uploaded_file, save=False)
+        # Stored under the detected format's extension; the uploader's name is kept in original_name.
+        job.file.save(f"{PurePath(uploaded_file.name).stem or 'import'}.{file_format}", uploaded_file, save=False)
         job.save()
         from .tasks import run_import_job_task
 
@@ -67,13 +69,14 @@ def run_import_job(job_id: int) -> ImportJob:
             return job or ImportJob.objects.get(pk=job_id)
         _set(job, status=ImportJob.Status.VALIDATING, started_at=timezone.now(), progress=1)
     report = Report()
+    validator = None
     try:
         with job.file.open("rb") as f:
             rows = Rows(f, job.file_format)
             validator = Validator(
                 job.kind,
                 rows,
-                load_context(),
+                load_context(job.source),
                 report,
                 on_progress=lambda fraction: _set(job, progress=max(1, min(60, int(fraction * 60)))),
             )
@@ -110,8 +113,13 @@ def run_import_job(job_id: int) -> ImportJob:
             errors=report.sorted_errors(),
             error_count=report.error_count,
             bad_row_count=len(report.bad_lines),
-            message=_("发现%(rows)d行共%(n)d处错误，未导入任何数据；请修改后重新上传整个文件")
-            % {"rows": len(report.bad_lines), "n": report.error_count},
+            total_rows=validator.total_rows if validator is not None else 0,
+            message=_("读取数据%(total)d行，发现%(rows)d行共%(n)d处错误，未导入任何数据；请修改后重新上传整个文件")
+            % {
+                "total": validator.total_rows if validator is not None else 0,
+                "rows": len(report.bad_lines),
+                "n": report.error_count,
+            },
             finished_at=timezone.now(),
         )
     else:
@@ -123,11 +131,27 @@ def run_import_job(job_id: int) -> ImportJob:
             created_count=outcome.created,
             updated_count=outcome.updated,
             unchanged_count=outcome.unchanged,
-            message=_("导入完成：新增%(c)d，更新%(u)d，未变化%(n)d")
-            % {"c": outcome.created, "u": outcome.updated, "n": outcome.unchanged},
+            flagged=report.flagged,
+            flagged_count=report.flagged_count,
+            message=_done_message(outcome, report),
             finished_at=timezone.now(),
         )
     return job
+
+
+def _done_message(outcome, report: Report) -> str:
+    """导入完成: how many data rows were read, what they did, and how many codes await confirmation."""
+    message = _("导入完成：读取数据%(rows)d行，新增%(c)d，更新%(u)d，未变化%(n)d") % {
+        "rows": outcome.total_rows,
+        "c": outcome.created,
+        "u": outcome.updated,
+        "n": outcome.unchanged,
+    }
+    if report.flagged_count:
+        message += _("；其中%(f)d个统一社会信用代码校验位不符（存量赋码），已标记，待工作人员确认") % {
+            "f": report.flagged_count
+        }
+    return message
 
 
 def _after_import(enterprise_ids: list[int]) -> None:

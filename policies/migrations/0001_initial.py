@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import policies.filetypes
+import portal.core.uploads
 import policies.models
 import simple_history.models
 from django.conf import settings
@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='附件名称')),
-                ('file', models.TextField(max_length=255, validators=[policies.filetypes.validate_document], verbose_name='文件')),
+                ('file', models.TextField(max_length=255, validators=[portal.core.uploads.validate_document], verbose_name='文件')),
                 ('kind', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'Word'), ('doc', 'Word（97-2003）'), ('xlsx', 'Excel'), ('xls', 'Excel（97-2003）'), ('png', 'PNG图片'), ('jpeg', 'JPEG图片'), ('gif', 'GIF图片')], editable=False, max_length=8, verbose_name='文件类型')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='大小（字节）')),
                 ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
@@ -283,7 +283,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('text', '文字解读'), ('graphic', '图文解读'), ('video', '视频解读'), ('audio', '音频解读')], default='text', max_length=8, verbose_name='解读形式')),
                 ('body', models.TextField(blank=True, verbose_name='解读正文')),
                 ('key_points', models.JSONField(blank=True, default=list, help_text='要点列表，每条一句话。', verbose_name='政策干货')),
-                ('media', models.TextField(blank=True, max_length=255, validators=[policies.filetypes.validate_media], verbose_name='音视频文件')),
+                ('media', models.TextField(blank=True, max_length=255, validators=[portal.core.uploads.validate_media], verbose_name='音视频文件')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('approved', '已审签')], default='draft', editable=False, max_length=8, verbose_name='状态')),
                 ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='审签时间')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
@@ -394,7 +394,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('text', '文字解读'), ('graphic', '图文解读'), ('video', '视频解读'), ('audio', '音频解读')], default='text', max_length=8, verbose_name='解读形式')),
                 ('body', models.TextField(blank=True, verbose_name='解读正文')),
                 ('key_points', models.JSONField(blank=True, default=list, help_text='要点列表，每条一句话。', verbose_name='政策干货')),
-                ('media', models.FileField(blank=True, max_length=255, upload_to=policies.models.interpretation_media_path, validators=[policies.filetypes.validate_media], verbose_name='音视频文件')),
+                ('media', models.FileField(blank=True, max_length=255, upload_to=policies.models.interpretation_media_path, validators=[portal.core.uploads.validate_media], verbose_name='音视频文件')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('approved', '已审签')], default='draft', editable=False, max_length=8, verbose_name='状态')),
                 ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='审签时间')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
@@ -414,7 +414,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='附件名称')),
-                ('file', models.FileField(max_length=255, upload_to=policies.models.attachment_path, validators=[policies.filetypes.validate_document], verbose_name='文件')),
+                ('file', models.FileField(max_length=255, upload_to=policies.models.attachment_path, validators=[portal.core.uploads.validate_document], verbose_name='文件')),
                 ('kind', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'Word'), ('doc', 'Word（97-2003）'), ('xlsx', 'Excel'), ('xls', 'Excel（97-2003）'), ('png', 'PNG图片'), ('jpeg', 'JPEG图片'), ('gif', 'GIF图片')], editable=False, max_length=8, verbose_name='文件类型')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='大小（字节）')),
                 ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),

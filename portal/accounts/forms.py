@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from portal.core import crypto
+from portal.core import crypto, normalize
 
 from .models import User
 from .phones import normalize_phone
@@ -41,6 +41,10 @@ class CodeField(forms.CharField):
             },
         )
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Folded before the length checks: a code typed in full-width mode (１２３４５６) is the same code.
+        return normalize.digits(super().to_python(value))
 
 
 class PhoneLoginForm(forms.Form):

@@ -13,5 +13,7 @@ class CoreConfig(AppConfig):
 
         checks.register(check_registries, "registries")
         checks.register(check_home_blocks, "registries")
-        # the domains' home-page blocks (`<app>/home_blocks.py`)
-        autodiscover("home_blocks")
+        # Each domain plugs into the kernel from modules of its own: `workflow.py` (its transition tables),
+        # `navigation.py` (its sections of the main navigation), `facts.py` (its eligibility facts),
+        # `home_blocks.py` (its blocks on the home page).
+        autodiscover("workflow", "navigation", "facts", "home_blocks")

@@ -1,29 +1,61 @@
+import re
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+
+from portal.core.navigation import navigation
+from portal.core.translation import in_reader_language
 
 FONT_SIZES = ("small", "medium", "large")
 
-# The main navigation (主导航). Paths are fixed here rather than reversed so
-# that the layout renders even while an app's URLs are still being built.
-NAVIGATION = (
-    ("/", _("首页")),
-    ("/policies/", _("政策")),
-    ("/matters/", _("事项")),
-    ("/matters/calculator/", _("政策计算器")),
-    ("/appeals/", _("诉求")),
-    ("/enterprise/", _("我的")),
-)
+# 政府网站找错: the State Council's error-report page for government sites, by site code and page.
+ERROR_REPORT_URL = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+ICP_URL = "https://beian.miit.gov.cn/"
+PSB_URL = "https://beian.mps.gov.cn/#/query/webSearch"
 
 
 def portal(request):
     """The platform's identity, the main navigation and the reader's display preferences, for every page."""
     return {
-        "PORTAL_NAME": settings.PORTAL_NAME,
-        "PORTAL_HOST_DEPARTMENT": settings.PORTAL_HOST_DEPARTMENT,
-        "PORTAL_CONTACT": settings.PORTAL_CONTACT,
-        "PORTAL_ICP": settings.PORTAL_ICP,
+        **identity(),
+        **filings(request),
         "a11y": a11y_preferences(request),
         "navigation": navigation(request.path),
+    }
+
+
+def identity() -> dict:
+    """Name, host department (主办单位) and contact of the platform, in the reader's language (settings.PORTAL_*)."""
+    return {
+        "PORTAL_NAME": in_reader_language(settings.PORTAL_NAME, settings.PORTAL_NAME_EN),
+        "PORTAL_HOST_DEPARTMENT": in_reader_language(
+            settings.PORTAL_HOST_DEPARTMENT, settings.PORTAL_HOST_DEPARTMENT_EN
+        ),
+        "PORTAL_CONTACT_PHONE": settings.PORTAL_CONTACT_PHONE,
+        "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
+    }
+
+
+def filings(request) -> dict:
+    """The filing numbers a Chinese government site shows in its footer, with their links; empty ones are absent.
+
+    ICP备案号 links to the MIIT register, 公安备案号 to the Ministry of Public
+    Security's register by its digits, and a 网站标识码 brings the 政府网站找错
+    link for the page being read.
+    """
+    psb_code = "".join(re.findall(r"\d", settings.PORTAL_PSB))
+    site_code = settings.PORTAL_SITE_CODE
+    return {
+        "PORTAL_ICP": settings.PORTAL_ICP,
+        "PORTAL_ICP_URL": ICP_URL if settings.PORTAL_ICP else "",
+        "PORTAL_PSB": settings.PORTAL_PSB,
+        "PORTAL_PSB_URL": f"{PSB_URL}?{urlencode({'code': psb_code})}" if psb_code else "",
+        "PORTAL_SITE_CODE": site_code,
+        "PORTAL_ERROR_REPORT_URL": (
+            f"{ERROR_REPORT_URL}?{urlencode({'site_code': site_code, 'url': request.build_absolute_uri()})}"
+            if site_code
+            else ""
+        ),
     }
 
 
@@ -37,14 +69,3 @@ def a11y_preferences(request) -> dict:
         "font": size if size in FONT_SIZES else "medium",
         "contrast": request.COOKIES.get("a11y_contrast") == "high",
     }
-
-
-def navigation(path: str) -> list[dict]:
-    """The main navigation with the section the reader is in marked current.
-
-    The longest matching prefix wins, so the calculator (under /matters/) is
-    current on its own pages and 事项 is not; 首页 is current only on "/".
-    """
-    matches = [url for url, _label in NAVIGATION if path == url or (url != "/" and path.startswith(url))]
-    current = max(matches, key=len, default=None)
-    return [{"url": url, "label": label, "current": url == current} for url, label in NAVIGATION]

@@ -74,7 +74,8 @@ class Registry(Generic[T]):
             raise ImproperlyConfigured(f"{self.name}: an entry needs a key")
         if key in self._entries:
             raise ImproperlyConfigured(f"{self.name}: {key!r} is already registered")
-        entry = Entry(key=key, label=str(label or key), order=order, obj=obj, options=options)
+        # A lazy label stays lazy: it is translated when shown, in the reader's language.
+        entry = Entry(key=key, label=label or key, order=order, obj=obj, options=options)
         self._entries[key] = entry
         return entry
 

@@ -1,14 +1,16 @@
-from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+import posixpath
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import health
+from . import health, uploads
 from . import home as home_page
-from .context_processors import FONT_SIZES, a11y_preferences
+from .context_processors import FONT_SIZES, a11y_preferences, identity
 
 A11Y_COOKIE_AGE = 365 * 24 * 3600
 
@@ -71,8 +73,7 @@ def server_error(request):
     template = loader.get_template("errors/500.html")
     body = template.render(
         {
-            "PORTAL_NAME": settings.PORTAL_NAME,
-            "PORTAL_CONTACT": settings.PORTAL_CONTACT,
+            **identity(),
             "a11y": a11y_preferences(request),
             "request_id": getattr(request, "id", ""),
         }
@@ -83,3 +84,29 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """页面已过期: the form's CSRF token is missing or stale (an old tab, cookies cleared)."""
     return render(request, "errors/403_csrf.html", status=403)
+
+
+@require_GET
+def media(request, name):
+    """An upload (上传文件), served with the content type of what it is, never of what it is called.
+
+    Only files a domain claims in `uploads.served_uploads` are served, to whom it allows.
+    `nosniff` stops a browser from second-guessing the type; everything but PDFs and
+    images is a download (`Content-Disposition: attachment`), so no upload ever runs
+    as a page of the portal's origin.
+    """
+    if name != posixpath.normpath(name) or name.startswith(("/", "../")) or "\\" in name:
+        raise Http404
+    filename = uploads.download_name(request, name)
+    if filename is None or not default_storage.exists(name):
+        raise Http404
+    handle = default_storage.open(name, "rb")
+    kind = uploads.detect(handle)
+    response = FileResponse(
+        handle,
+        as_attachment=not (kind and kind.inline),
+        filename=uploads.stored_name(filename, kind) if kind else filename,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

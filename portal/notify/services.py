@@ -7,7 +7,6 @@ request. The dispatcher (`tasks.dispatch_outbox`) is started after commit.
 import datetime as dt
 import json
 import logging
-import re
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.phones import normalize_phone
 from portal.core.crypto import digest
 from portal.core.tasks import enqueue_on_commit
 
@@ -28,24 +28,6 @@ log = logging.getLogger(__name__)
 
 # Mainland China: quiet hours and the daily cap follow the recipient's clock.
 SMS_TZ = ZoneInfo("Asia/Shanghai")
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_SEPARATORS = re.compile(r"[\s\-]")
-
-
-def normalize_phone(phone: str) -> str:
-    """A mainland mobile number as 11 digits; ValidationError for anything else.
-
-    Spaces, hyphens and a +86 / 0086 prefix are accepted and removed.
-    """
-    value = _SEPARATORS.sub("", str(phone or ""))
-    for prefix in ("+86", "0086"):
-        if value.startswith(prefix):
-            value = value[len(prefix) :]
-            break
-    if not _MOBILE.match(value):
-        raise ValidationError(_("手机号码格式不正确：请填写11位中国大陆手机号码"), code="invalid_phone")
-    return value
 
 
 def parse_quiet_hours(spec: str) -> tuple[dt.time, dt.time] | None:

@@ -55,6 +55,11 @@ class Region(models.Model):
     _PARENT_LEVEL = {Level.CITY: Level.PROVINCE, Level.COUNTY: Level.CITY}
 
     def clean(self):
+        from portal.core.normalize import identifier
+
+        # Folded by the kernel: "４２０５０２" typed in full-width mode passes the field's \d check and would
+        # otherwise reach the database's ASCII-only constraint as an IntegrityError.
+        self.code = identifier(self.code)
         if not self.code or not self.level:
             return
         digits = self._SIGNIFICANT_DIGITS[self.level]

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 
 from . import segment
 from .models import SearchDocument
-from .registry import SearchAdapter, registry
+from .registry import SearchAdapter, adapter_for
 
 INDEX_VERSION_KEY = "search:index-version"
 
@@ -54,7 +54,7 @@ def index_version() -> int:
 
 def update_document(obj) -> SearchDocument:
     """Index (or re-index) one object; call after publishing or changing it."""
-    adapter = registry.adapter_for(type(obj))
+    adapter = adapter_for(type(obj))
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     document, _created = SearchDocument.objects.update_or_create(
         content_type=content_type, object_id=obj.pk, defaults=document_fields(adapter, obj)
@@ -72,7 +72,7 @@ def remove_document(obj) -> None:
 
 def reindex(model: type[models.Model], batch_size: int = 500) -> int:
     """Rebuild the documents of one model from scratch, in batches; returns how many are indexed."""
-    adapter = registry.adapter_for(model)
+    adapter = adapter_for(model)
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     seen: list[int] = []
     with transaction.atomic():

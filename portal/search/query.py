@@ -1,11 +1,17 @@
 """Searching (检索): a reader's words → a safe tsquery → ranked hits with highlighted snippets.
 
-Nothing here writes to the database. A query is normalised (NFKC, lower case,
+Nothing here writes to the database. A query is normalised as the index is
+(`segment.normalise`: NFKC, lower case, traditional → simplified, 首台(套) → 首台套;
 at most `MAX_QUERY_LENGTH` characters, every character that is not part of a
 word — tsquery operators, quotes, SQL punctuation — replaced by a space),
 expanded with the synonym table, segmented with jieba, and turned into
 `to_tsquery('simple', …)` from quoted lexemes. Words are ANDed; when that
-finds nothing the words are ORed instead.
+finds nothing, some of the words are asked for instead (`ParsedQuery.tsquery("|")`):
+each phrase the reader typed (words between spaces) with all its content words,
+or all but one when it has three or more, the way a search engine's "minimum
+should match" works. Single characters and stop words never make a match on
+their own, so `xyzzy不存在的词` or `火星基地` find nothing rather than everything
+with 的 or 基地; the page then says so and offers suggestions.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import combinations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
@@ -81,18 +88,55 @@ def _covers(word: str, inner: list[str]) -> bool:
     return all(covered)
 
 
+# A phrase of more content words than this is cut to its longest ones for the fallback (C(8,7) = 8 clauses).
+MAX_FALLBACK_WORDS = 8
+
+
+def is_content_word(word: str) -> bool:
+    """A word that may carry a match alone: two characters or more and not a stop word (不, 词, 的 never do)."""
+    return len(word) > 1 and word not in segment.STOPWORDS
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     raw: str
     text: str
     terms: tuple[Term, ...]
+    # The words of each phrase the reader typed (the text between spaces), in order.
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not self.terms
 
     def tsquery(self, operator: str = "&", suffix: str = "") -> str:
-        return f" {operator} ".join(t.tsquery(suffix) for t in self.terms)
+        """Every word ("&"), or the fallback ("|"): documents with enough of the words (see the module)."""
+        if operator == "&":
+            return " & ".join(t.tsquery(suffix) for t in self.terms)
+        return " | ".join("(" + " & ".join(t.tsquery(suffix) for t in clause) + ")" for clause in self.fallback_clauses)
+
+    @cached_property
+    def fallback_clauses(self) -> list[tuple[Term, ...]]:
+        """Per phrase: all its content words (up to two), or every choice of all but one (three or more)."""
+        by_word = {t.word: t for t in self.terms}
+        clauses: list[tuple[Term, ...]] = []
+        for phrase in self.phrases:
+            content = [by_word[w] for w in dict.fromkeys(phrase) if w in by_word and is_content_word(w)]
+            content = sorted(content, key=lambda t: len(t.word), reverse=True)[:MAX_FALLBACK_WORDS]
+            need = len(content) if len(content) <= 2 else len(content) - 1
+            if content:
+                clauses.extend(combinations(content, need))
+        return list(dict.fromkeys(clauses))
+
+    @property
+    def can_broaden(self) -> bool:
+        """True when the fallback asks for less than every word."""
+        clauses = self.fallback_clauses
+        return len(clauses) > 1 or (len(clauses) == 1 and len(clauses[0]) < len(self.terms))
+
+    @cached_property
+    def content_words(self) -> list[str]:
+        return [t.word for t in self.terms if is_content_word(t.word)]
 
     @cached_property
     def highlight_words(self) -> list[str]:
@@ -114,14 +158,20 @@ def parse(raw: str) -> ParsedQuery:
     table = synonyms.groups()
     keys = sorted(table, key=len, reverse=True)
     terms: dict[str, Term] = {}
+    phrases = []
     for chunk in text.split(" "):
+        phrase = []
         for word in _split_on_synonyms(chunk, keys):
             if word in table:
                 terms.setdefault(word, Term(word, (word, *sorted(table[word] - {word}))))
+                phrase.append(word)
             else:
                 for piece in segment.words(word):
                     terms.setdefault(piece, Term(piece, (piece,)))
-    return ParsedQuery(raw=str(raw or ""), text=text, terms=tuple(terms.values()))
+                    phrase.append(piece)
+        if phrase:
+            phrases.append(tuple(phrase))
+    return ParsedQuery(raw=str(raw or ""), text=text, terms=tuple(terms.values()), phrases=tuple(phrases))
 
 
 def _split_on_synonyms(chunk: str, keys: list[str]) -> list[str]:
@@ -260,7 +310,7 @@ class SearchResults:
         if self.query.is_empty:
             return Scan(0, [], [])
         scan = self._scan("&")
-        if not scan.found and len(self.query.terms) > 1:
+        if not scan.found and self.query.can_broaden:
             scan = self._scan("|")
             if scan.found:
                 self.operator = "|"
@@ -316,6 +366,24 @@ class SearchResults:
     def broadened(self) -> bool:
         """True when no document had every word and the hits have only some of them."""
         return self.found > 0 and self.operator == "|"
+
+    @cached_property
+    def suggestions(self) -> list[dict]:
+        """When nothing fits: the reader's own words that find something alone, else the commonest policy terms.
+
+        Each is {"query", "count"}; the page links each to its own search (without the filters,
+        so the count is of the whole index).
+        """
+        if self.found:
+            return []
+        own = []
+        known = set(vocabulary())
+        for word in self.query.content_words:
+            if word in known and len(own) < SUGGESTION_COUNT:
+                found = SearchResults(parse(word), kind=self.kind).found
+                if found:
+                    own.append({"query": word, "count": min(found, COUNT_CAP)})
+        return own or popular_terms(self.kind)
 
     def matching_ids(self) -> QuerySet:
         """The object ids of every hit, as a subquery (for facet counts on the filtered set)."""
@@ -399,19 +467,26 @@ def _pattern(words: list[str]) -> re.Pattern | None:
 def highlight(text: str, words: list[str], fallback: list[str] = ()) -> SafeString:
     """The text, HTML-escaped, with every occurrence of the words wrapped in <mark>.
 
-    The parts of a term (高新, 技术, 企业 for 高新技术企业) are marked only where the
-    whole term does not occur, so common parts do not light up the whole passage.
+    Words are matched in the normalised text (simplified, half-width, 首台套 for 首台(套))
+    and the marks put on the original: a traditional body searched in simplified shows
+    its own traditional words marked. The parts of a term (高新, 技术, 企业 for 高新技术企业)
+    are marked only where the whole term does not occur, so common parts do not light up
+    the whole passage.
     """
+    folded = segment.fold_with_spans(text)
     pattern = _pattern(words)
-    if fallback and (pattern is None or not pattern.search(text)):
+    if fallback and (pattern is None or not pattern.search(folded.text)):
         pattern = _pattern(list(fallback))
     if pattern is None:
         return escape(text)
     out, last = [], 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append("<mark>" + escape(match.group(0)) + "</mark>")
-        last = match.end()
+    for match in pattern.finditer(folded.text):
+        start, end = folded.span(match.start(), match.end())
+        if start < last:
+            continue
+        out.append(escape(text[last:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        last = end
     out.append(escape(text[last:]))
     # Neighbouring parts of one term (专精 + 特新) read as one mark.
     return mark_safe("".join(out).replace("</mark><mark>", ""))  # noqa: S308 - every piece was escaped above
@@ -424,11 +499,20 @@ def snippet(text: str, words: list[str], fallback: list[str] = ()) -> SafeString
     first = None
     for candidates in (words, list(fallback)):
         pattern = _pattern(candidates)
-        match = pattern.search(text) if pattern else None
+        if pattern is None:
+            continue
+        # Most bodies hold the words as written; folding a whole body (0.4 ms per 2,000 characters)
+        # is needed only when they do not (traditional characters, 首台(套)).
+        match = pattern.search(text)
         if match:
-            first = match
+            first = match.start()
             break
-    start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
+        folded = segment.fold_with_spans(text)
+        match = pattern.search(folded.text)
+        if match:
+            first = folded.span(match.start(), match.end())[0]
+            break
+    start = max(0, first - SNIPPET_BEFORE) if first is not None else 0
     end = min(len(text), start + SNIPPET_LENGTH)
     passage = text[start:end]
     body = highlight(passage, list(words), list(fallback))
@@ -489,6 +573,39 @@ def did_you_mean(query: ParsedQuery) -> str | None:
         return None
     suggestion = "".join(corrected) if all(_is_han(w) for w in corrected) else " ".join(corrected)
     return suggestion if search(suggestion, kind=None).found else None
+
+
+SUGGESTION_COUNT = 5
+# The dictionary's policy terms by how many recent public titles hold them.
+POPULAR_SQL = (
+    "SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title_tokens) FROM ("
+    "SELECT title_tokens FROM search_searchdocument WHERE published "
+    "ORDER BY updated_at DESC LIMIT 5000) recent$$) "
+    "WHERE word = ANY(%s) ORDER BY ndoc DESC, word LIMIT %s"
+)
+
+
+@lru_cache(maxsize=1)
+def _whole_terms() -> tuple[str, ...]:
+    """Dictionary terms that are not part of a longer one (专精特新, not 特新)."""
+    terms = segment.dictionary_terms()
+    return tuple(t for t in terms if not any(t != other and t in other for other in terms))
+
+
+def popular_terms(kind: str | None = SearchDocument.Kind.POLICY) -> list[dict]:
+    """The policy terms most recent public titles hold, as {"query", "count"} with the count a search for
+    each finds (cached per index version)."""
+    key = f"search:popular:{kind}:{index_version()}"
+    found = cache.get(key)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(POPULAR_SQL, [list(_whole_terms()), SUGGESTION_COUNT])
+            words = [row[0] for row in cursor.fetchall()]
+        counted = [(word, SearchResults(parse(word), kind=kind).found) for word in words]
+        found = [{"query": word, "count": min(n, COUNT_CAP)} for word, n in counted if n]
+        found.sort(key=lambda s: -s["count"])
+        cache.set(key, found, timeout=24 * 3600)
+    return found
 
 
 def _is_han(word: str) -> bool:

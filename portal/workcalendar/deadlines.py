@@ -1,5 +1,9 @@
 """Deadlines stored on business objects, final or provisional (暂定).
 
+Superseded by `portal.workcalendar.clocks` (clocks as rows, several per
+object, with pauses, extensions and their derivation); kept while policies
+still store their publish and offline deadlines here.
+
 A deadline that spans a year whose official schedule is not entered yet is
 computed Monday–Friday and stored with its provisional flag set. Models
 register their deadline fields here; when staff enter a year, every

@@ -1,5 +1,6 @@
-"""Seeding the calendar from the `chinese-calendar` package."""
+"""Seeding the calendar from the `chinese-calendar` package, with the project's known corrections to it."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -15,6 +16,49 @@ HOLIDAY_NAMES = {
     "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日",
 }
 
+PACKAGE_SOURCE = "chinese-calendar（国务院办公厅节假日安排通知）"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A day the package gets wrong (已知错误更正), with the official notice that settles it.
+
+    `is_workday` and `name` are what the day really is; `source` names the
+    State Council notice (国务院办公厅通知, its 文号) so staff and readers can check it.
+    """
+
+    date: date
+    is_workday: bool
+    name: str
+    source: str
+
+
+# Days chinese-calendar states wrongly. Add a row when another one is found; the
+# seed applies these over the package, and a data migration applies new rows to
+# calendars already loaded (see migrations/0004_known_corrections.py).
+KNOWN_CORRECTIONS: tuple[Correction, ...] = (
+    # The package marks Saturday 2005-12-31 as a rest day. The 2006 New Year
+    # arrangement made it a working day: "12月31日（星期六）上班".
+    Correction(
+        date=date(2005, 12, 31),
+        is_workday=True,
+        name="元旦调休上班",
+        source="国办发明电〔2005〕35号（国务院办公厅关于2006年部分节假日安排的通知）",
+    ),
+)
+
+
+def corrections_for(year: int, corrections=KNOWN_CORRECTIONS) -> list[Correction]:
+    return [c for c in corrections if c.date.year == year]
+
+
+def year_source(year: int, corrections=KNOWN_CORRECTIONS) -> str:
+    """The `CalendarYear.source` text: the package, plus the notice behind each correction in that year."""
+    sources = sorted({c.source for c in corrections_for(year, corrections)})
+    if not sources:
+        return PACKAGE_SOURCE
+    return f"{PACKAGE_SOURCE}；已按{'、'.join(sources)}更正"
+
 
 def package_years() -> range:
     from chinese_calendar import constants
@@ -24,12 +68,18 @@ def package_years() -> range:
 
 
 def exceptions_for(year: int) -> list[tuple[date, bool, str]]:
-    """The days of `year` whose status differs from Monday–Friday, with their names."""
+    """The days of `year` whose status differs from Monday–Friday, with their names, known corrections applied."""
     import chinese_calendar
 
+    corrected = {c.date: c for c in corrections_for(year)}
     days = []
     d = date(year, 1, 1)
     while d.year == year:
+        if d in corrected:
+            if corrected[d].is_workday != (d.weekday() < 5):
+                days.append((d, corrected[d].is_workday, corrected[d].name))
+            d += timedelta(days=1)
+            continue
         is_holiday, holiday = chinese_calendar.get_holiday_detail(d)
         on_duty = not is_holiday
         if (not on_duty) != (d.weekday() >= 5):
@@ -58,8 +108,35 @@ def seed_from_package(years=None, *, overwrite: bool = False) -> list[int]:
         CalendarDay.objects.bulk_create(
             CalendarDay(date=d, is_workday=on_duty, name=name) for d, on_duty, name in exceptions_for(year)
         )
-        CalendarYear.objects.update_or_create(
-            year=year, defaults={"covered": True, "source": "chinese-calendar（国务院办公厅节假日安排通知）"}
-        )
+        CalendarYear.objects.update_or_create(year=year, defaults={"covered": True, "source": year_source(year)})
         written.append(year)
     return written
+
+
+def apply_corrections(calendar_day, calendar_year, corrections=KNOWN_CORRECTIONS) -> list[date]:
+    """Writes the corrections into a calendar already loaded (models passed in, so a migration can use it).
+
+    Only years present in the table are touched: a year loaded later gets the
+    correction from `exceptions_for`. Returns the dates changed.
+    """
+    changed = []
+    for correction in corrections:
+        year = calendar_year.objects.filter(pk=correction.date.year).first()
+        if year is None:
+            continue
+        if correction.is_workday == (correction.date.weekday() < 5):
+            deleted, _ = calendar_day.objects.filter(date=correction.date).delete()
+            if deleted:
+                changed.append(correction.date)
+        else:
+            day, created = calendar_day.objects.get_or_create(
+                date=correction.date, defaults={"is_workday": correction.is_workday, "name": correction.name}
+            )
+            if created or (day.is_workday, day.name) != (correction.is_workday, correction.name):
+                day.is_workday, day.name = correction.is_workday, correction.name
+                day.save(update_fields=["is_workday", "name"])
+                changed.append(correction.date)
+        if correction.source not in year.source:
+            year.source = year_source(correction.date.year, corrections)[:200]
+            year.save(update_fields=["source"])
+    return changed

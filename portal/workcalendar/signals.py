@@ -12,16 +12,18 @@ from .models import CalendarDay, CalendarYear
 def day_changed(sender, instance, **kwargs):
     # Other processes notice a change by the year's updated_at moving on.
     CalendarYear.objects.filter(year=instance.date.year).update(updated_at=timezone.now())
-    _calendar_changed()
+    _calendar_changed(instance.date.year)
 
 
 @receiver([post_save, post_delete], sender=CalendarYear)
 def year_changed(sender, instance, **kwargs):
-    _calendar_changed()
+    _calendar_changed(instance.year)
 
 
-def _calendar_changed():
+def _calendar_changed(year: int):
     workdays.reload()
-    from .tasks import recompute_provisional_deadlines
+    from .tasks import recompute_clocks, recompute_provisional_deadlines
 
     enqueue_on_commit(recompute_provisional_deadlines)
+    # Every clock whose span touches the year moves, final ones included: a corrected year changes them too.
+    enqueue_on_commit(recompute_clocks, [year])

@@ -71,7 +71,7 @@ def test_phone_shows_the_menu_button_and_no_horizontal_scrollbar(new_page):
     page = new_page(width=375, height=800)
     page.goto("/")
     assert page.locator("summary.nav-button").is_visible()
-    assert not page.get_by_role("link", name="政策计算器", exact=True).is_visible()
+    assert not page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策", exact=True).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
@@ -79,7 +79,7 @@ def test_phone_menu_opens_the_navigation(new_page):
     page = new_page(width=375, height=800)
     page.goto("/")
     page.locator("summary.nav-button").click()
-    assert page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策计算器").is_visible()
+    assert page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策", exact=True).is_visible()
 
 
 def test_phone_in_large_font_has_no_horizontal_scrollbar(new_page, live_server):
@@ -92,4 +92,4 @@ def test_phone_in_large_font_has_no_horizontal_scrollbar(new_page, live_server):
 def test_desktop_shows_the_navigation_bar_without_a_menu_button(page):
     page.goto("/")
     assert not page.locator("summary.nav-button").is_visible()
-    assert page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策计算器").is_visible()
+    assert page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策", exact=True).is_visible()

@@ -42,9 +42,11 @@ def enterprise_line(n: int, **overrides) -> str:
     return ",".join(row.values())
 
 
-def run(content: str | bytes, staff, kind=ImportKind.ENTERPRISES, name="data.csv") -> ImportJob:
+def run(
+    content: str | bytes, staff, kind=ImportKind.ENTERPRISES, name="data.csv", source="market_regulation"
+) -> ImportJob:
     data = content.encode("utf-8") if isinstance(content, str) else content
-    job = submit_import(uploaded_file=SimpleUploadedFile(name, data), kind=kind, source="market_regulation", user=staff)
+    job = submit_import(uploaded_file=SimpleUploadedFile(name, data), kind=kind, source=source, user=staff)
     return run_import_job(job.pk)
 
 
@@ -166,10 +168,10 @@ def only_error(job: ImportJob) -> dict:
 
 
 def test_an_invalid_uscc_is_reported_by_line_and_column_and_nothing_is_imported(staff):
-    job = run(csv_of(enterprise_line(1), enterprise_line(2, uscc="91110108772551611K")), staff)
+    job = run(csv_of(enterprise_line(1), enterprise_line(2, uscc="91110108772551611K")), staff, source="staff")
     error = only_error(job)
     assert (error["line"], error["header"]) == (3, "统一社会信用代码")
-    assert error["message"] == "统一社会信用代码校验位错误，应为J"
+    assert error["message"] == "统一社会信用代码校验位错误，请核对营业执照上的代码"
     assert Enterprise.objects.count() == 0
 
 
@@ -185,9 +187,12 @@ def test_a_region_code_that_does_not_exist_is_refused(staff):
     assert error["message"] == "行政区划代码“429999”不存在"
 
 
-def test_a_date_in_the_wrong_format_is_refused(staff):
+def test_a_date_whose_year_is_not_first_is_refused_listing_the_accepted_forms(staff):
     error = only_error(run(csv_of(enterprise_line(1, date="01/03/2015")), staff))
-    assert (error["column"], error["message"]) == ("registration_date", "日期“01/03/2015”格式不正确，应为YYYY-MM-DD")
+    assert (error["column"], error["message"]) == (
+        "registration_date",
+        "日期“01/03/2015”无法确定年月日；请把年份写在最前，如：2019-03-08、2019/3/8、2019.3.8、2019年3月8日、20190308",
+    )
 
 
 def test_a_duplicate_uscc_in_one_file_names_the_first_line(staff):

@@ -57,21 +57,24 @@ def test_the_status_endpoint_reports_progress_as_json(admin_client):
         "status_display": "已完成",
         "progress": 100,
         "total_rows": 1,
-        "message": "导入完成：新增1，更新0，未变化0",
+        "message": "导入完成：读取数据1行，新增1，更新0，未变化0",
         "finished": True,
     }
 
 
 def test_the_error_report_is_shown_as_a_table_and_downloadable_as_csv(admin_client):
-    upload(admin_client, (HEADER + "91110108772551611K,宜昌甲有限公司,王五,420502\n").encode())
+    upload(admin_client, (HEADER + "91991008772551611J,宜昌甲有限公司,王五,420502\n").encode())
     job = run_import_job(ImportJob.objects.get().pk)
     page = admin_client.get(reverse("admin:enterprise_imports_importjob_change", args=[job.pk])).content.decode()
-    assert "统一社会信用代码校验位错误，应为J" in page
+    assert "统一社会信用代码第3–8位行政区划码“991008”不合法" in page
     assert 'data-status-url="' not in page
     report = admin_client.get(reverse("admin:enterprise_imports_importjob_errors", args=[job.pk]))
     assert report["Content-Type"].startswith("text/csv")
     lines = report.content.decode("utf-8-sig").splitlines()
-    assert lines == ["行号,列,内容,错误说明", "2,统一社会信用代码,91110108772551611K,统一社会信用代码校验位错误，应为J"]
+    assert lines == [
+        "行号,列,内容,错误说明",
+        "2,统一社会信用代码,91991008772551611J,统一社会信用代码第3–8位行政区划码“991008”不合法",
+    ]
 
 
 def test_a_blank_template_has_the_chinese_headers(admin_client):

@@ -152,3 +152,71 @@ def test_the_sql_compilation_agrees_on_unknowns(code, employees, revenue):
             classify_size(code, employees, revenue, None),
             size_reason(code, employees, revenue, None),
         )
+
+
+def _sql_size_and_reason(code, employees, revenue, assets):
+    from django.db import connection
+
+    from enterprises.sizing import size_case_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT {}, {} FROM (SELECT %s::text AS c, %s::int AS e, %s::numeric AS r, %s::numeric AS a) t".format(
+                size_case_sql("c", "e", "r", "a"), size_case_sql("c", "e", "r", "a", output="reason")
+            ),
+            [code, employees, revenue, assets],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["C99", "c99", "C3999", "Z01", "C13\n", "C13١", None])
+def test_the_sql_compilation_cannot_classify_an_invalid_code_either(code):
+    """Issue 9: SQL called C99 微型 where Python said 无法划型."""
+    assert _sql_size_and_reason(code, 5, Decimal(10), Decimal(10)) == (
+        "unknown",
+        size_reason(code, 5, Decimal(10), Decimal(10)),
+    )
+
+
+def _industry_codes():
+    from hypothesis import strategies as st
+
+    from enterprises.industries import industries
+
+    listed = [industry.code for industry in industries()]
+    odd = ["", " ", "J", "j6621", " c3911 ", "C3911 ", "\tC3911", "C3911\n", "C99", "C398", "C3990", "K70", "G59", "ı"]
+    odd += ["ß", "Ｃ３９１１", "C13١", "C1310", "C131", "C13", "U", "T9700", "A0", "%", "'", "C39'"]
+    text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6)
+    return st.one_of(
+        st.sampled_from(listed),
+        st.sampled_from(odd),
+        st.from_regex(r"[A-Za-z ][0-9]{0,5} ?", fullmatch=True),
+        text,
+        st.none(),
+    )
+
+
+def _figures():
+    from hypothesis import strategies as st
+
+    special = [Decimal(0), Decimal("-0"), Decimal("-0.01"), Decimal("1E-30"), Decimal("1E+25"), Decimal("299.999")]
+    number = st.decimals(min_value=Decimal("-1e20"), max_value=Decimal("1e20"), allow_nan=False, allow_infinity=False)
+    return st.one_of(st.none(), st.sampled_from(special), st.integers(-5, 250000).map(Decimal), number)
+
+
+@pytest.mark.django_db
+def test_the_two_compilers_agree_on_every_input_invalid_ones_included():
+    """Property (issue 9): for any industry code and figures, SQL gives Python's size and reason."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    employees = st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1), st.integers(-5, 2500))
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(code=_industry_codes(), employees=employees, revenue=_figures(), assets=_figures())
+    def agree(code, employees, revenue, assets):
+        expected = assess_size(code, employees, revenue, assets)
+        assert _sql_size_and_reason(code, employees, revenue, assets) == (expected.size, expected.reason)
+
+    agree()

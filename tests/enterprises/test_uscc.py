@@ -51,7 +51,7 @@ def test_wrong_length_is_explained():
 
 
 def test_wrong_check_character_names_the_right_one():
-    assert uscc_error("91110108772551611K") == "统一社会信用代码校验位错误，应为J"
+    assert uscc_error("91110108772551611K") == "统一社会信用代码校验位错误，请核对营业执照上的代码"
 
 
 def test_unknown_registration_authority_is_explained():
@@ -87,7 +87,7 @@ def test_validator_accepts_a_normalisable_code_and_raises_the_chinese_reason():
     validate_uscc("9111 0108 7725 5161 1J")
     with pytest.raises(ValidationError) as exc:
         validate_uscc("91110108772551611K")
-    assert exc.value.messages == ["统一社会信用代码校验位错误，应为J"]
+    assert exc.value.messages == ["统一社会信用代码校验位错误，请核对营业执照上的代码"]
 
 
 def test_make_uscc_computes_the_check_character():

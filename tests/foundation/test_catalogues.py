@@ -24,6 +24,16 @@ def test_every_message_is_translated(lang):
     assert untranslated == []
 
 
+def test_the_chinese_catalogue_maps_every_id_to_itself():
+    """A fuzzy match from a changed id must not leave its old text behind (the id is the Chinese text)."""
+    wrong = [
+        e.msgid
+        for e in catalogue("zh_Hans")
+        if not e.obsolete and (e.msgstr_plural.get(0) != e.msgid_plural if e.msgid_plural else e.msgstr != e.msgid)
+    ]
+    assert wrong == []
+
+
 def test_catalogues_hold_every_message_of_the_source(tmp_path):
     """makemessages over a copy of the source finds no message id the committed catalogue lacks."""
     copy = tmp_path / "src"

@@ -43,3 +43,10 @@ def test_the_database_refuses_a_province_with_a_parent():
 def test_the_database_refuses_a_county_code_ending_in_00():
     with pytest.raises(IntegrityError):
         Region.objects.create(code="420600", name="错误", level=Region.Level.COUNTY, parent=CityFactory())
+
+
+def test_a_code_typed_in_full_width_is_stored_as_ascii_digits():
+    region = Region(code="４２０５０６", name="夷陵区", level=Region.Level.COUNTY, parent=CityFactory())
+    region.full_clean()
+    region.save()
+    assert Region.objects.get(name="夷陵区").code == "420506"

@@ -127,14 +127,56 @@ def test_an_unknown_filter_value_is_reported_and_ignored(client):
     assert "稳岗返还实施细则" in response.content.decode()
 
 
-def test_the_open_matters_filter_is_hidden_and_ignored_until_matters_exist(client, monkeypatch):
-    monkeypatch.setattr(selectors, "_matters_selectors", lambda: None)
+def test_the_open_matters_filter_is_absent_and_ignored_while_nothing_registers_it(client):
     public_policy()
 
     response = client.get(reverse("policies:list"), {"has_open_matters": "true"})
 
     assert "has_open_matters" not in {f["name"] for f in response.context["facets"]}
     assert response.context["page_obj"].paginator.count == 1
+
+
+def test_the_list_promises_no_filter_that_does_not_exist(client):
+    public_policy()
+
+    assert "可申报事项" not in client.get(reverse("policies:list")).content.decode()
+
+
+class TitledFacet:
+    """A facet another app could register: policies whose title contains a word."""
+
+    def options(self, queryset):
+        n = queryset.filter(title__contains="稳岗").count()
+        return [("wengang", "稳岗类", n)] if n else []
+
+    def filter(self, queryset, value):
+        return queryset.filter(title__contains="稳岗") if value == "wengang" else queryset
+
+
+@pytest.fixture
+def titled_facet():
+    selectors.policy_list_facets.add("topic", TitledFacet(), label="专题", order=90)
+    yield
+    selectors.policy_list_facets.unregister("topic")
+
+
+def test_a_registered_facet_is_counted_and_shown_under_its_label(client, titled_facet):
+    public_policy(title="稳岗返还实施细则")
+    public_policy(title="高新技术企业认定奖励办法")
+
+    response = client.get(reverse("policies:list"))
+
+    facet = next(f for f in response.context["facets"] if f["name"] == "topic")
+    assert (facet["label"], [(o["value"], o["count"]) for o in facet["options"]]) == ("专题", [("wengang", 1)])
+
+
+def test_a_registered_facet_filters_the_list(client, titled_facet):
+    public_policy(title="稳岗返还实施细则")
+    public_policy(title="高新技术企业认定奖励办法")
+
+    response = client.get(reverse("policies:list"), {"topic": "wengang"})
+
+    assert [p.title for p, _hit in response.context["items"]] == ["稳岗返还实施细则"]
 
 
 def test_search_page_ranks_and_highlights(client):

@@ -204,3 +204,23 @@ def test_a_departments_choices_are_only_policy_departments(client, data_bureau, 
     page = client.get(reverse("policies:subscriptions")).content.decode()
     assert dept_a.name in page
     assert data_bureau.name not in page
+
+
+def test_the_sweep_goes_on_past_a_policy_whose_notices_fail(dept_a, editor_a, approver_a, monkeypatch):
+    from policies import tasks
+
+    first, second = (PolicyFactory(lead_department=dept_a) for _n in range(2))
+    for policy in (first, second):
+        services.assign_ownership(policy)
+        _publish(policy, editor_a, approver_a)
+    _subscribe(categories=[category("keji")])
+    notify = services.notify_subscribers
+
+    def failing_for_the_first(policy_id, **kwargs):
+        if policy_id == first.pk:
+            raise RuntimeError("database gone away")
+        return notify(policy_id, **kwargs)
+
+    monkeypatch.setattr(services, "notify_subscribers", failing_for_the_first)
+    assert tasks.sweep_subscription_notices() == 1
+    assert services.pending_subscription_notices() == [first.pk]

@@ -68,3 +68,12 @@ def test_a_rejected_suggestion_is_not_offered_again(policy, tags, editor_a):
     tagging.suggest_tags(policy)
     assert policy.tag_suggestions.get(tag=tags["hitech"]).status == PolicyTagSuggestion.Status.REJECTED
     assert tags["hitech"] not in policy.tags.all()
+
+
+def test_a_policy_in_traditional_characters_meets_the_simplified_tags(tags):
+    policy = PolicyFactory(
+        title="無錫市支持高新技術企業發展的若干措施",
+        original_text="<p>對首次認定的高新技術企業給予一次性獎勵20萬元。</p>",
+    )
+
+    assert "hitech" in {s.tag.code for s in tagging.suggest_tags(policy)}

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from policies import services
 from policies.models import Interpretation, Policy, PolicyOfflineRequest, PolicyRelation
-from policies.workflow import ALLOWED_TRANSITIONS, TransitionError
+from policies.workflow import POLICY
+from portal.core.workflow import TransitionNotAllowed
 from tests.factories.policies import InterpretationFactory, PolicyFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,8 @@ def _published(policy, editor, approver):
     return services.publish(policy, by=approver)
 
 
-def test_every_state_has_its_allowed_transitions_listed():
-    assert set(ALLOWED_TRANSITIONS) == set(S.values)
+def test_every_state_but_none_has_a_way_out():
+    assert {state for t in POLICY for state in t.sources} == set(S.values)
 
 
 def test_editor_of_the_lead_department_submits_a_draft(policy, editor_a):
@@ -54,7 +55,7 @@ def test_approver_cannot_submit_without_the_editor_role(policy, approver_a):
 
 def test_submitting_twice_is_refused(policy, editor_a):
     services.submit(policy, by=editor_a)
-    with pytest.raises(TransitionError, match="不能变更"):
+    with pytest.raises(TransitionNotAllowed, match="不能执行“提交审核”"):
         services.submit(policy, by=editor_a)
 
 
@@ -83,7 +84,7 @@ def test_approver_of_another_department_cannot_approve(policy, editor_a, approve
 
 
 def test_a_draft_cannot_be_approved(policy, approver_a):
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionNotAllowed):
         services.approve(policy, by=approver_a)
 
 
@@ -127,7 +128,7 @@ def test_only_the_lead_departments_approver_signs_off_an_interpretation(policy, 
 def test_a_submitted_policy_cannot_be_published(policy, editor_a, approver_a):
     services.submit(policy, by=editor_a)
     services.approve_interpretation(InterpretationFactory(policy=policy), by=approver_a)
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionNotAllowed):
         services.publish(policy, by=approver_a)
 
 
@@ -141,14 +142,15 @@ def test_editor_cannot_publish(policy, editor_a, approver_a):
 def test_publishing_within_the_deadline_is_on_time(policy, editor_a, approver_a):
     _approved(policy, editor_a, approver_a)
     services.approve_interpretation(InterpretationFactory(policy=policy), by=approver_a)
-    on_deadline = dt.datetime.combine(policy.publish_deadline, dt.time(10), tzinfo=dt.UTC)
+    on_deadline = dt.datetime.combine(services.publish_clock(policy).due_on, dt.time(10), tzinfo=dt.UTC)
     assert services.publish(policy, by=approver_a, now=on_deadline).published_late is False
 
 
 def test_publishing_after_the_deadline_is_recorded_as_late(policy, editor_a, approver_a):
     _approved(policy, editor_a, approver_a)
     services.approve_interpretation(InterpretationFactory(policy=policy), by=approver_a)
-    late = dt.datetime.combine(policy.publish_deadline + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
+    due = services.publish_clock(policy).due_on
+    late = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
     published = services.publish(policy, by=approver_a, now=late)
     assert published.published_late is True
     assert published.history.latest().history_change_reason == "逾期发布"
@@ -156,7 +158,7 @@ def test_publishing_after_the_deadline_is_recorded_as_late(policy, editor_a, app
 
 def test_a_published_policy_cannot_go_straight_offline(policy, editor_a, approver_a):
     _published(policy, editor_a, approver_a)
-    with pytest.raises(TransitionError, match="数据局"):
+    with pytest.raises(TransitionNotAllowed, match="数据局"):
         services.take_offline(policy, by=approver_a)
 
 
@@ -205,14 +207,14 @@ def test_the_data_bureau_may_refuse_an_early_offline(policy, editor_a, approver_
 
 def test_approve_offline_without_a_request_is_refused(policy, editor_a, approver_a, data_officer):
     _published(policy, editor_a, approver_a)
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionNotAllowed):
         services.approve_offline(policy, by=data_officer)
 
 
 def test_expire_sets_the_offline_deadline_in_working_days(policy, editor_a, approver_a):
     _published(policy, editor_a, approver_a)
     expired = services.expire(policy, on=dt.date(2026, 9, 30))
-    assert (expired.status, expired.offline_due) == (S.EXPIRED, dt.date(2026, 10, 10))
+    assert (expired.status, services.offline_clock(policy).due_on) == (S.EXPIRED, dt.date(2026, 10, 10))
 
 
 def test_repeal_records_the_repealing_policy(policy, editor_a, approver_a, dept_a):
@@ -243,7 +245,7 @@ def test_an_offline_policy_may_be_revised_as_a_draft(policy, editor_a, approver_
 
 
 def test_a_draft_cannot_expire(policy):
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionNotAllowed):
         services.expire(policy)
 
 
@@ -264,3 +266,50 @@ def test_publishing_clears_the_cached_home_page(policy, editor_a, approver_a, dj
     with django_capture_on_commit_callbacks(execute=True):
         _published(policy, editor_a, approver_a)
     assert cache.get(services.HOME_CACHE_KEY) is None
+
+
+def test_a_policy_under_review_cannot_be_revised_by_its_editor(policy, editor_a):
+    # The editor would otherwise pull the policy back from review, around the approver's 退回.
+    services.submit(policy, by=editor_a)
+    with pytest.raises(TransitionNotAllowed, match="待审核"):
+        services.revise(policy, by=editor_a)
+    policy.refresh_from_db()
+    assert policy.status == S.SUBMITTED
+
+
+def test_reject_offline_on_an_approved_policy_is_refused_with_a_message(policy, editor_a, approver_a, data_officer):
+    _approved(policy, editor_a, approver_a)
+    with pytest.raises(TransitionNotAllowed, match="已审核"):
+        services.reject_offline(policy, by=data_officer, note="政策仍在有效期内")
+
+
+def test_deciding_an_offline_request_that_is_gone_is_a_message(policy, editor_a, approver_a, data_officer):
+    _published(policy, editor_a, approver_a)
+    services.request_offline(policy, by=approver_a, reason="该政策已被省级新政策覆盖，继续展示会误导企业申报。")
+    PolicyOfflineRequest.objects.filter(policy=policy).delete()
+    with pytest.raises(ValidationError, match="没有待核实的提前下线申请"):
+        services.reject_offline(policy, by=data_officer, note="政策仍在有效期内")
+    policy.refresh_from_db()
+    assert policy.status == S.OFFLINE_REQUESTED
+
+
+def test_a_person_cannot_declare_a_policy_expired(policy, editor_a, approver_a):
+    # Expiry follows the expiry date (the daily run); an approver ends a policy early only by repeal or request.
+    _published(policy, editor_a, approver_a)
+    with pytest.raises(PermissionDenied):
+        services.expire(policy, by=approver_a)
+
+
+def test_the_platform_cannot_perform_a_staff_transition(policy):
+    with pytest.raises(PermissionDenied, match="须由工作人员办理"):
+        services.submit(policy, by=None)
+
+
+def test_the_offline_request_reason_is_in_the_history(policy, editor_a, approver_a):
+    _published(policy, editor_a, approver_a)
+    services.request_offline(policy, by=approver_a, reason="该政策已被省级新政策覆盖，继续展示会误导企业申报。")
+    latest = policy.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        approver_a,
+        "申请提前下线：该政策已被省级新政策覆盖，继续展示会误导企业申报。",
+    )

@@ -76,7 +76,9 @@ class Command(BaseCommand):
                 if zh.exists():
                     po = polib.pofile(str(zh))
                     for entry in po:
-                        entry.msgstr = entry.msgstr or entry.msgid
+                        # The Chinese catalogue maps every id to itself; makemessages' fuzzy guesses
+                        # (a similar older message) must never survive as the Chinese text.
+                        entry.msgstr = entry.msgid
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid_plural}
                         if "fuzzy" in entry.flags:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.search.index import reindex
-from portal.search.registry import registry
+from portal.search.registry import searchable_models
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         wanted = {label.lower() for label in options["models"]}
-        models = [m for m in registry.adapters if not wanted or m._meta.label_lower in wanted]
+        models = [m for m in searchable_models() if not wanted or m._meta.label_lower in wanted]
         if wanted and len(models) != len(wanted):
             raise CommandError(f"未登记检索的模型：{', '.join(sorted(wanted - {m._meta.label_lower for m in models}))}")
         for model in models:

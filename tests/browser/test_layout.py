@@ -1,0 +1,93 @@
+"""Every public and enterprise page fits a phone (390 px) without sideways scrolling."""
+
+import pytest
+from playwright.sync_api import expect
+
+from enterprises.models import CorrectionRequest
+from tests.factories.enterprises import AnnualFigureFactory, EnterpriseMemberFactory, QualificationFactory
+from tests.factories.search import public_policy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = 390
+PUBLIC_PAGES = ["/", "/policies/", "/policies/search/?q=稳岗", "/help/", "/sitemap/", "/privacy/", "/accounts/login/"]
+
+
+@pytest.fixture
+def member():
+    """A legal representative whose space has every table filled: profile, figures, qualifications, corrections."""
+    member = EnterpriseMemberFactory(
+        enterprise__address="湖北省宜昌市西陵区夷陵大道一百九十二号宜昌三峡智造科技产业园区综合办公楼十二层"
+    )
+    enterprise = member.enterprise
+    AnnualFigureFactory(enterprise=enterprise, year=2025, revenue_wan="123456789.12")
+    AnnualFigureFactory(enterprise=enterprise, year=2024)
+    QualificationFactory(enterprise=enterprise)
+    CorrectionRequest.objects.create(
+        enterprise=enterprise,
+        user=member.user,
+        field="address",
+        proposed_value="宜昌市西陵区夷陵大道100号",
+        reason="迁址",
+    )
+    return member
+
+
+def overflow(page) -> dict:
+    """How far the page and each table box are wider than what the reader sees (0 when they fit)."""
+    return page.evaluate(
+        """() => ({
+            page: document.documentElement.scrollWidth - window.innerWidth,
+            tables: Array.from(document.querySelectorAll('.table-wrap')).map(w => w.scrollWidth - w.clientWidth),
+        })"""
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_public_pages_do_not_scroll_sideways_on_a_phone(new_page, live_server, language):
+    policy = public_policy(title="宜昌市稳岗返还实施细则")
+    page = new_page(width=PHONE, height=800)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    for url in [*PUBLIC_PAGES, policy.get_absolute_url()]:
+        page.goto(url)
+        assert overflow(page) == {"page": 0, "tables": []}, url
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_enterprise_pages_do_not_scroll_sideways_on_a_phone(new_page, login_as, live_server, member, language):
+    page = new_page(width=PHONE, height=800)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    login_as(page, member.user)
+    uscc = member.enterprise.uscc
+    for url in [
+        f"/enterprise/{uscc}/",
+        f"/enterprise/{uscc}/members/",
+        f"/enterprise/{uscc}/corrections/new/",
+        "/messages/",
+        "/policies/subscriptions/",
+    ]:
+        page.goto(url)
+        result = overflow(page)
+        assert result["page"] == 0, url
+        assert all(extra == 0 for extra in result["tables"]), (url, result)
+
+
+def test_the_profile_table_stacks_label_and_value_on_a_phone(new_page, login_as, member):
+    page = new_page(width=PHONE, height=800)
+    login_as(page, member.user)
+    page.goto(f"/enterprise/{member.enterprise.uscc}/")
+    row = page.locator("#profile tbody tr").first
+    header, value = row.locator("th"), row.locator("td").first
+    expect(header).to_have_text("企业名称")
+    # stacked: the value sits below its label at the full width of the card, not in a squeezed column
+    assert value.bounding_box()["y"] > header.bounding_box()["y"]
+    assert value.bounding_box()["width"] > PHONE / 2
+
+
+def test_the_profile_table_keeps_its_columns_on_a_desktop(new_page, login_as, member):
+    page = new_page(width=1366, height=900)
+    login_as(page, member.user)
+    page.goto(f"/enterprise/{member.enterprise.uscc}/")
+    row = page.locator("#profile tbody tr").first
+    assert row.locator("td").first.bounding_box()["y"] == row.locator("th").bounding_box()["y"]
+    assert page.locator("#profile thead").is_visible()
