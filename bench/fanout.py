@@ -161,14 +161,16 @@ def run(label: str, fan_out, policy: Policy, login_phones: list[str], processes:
     stop, results = context.Event(), context.Queue()
     shares = [login_phones[i::processes] for i in range(processes)]
     connections.close_all()  # each process opens its own
-    workers = [context.Process(target=request_codes, args=(share, stop, results)) for share in shares]
+    workers = [context.Process(target=request_codes, args=(share, stop, results), daemon=True) for share in shares]
     for worker in workers:
         worker.start()
     time.sleep(0.5)  # the login codes are already flowing when the fan-out starts
     started = time.perf_counter()
-    told = fan_out(policy.pk)
+    try:
+        told = fan_out(policy.pk)
+    finally:
+        stop.set()
     duration = time.perf_counter() - started
-    stop.set()
     waits = []
     for _ in workers:
         outcome, value = results.get()
