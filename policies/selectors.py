@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -17,10 +16,6 @@ from portal.core.translation import Bilingual
 IN_FORCE = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
 ENDED = (Policy.Status.EXPIRED, Policy.Status.REPEALED)
 STATUS_CHOICES = [("in_force", _("现行有效")), ("ended", _("已失效或废止"))]
-
-# G1's publishing services delete this key after every publish, expiry, repeal or offline.
-HOME_CACHE_KEY = "home:v1"
-HOME_CACHE_SECONDS = 600
 
 
 def public_policies() -> QuerySet[Policy]:
@@ -133,24 +128,13 @@ def facet_counters() -> dict:
     return {**FACET_COUNTERS, **{entry.key: entry.obj.options for entry in policy_list_facets.entries()}}
 
 
-# ---- home page (首页)
+# ---- home page (首页): the blocks `policies/home_blocks.py` registers in the kernel read these
 
 
-def home_context() -> dict:
-    """Latest policies, categories and levels with counts, headline figures; cached until the next publish."""
-    data = cache.get(HOME_CACHE_KEY)
-    if data is None:
-        data = _home_data()
-        cache.set(HOME_CACHE_KEY, data, timeout=HOME_CACHE_SECONDS)
-    return data
-
-
-def _home_data() -> dict:
-    """The home page's data in the shape `templates/home.html` documents."""
-    public = public_policies()
-    in_force = public.filter(status__in=IN_FORCE)
-    list_url = reverse("policies:list")
-    latest = [
+def latest_policies(limit: int = 8) -> list[dict]:
+    """The newest policies in force, newest first."""
+    in_force = public_policies().filter(status__in=IN_FORCE)
+    return [
         {
             "title": p.title,
             "url": p.get_absolute_url(),
@@ -159,21 +143,35 @@ def _home_data() -> dict:
             "level": Policy.Level(p.level).label,
             "document_number": p.document_number,
         }
-        for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:8]
+        for p in in_force.select_related("lead_department").order_by("-published_at", "-pk")[:limit]
     ]
-    categories = [
+
+
+def category_counts() -> list[dict]:
+    """Every category with the number of policies in force in it and the link to them."""
+    list_url = reverse("policies:list")
+    return [
         {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
         for category in PolicyCategory.objects.annotate(
             n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
         ).order_by("order", "code")
     ]
-    level_counts = dict(in_force.values_list("level").annotate(n=Count("pk")).order_by())
-    levels = [
-        {"name": label, "count": level_counts.get(value, 0), "url": f"{list_url}?{urlencode({'level': value})}"}
+
+
+def level_counts() -> list[dict]:
+    """Every level (国家级 … 县级) with the number of policies in force and the link to them."""
+    list_url = reverse("policies:list")
+    counts = dict(public_policies().filter(status__in=IN_FORCE).values_list("level").annotate(n=Count("pk")).order_by())
+    return [
+        {"name": label, "count": counts.get(value, 0), "url": f"{list_url}?{urlencode({'level': value})}"}
         for value, label in Policy.Level.choices
     ]
-    figures = [{"label": _("现行有效政策"), "value": in_force.count(), "unit": _("项")}]
-    return {"latest": latest, "categories": categories, "levels": levels, "figures": figures}
+
+
+def headline_figures() -> list[dict]:
+    """The home page's headline figures: the policies in force."""
+    count = public_policies().filter(status__in=IN_FORCE).count()
+    return [{"label": _("现行有效政策"), "value": count, "unit": _("项")}]
 
 
 def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:

@@ -370,39 +370,49 @@ def matching_subscriptions(policy: Policy):
 
 
 def notify_subscribers(policy_id: int, *, now: datetime | None = None) -> int:
-    """One site message and one SMS per matching subscriber, once per policy ever; returns how many were told.
+    """One site message and one SMS per matching subscriber, once per policy ever; returns how many this call told.
 
-    The policy row is the job: published with `subscribers_notified_at` empty
-    means "still to do". Dedupe keys make a retry after a crash harmless.
+    The policy row says the work is pending (published, `subscribers_notified_at`
+    empty); the fan-out row (`notify.FanOut` "policy-subscribers:<id>") is its
+    bookmark. Subscribers are told in chunks of `NOTIFY_FANOUT_CHUNK_SIZE`, by
+    subscription id, each chunk its own short transaction (`run_fanout`), so
+    no transaction holds thousands of locks and a crash resumes after the last
+    committed chunk. Dedupe keys make a repeated chunk write nothing twice.
     """
-    from portal.notify.services import ensure_template, queue_sms, send_site_message
+    from portal.notify.services import ensure_template, queue_sms_batch, run_fanout, send_site_message_batch
 
-    with transaction.atomic():
-        ensure_template(SUBSCRIPTION_SMS_TEMPLATE, "政策订阅提醒", SUBSCRIPTION_SMS_TEXT)
-        policy = (
-            Policy.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=policy_id, status=S.PUBLISHED, subscribers_notified_at__isnull=True)
-            .select_related("region", "region__parent", "region__parent__parent")
-            .first()
+    policy = (
+        Policy.objects.filter(pk=policy_id, status=S.PUBLISHED, subscribers_notified_at__isnull=True)
+        .select_related("region", "region__parent", "region__parent__parent")
+        .first()
+    )
+    if policy is None:
+        return 0
+    ensure_template(SUBSCRIPTION_SMS_TEMPLATE, "政策订阅提醒", SUBSCRIPTION_SMS_TEXT)
+    link = policy.get_absolute_url()
+    title = str(_("您订阅的政策已发布：%(title)s") % {"title": policy.title})
+    body = policy.summary or policy.title
+    sms_title = policy.title if len(policy.title) <= 30 else policy.title[:29] + "…"
+    subscriptions = matching_subscriptions(policy)
+
+    def next_chunk(cursor: int, size: int):
+        return [(s.pk, s) for s in subscriptions.filter(pk__gt=cursor).order_by("pk")[:size]]
+
+    def deliver(chunk: list[PolicySubscription]) -> None:
+        key = f"policy-sub:{policy.pk}:%s"
+        send_site_message_batch([(s.user_id, key % s.user_id) for s in chunk], title, body, link=link)
+        queue_sms_batch(
+            SUBSCRIPTION_SMS_TEMPLATE,
+            [(s.user.phone, {"title": sms_title}, key % s.user_id) for s in chunk if s.sms_enabled and s.user.phone],
         )
-        if policy is None:
-            return 0
-        link = policy.get_absolute_url()
-        title = _("您订阅的政策已发布：%(title)s") % {"title": policy.title}
-        body = policy.summary or policy.title
-        sms_title = policy.title if len(policy.title) <= 30 else policy.title[:29] + "…"
-        told = 0
-        for subscription in matching_subscriptions(policy).iterator(chunk_size=500):
-            user = subscription.user
-            dedupe_key = f"policy-sub:{policy.pk}:{user.pk}"
-            send_site_message(user, str(title), body, link=link, dedupe_key=dedupe_key)
-            phone = getattr(user, "phone", "")
-            if subscription.sms_enabled and phone:
-                queue_sms(phone, SUBSCRIPTION_SMS_TEMPLATE, {"title": sms_title}, dedupe_key=dedupe_key)
-            told += 1
-        policy.subscribers_notified_at = now or timezone.now()
-        Policy.objects.filter(pk=policy.pk).update(subscribers_notified_at=policy.subscribers_notified_at)
-        return told
+
+    def finish() -> None:
+        Policy.objects.filter(pk=policy.pk, subscribers_notified_at__isnull=True).update(
+            subscribers_notified_at=now or timezone.now()
+        )
+
+    _fanout, told = run_fanout(f"policy-subscribers:{policy.pk}", next_chunk, deliver, on_finish=finish)
+    return told
 
 
 def pending_subscription_notices() -> list[int]:

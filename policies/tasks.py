@@ -16,16 +16,17 @@ def notify_subscribers_task(policy_id: int) -> int:
 
 @shared_task(name="policies.sweep_subscription_notices")
 def sweep_subscription_notices() -> int:
-    """Catches notices whose task never reached the broker: the policy row itself says the work is pending.
+    """Catches notices whose task never reached the broker, or whose worker died mid-way (the fan-out resumes).
 
-    A policy whose notices fail is logged and left pending for the next sweep; the others go out.
+    The policy row itself says the work is pending. One failing policy is
+    logged and skipped; the others are still processed.
     """
     told = 0
     for pk in services.pending_subscription_notices():
         try:
             told += services.notify_subscribers(pk)
         except Exception:
-            log.exception("subscription notices failed", extra={"policy_id": pk})
+            log.exception("subscription notices failed; the next sweep tries again", extra={"policy_id": pk})
     return told
 
 

@@ -2,10 +2,8 @@
 
 import contextlib
 import os
-import socket
-import threading
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -15,47 +13,64 @@ app.autodiscover_tasks()
 
 HEARTBEAT_KEY = "portal:worker-heartbeat:"
 HEARTBEAT_EVERY = 5
-HEARTBEAT_TTL = 20
+HEARTBEAT_TTL = 15
 
 
-def _beat(hostname: str, stop: threading.Event) -> None:
-    import redis
-    from django.conf import settings
+class BrokerHeartbeat(bootsteps.StartStopStep):
+    """A worker's heartbeat (心跳) in Redis, written only while its consumer is connected to the broker.
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    while not stop.is_set():
-        # While Redis is down health shows it; the beat resumes when it is back.
-        with contextlib.suppress(redis.RedisError):
-            client.set(HEARTBEAT_KEY + hostname, "alive", ex=HEARTBEAT_TTL)
-        stop.wait(HEARTBEAT_EVERY)
-
-
-_heartbeat = {"stop": threading.Event(), "hostname": None}
-
-
-@signals.worker_ready.connect
-def start_heartbeat(sender=None, **kwargs):
-    """A live worker refreshes a short-lived key in Redis; `/healthz` looks for one.
-
-    A worker that dies without shutting down is reported down when its key
-    expires (HEARTBEAT_TTL seconds); one that shuts down removes it at once.
+    A step of the consumer's blueprint that requires its broker connection:
+    Celery starts it once the consumer has connected and stops it as soon as
+    the connection is lost (the consumer restarts its steps to reconnect),
+    so `/healthz` never counts a worker that could not receive a task. While
+    started it refreshes a short-lived key every HEARTBEAT_EVERY seconds from
+    the consumer's own timer; stopping deletes the key. A worker that dies or
+    loses Redis altogether is reported down when the key expires (HEARTBEAT_TTL).
     """
-    hostname = getattr(sender, "hostname", None) or socket.gethostname()
-    _heartbeat["hostname"] = hostname
-    threading.Thread(target=_beat, args=(hostname, _heartbeat["stop"]), daemon=True).start()
 
+    requires = {"celery.worker.consumer.connection:Connection"}
 
-@signals.worker_shutdown.connect
-def stop_heartbeat(**kwargs):
-    import redis
-    from django.conf import settings
+    def __init__(self, parent, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.key = HEARTBEAT_KEY + parent.hostname
+        self.timer_ref = None
+        self.client = None
 
-    _heartbeat["stop"].set()
-    if _heartbeat["hostname"]:
+    def _client(self):
+        import redis
+        from django.conf import settings
+
+        if self.client is None:
+            self.client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+        return self.client
+
+    def beat(self, parent) -> None:
+        import redis
+
+        connected = parent.connection is not None and parent.connection.connected
         with contextlib.suppress(redis.RedisError):
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).delete(
-                HEARTBEAT_KEY + _heartbeat["hostname"]
-            )
+            if connected:
+                self._client().set(self.key, "alive", ex=HEARTBEAT_TTL)
+            else:
+                self._client().delete(self.key)
+
+    def start(self, parent):
+        self.beat(parent)
+        self.timer_ref = parent.timer.call_repeatedly(HEARTBEAT_EVERY, self.beat, (parent,), priority=10)
+
+    def stop(self, parent):
+        import redis
+
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+            self.timer_ref = None
+        with contextlib.suppress(redis.RedisError):
+            self._client().delete(self.key)
+
+    shutdown = terminate = stop
+
+
+app.steps["consumer"].add(BrokerHeartbeat)
 
 
 @signals.task_prerun.connect

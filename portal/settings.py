@@ -262,6 +262,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # verification codes older than 30 days are deleted (daily)
     "accounts-purge-verification-codes": {"task": "accounts.purge_verification_codes", "schedule": 24 * 3600.0},
+    # per-address request counters of past hours (daily)
+    "accounts-purge-request-counters": {"task": "accounts.purge_request_counters", "schedule": 24 * 3600.0},
     # sends SMS left behind (quiet hours over, back-off elapsed, a worker died mid-send, Redis was down)
     "notify-dispatch-outbox": {"task": "portal.notify.tasks.dispatch_outbox", "schedule": 60.0},
     # expired policies expire, expired or repealed ones go offline within 3 working days (hourly: idempotent)
@@ -298,6 +300,13 @@ SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
 # A row left in "sending" this long (its worker died mid-send) is due again.
 SMS_SENDING_LEASE_SECONDS = env.int("SMS_SENDING_LEASE_SECONDS", default=300)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
+# A fan-out (群发) commits its messages in chunks of this many recipients.
+NOTIFY_FANOUT_CHUNK_SIZE = env.int("NOTIFY_FANOUT_CHUNK_SIZE", default=500)
+# Webhooks (推送) through the same outbox: retried with back-off until the
+# endpoint acknowledges (0 = no limit on attempts).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_SENDING_LEASE_SECONDS = env.int("WEBHOOK_SENDING_LEASE_SECONDS", default=120)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=0)
 
 # The platform's identity, shown in the header and footer. A name has a Chinese
 # value and an English one (`…_EN`), shown to readers who chose English; an

@@ -27,6 +27,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_home_page():
+    """The home page's data is cached in Redis, which outlives each test's rolled-back database: start without it."""
+    from django.core.cache import cache
+
+    from portal.core.home import HOME_CACHE_KEY
+
+    cache.delete(HOME_CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads in tests go to a temporary folder, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -139,3 +139,25 @@ class VerificationCode(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RequestCounter(models.Model):
+    """A fixed-window request counter (请求计数), e.g. the verification codes one IP address asked for this hour.
+
+    Kept in the database, not the cache: a limit that stops abuse (SMS
+    bombing) must still hold while Redis is down. `key` carries no address in
+    clear (a keyed digest of it). Old windows are purged daily.
+    """
+
+    key = models.CharField(_("计数键"), max_length=128)
+    window_start = models.DateTimeField(_("时段开始"))
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("请求计数")
+        verbose_name_plural = _("请求计数")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="request_counter_one_per_window")]
+        indexes = [models.Index(fields=["window_start"], name="request_counter_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} · {self.window_start:%Y-%m-%d %H:%M} · {self.hits}"

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, uploads
+from . import home as home_page
 from .context_processors import FONT_SIZES, a11y_preferences, identity
 
 A11Y_COOKIE_AGE = 365 * 24 * 3600
@@ -50,10 +51,8 @@ def accessibility(request):
 
 
 def home(request):
-    """The home page: search first, the calculator's entry, latest policies and headline figures (cached)."""
-    from policies.selectors import home_context
-
-    return render(request, "home.html", {"home": home_context()})
+    """The home page: search first, the calculator's entry, then the blocks the domains registered (cached)."""
+    return render(request, "home.html", {"home_rows": home_page.home_rows()})
 
 
 def bad_request(request, exception=None):

@@ -1,7 +1,8 @@
-"""SMS (短信) through an outbox, and site messages (站内信).
+"""The outbox (发件箱) for every outbound delivery — SMS (短信) and webhooks (推送) — and site messages (站内信).
 
 Nothing is sent from a web request: a caller writes an `OutboxMessage` in its
-own transaction, and the dispatcher (`tasks.dispatch_outbox`) sends it later.
+own transaction, and the dispatcher (`tasks.dispatch_outbox`) sends it later
+through the row's delivery channel (`channels.channels`).
 """
 
 import re
@@ -119,16 +120,52 @@ class SmsTemplate(models.Model):
         return self.text.format_map(values)
 
 
-class OutboxMessage(models.Model):
-    """One SMS in the outbox (短信发件箱), from queued to sent, failed or suppressed.
+class WebhookEndpoint(models.Model):
+    """A receiving system for webhooks (推送接收端), e.g. the 12345 hotline or a department's case system.
 
-    The rows are their own log (no history table): every attempt updates
-    `attempts`, `last_error` and the provider's answer in place.
-    `next_attempt_at` is when the row is next due: for a `queued` row the
-    earliest send time (after quiet hours, after a back-off), for a `sending`
-    row the end of the dispatcher's lease. The phone, the parameters and the
-    text are encrypted at rest (they carry verification codes), so none of
-    them can be filtered on: find a phone's rows by `phone_digest`.
+    Deliveries name the endpoint by `code`; its URL and secret are read at
+    each attempt, so a corrected address applies to the rows still queued.
+    The secret signs every request (HMAC-SHA256) and is stored encrypted.
+    """
+
+    code = models.SlugField(_("接收端编码"), max_length=64, unique=True)
+    name = models.CharField(_("接收端名称"), max_length=100)
+    url = models.URLField(_("推送地址"), max_length=500)
+    secret = EncryptedCharField(_("签名密钥"), help_text=_("用于 HMAC-SHA256 签名，接收端用同一密钥验证请求。"))
+    active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用后推送暂不发送，留在发件箱中，重新启用后继续发送。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("推送接收端")
+        verbose_name_plural = _("推送接收端")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class OutboxMessage(models.Model):
+    """One outbound delivery in the outbox (发件箱), from queued to sent, failed or suppressed.
+
+    `channel` names its delivery channel (`sms`, `webhook`, see
+    `channels.channels`). The rows are their own log (no history table):
+    every attempt updates `attempts`, `last_error` and the receiver's answer
+    in place. `next_attempt_at` is when the row is next due: for a `queued`
+    row the earliest send time (after quiet hours, after a back-off), for a
+    `sending` row the end of the dispatcher's lease.
+
+    An SMS row carries the phone, template, parameters and text, all but the
+    template encrypted at rest (they carry verification codes), so none of
+    them can be filtered on: find a phone's rows by `phone_digest`. A webhook
+    row carries the endpoint's code in `target` and the event and its data in
+    `params` (encrypted too). Rows sharing an `ordering_key` (one 12345
+    ticket) are delivered strictly in the order they were queued: a row is not
+    claimed while an earlier one with its key is queued or sending.
     """
 
     class Status(models.TextChoices):
@@ -139,30 +176,48 @@ class OutboxMessage(models.Model):
         SUPPRESSED = "suppressed", _("已拦截")
 
     message_id = models.UUIDField(_("消息编号"), default=uuid.uuid4, unique=True, editable=False)
-    phone = EncryptedCharField(_("手机号码"))
-    phone_digest = models.CharField(_("手机号码摘要"), max_length=64, db_index=True, editable=False)
-    template = models.ForeignKey(SmsTemplate, on_delete=models.PROTECT, related_name="messages", verbose_name=_("模板"))
+    channel = models.CharField(_("投递渠道"), max_length=32, default="sms")
+    target = models.CharField(_("接收端"), max_length=64, blank=True, default="")
+    ordering_key = models.CharField(
+        _("顺序键"), max_length=200, blank=True, default="", help_text=_("顺序键相同的推送按排队先后逐条送达。")
+    )
+    phone = EncryptedCharField(_("手机号码"), blank=True, default="")
+    phone_digest = models.CharField(
+        _("手机号码摘要"), max_length=64, blank=True, default="", db_index=True, editable=False
+    )
+    template = models.ForeignKey(
+        SmsTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("模板"),
+    )
     # encrypted like the phone: both carry verification codes, which must never be readable in the database
     params = EncryptedJSONField(_("参数"), default=dict, blank=True)
-    text = EncryptedCharField(_("短信内容"))
+    text = EncryptedCharField(_("短信内容"), blank=True, default="")
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     urgent = models.BooleanField(_("紧急"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次发送时间"))
-    provider = models.CharField(_("服务商"), max_length=32, blank=True)
+    provider = models.CharField(_("服务商"), max_length=64, blank=True)
     provider_message_id = models.CharField(_("服务商消息编号"), max_length=128, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("短信发件箱")
-        verbose_name_plural = _("短信发件箱")
+        verbose_name = _("发件箱")
+        verbose_name_plural = _("发件箱")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notify_outbox_due_idx"),
             models.Index(fields=["phone_digest", "created_at"], name="notify_outbox_phone_day_idx"),
+            # the claim's "no earlier row of this key still pending" probe
+            models.Index(
+                fields=["ordering_key", "id"], condition=~Q(ordering_key=""), name="notify_outbox_ordering_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -172,10 +227,19 @@ class OutboxMessage(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notify_outbox_sent_has_time"
             ),
+            models.CheckConstraint(
+                condition=~Q(channel="sms") | (Q(template__isnull=False) & ~Q(phone_digest="")),
+                name="notify_outbox_sms_has_phone_and_template",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="webhook") | ~Q(target=""), name="notify_outbox_webhook_has_target"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.masked_phone} · {self.template.code} · {self.get_status_display()}"
+        if self.channel == "sms":
+            return f"{self.masked_phone} · {self.template.code} · {self.get_status_display()}"
+        return f"{self.channel} · {self.target} · {self.get_status_display()}"
 
     @property
     def masked_phone(self) -> str:
@@ -216,3 +280,30 @@ class SiteMessage(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class FanOut(models.Model):
+    """A fan-out (群发): one notice to many recipients, worked through in chunks, each its own transaction.
+
+    The row is the job and its bookmark: `cursor` is the position (an
+    ordering key of the recipients, e.g. a subscription id) of the last
+    recipient whose messages are committed, advanced in the same transaction
+    as that chunk's messages. A crash loses at most the chunk in progress,
+    which is rolled back whole and done again from the cursor.
+    """
+
+    key = models.CharField(_("群发编号"), max_length=200, unique=True)
+    cursor = models.BigIntegerField(_("已处理到"), default=0)
+    recipients = models.PositiveIntegerField(_("已通知人数"), default=0)
+    chunks = models.PositiveIntegerField(_("已完成批次"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群发任务")
+        verbose_name_plural = _("群发任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.key

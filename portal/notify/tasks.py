@@ -1,75 +1,87 @@
-"""The SMS dispatcher (短信发送): claims due outbox rows, sends them, records the answer.
+"""The outbox dispatcher (发件箱投递): claims due rows of every channel, sends them, records the answer.
 
 Delivery guarantee, honestly: the outbox is at-least-once. A row is claimed
 (`sending`, with a lease in `next_attempt_at`) and committed before the
-provider is called, and the answer is recorded right after, row by row. If
-the worker dies between the provider accepting a message and the answer
+channel is called, and the answer is recorded right after, row by row. If
+the worker dies between the receiver accepting a message and the answer
 being recorded, the lease runs out and the row is sent again. Exactly-once
-delivery therefore rests on the provider honouring our message id as an
-idempotency key — the `http` gateway protocol requires it; Alibaba Cloud's
-SendSms has no such key, so there a crash in that window can deliver twice.
-The same dedupe key never produces a second row, so it is never queued twice.
+delivery therefore rests on the receiver honouring our message id as an
+idempotency key — the `http` SMS gateway protocol and the webhook protocol
+require it; Alibaba Cloud's SendSms has no such key, so there a crash in that
+window can deliver twice. The same dedupe key never produces a second row,
+so it is never queued twice.
 """
 
-import datetime as dt
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from .channels import backoff, channels, get_channel
+from .errors import PermanentError, TemporaryError
 from .models import OutboxMessage
-from .providers import OutgoingSms, PermanentError, TemporaryError, get_provider
-from .services import earliest_send_time, quiet_hours_end
 
 log = logging.getLogger(__name__)
 
+__all__ = ["backoff", "claim_due", "deliver", "dispatch_due", "dispatch_outbox"]
+
 BATCH_SIZE = 10
 Status = OutboxMessage.Status
+PENDING = [Status.QUEUED, Status.SENDING]
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 … minutes after the n-th failed attempt, at most a day."""
-    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 24 * 60))
+def _due(now) -> Q:
+    """Due rows of every channel: queued rows whose time has come, and `sending` rows whose lease ran out.
+
+    A row with an ordering key is due only when no earlier row (lower id) of
+    that key is still queued or sending, so one key has at most one row in
+    flight and its rows go out in the order they were queued.
+    """
+    by_channel = Q(pk__in=[])
+    for entry in channels.entries():
+        by_channel |= Q(channel=entry.key) & entry.obj.due(now)
+    earlier_pending = OutboxMessage.objects.filter(
+        ordering_key=OuterRef("ordering_key"), pk__lt=OuterRef("pk"), status__in=PENDING
+    )
+    return (
+        Q(status__in=PENDING, next_attempt_at__lte=now) & by_channel & (Q(ordering_key="") | ~Exists(earlier_pending))
+    )
 
 
 def claim_due(limit: int = BATCH_SIZE) -> list[OutboxMessage]:
     """Claims up to `limit` due rows for this worker and marks them `sending`, in one short transaction.
 
-    Due: queued rows whose time has come, and `sending` rows whose lease ran
-    out (their worker died mid-send). SKIP LOCKED lets many workers claim at
-    once without waiting for or double-claiming each other's rows. During
-    quiet hours only urgent rows are claimed.
+    Due: see `_due`. SKIP LOCKED lets many workers claim at once without
+    waiting for or double-claiming each other's rows. A row whose lease ran
+    out on its channel's last attempt is given up (`failed`).
     """
     now = timezone.now()
-    lease_until = now + dt.timedelta(seconds=settings.SMS_SENDING_LEASE_SECONDS)
-    due = Q(status__in=[Status.QUEUED, Status.SENDING], next_attempt_at__lte=now)
-    if quiet_hours_end(now) is not None:
-        due &= Q(urgent=True)
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("template")
-            .filter(due)
-            .order_by("next_attempt_at")[:limit]
+            .filter(_due(now))
+            .order_by("next_attempt_at", "pk")[:limit]
         )
-        # A lease ran out on the last attempt: give up rather than loop forever.
-        exhausted = [row.pk for row in rows if row.attempts >= settings.SMS_MAX_ATTEMPTS]
-        claimed = [row for row in rows if row.attempts < settings.SMS_MAX_ATTEMPTS]
-        if exhausted:
-            OutboxMessage.objects.filter(pk__in=exhausted).update(
-                status=Status.FAILED, last_error="发送中断且已达最大尝试次数"
-            )
-        if claimed:
-            OutboxMessage.objects.filter(pk__in=[row.pk for row in claimed]).update(
+        claimed = []
+        for row in rows:
+            channel = get_channel(row.channel)
+            limit_ = channel.max_attempts()
+            if limit_ is not None and row.attempts >= limit_:
+                OutboxMessage.objects.filter(pk=row.pk).update(
+                    status=Status.FAILED, last_error="发送中断且已达最大尝试次数"
+                )
+                continue
+            lease_until = now + channel.lease()
+            OutboxMessage.objects.filter(pk=row.pk).update(
                 status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=lease_until
             )
-        for row in claimed:
             row.status = Status.SENDING
             row.attempts += 1
             row.next_attempt_at = lease_until
+            claimed.append(row)
     return claimed
 
 
@@ -78,59 +90,57 @@ def _record(row: OutboxMessage, **fields) -> bool:
     return bool(OutboxMessage.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts).update(**fields))
 
 
-def redacted(error: str, sms: OutgoingSms) -> str:
-    """A provider's error without what of ours it may echo: the phone and the parameter values (a verification code).
+def deliver(row: OutboxMessage, transport=None) -> str:
+    """Sends one claimed row (outside any transaction or lock) through its channel and records the answer.
 
-    Values shorter than four characters are left, so "5" (minutes) does not
-    blank out "HTTP 500".
+    `transport` is what the channel sends with (for SMS the provider); by
+    default the channel opens its own. Returns the row's new status.
     """
-    for secret in (sms.phone, *(str(value) for value in sms.params.values())):
-        if len(secret) >= 4:
-            error = error.replace(secret, "***")
-    return error
-
-
-def deliver(row: OutboxMessage, provider) -> str:
-    """Sends one claimed row (outside any transaction or lock) and records the answer; returns the new status."""
-    sms = OutgoingSms(
-        message_id=str(row.message_id),
-        phone=row.phone,
-        text=row.text,
-        template_code=row.template.code,
-        provider_template_code=row.template.provider_template_code,
-        params=row.params,
-    )
+    channel = get_channel(row.channel)
+    if transport is None:
+        transport = channel.open()
+    sender = channel.sender(row, transport)[:64]
     try:
-        provider_id = provider.send(sms)
+        reference = channel.send(row, transport)
     except PermanentError as exc:
-        error = redacted(str(exc), sms)
-        _record(row, status=Status.FAILED, last_error=error[:1000], provider=provider.name)
-        log.warning("sms failed", extra={"message_id": sms.message_id, "error": error})
+        error = channel.redact(row, str(exc))
+        _record(row, status=Status.FAILED, last_error=error[:1000], provider=sender)
+        log.warning(
+            "delivery failed", extra={"channel": row.channel, "message_id": str(row.message_id), "error": error}
+        )
         return Status.FAILED
     except Exception as exc:
         # TemporaryError and anything unexpected: retry later, never lose the row.
-        error = redacted(str(exc) if isinstance(exc, TemporaryError) else f"{type(exc).__name__}: {exc}", sms)
-        if row.attempts >= settings.SMS_MAX_ATTEMPTS:
-            _record(row, status=Status.FAILED, last_error=error[:1000], provider=provider.name)
-            log.warning("sms failed after retries", extra={"message_id": sms.message_id, "error": error})
+        text = str(exc) if isinstance(exc, TemporaryError) else f"{type(exc).__name__}: {exc}"
+        error = channel.redact(row, text)
+        limit = channel.max_attempts()
+        if limit is not None and row.attempts >= limit:
+            _record(row, status=Status.FAILED, last_error=error[:1000], provider=sender)
+            log.warning(
+                "delivery failed after retries",
+                extra={"channel": row.channel, "message_id": str(row.message_id), "error": error},
+            )
             return Status.FAILED
-        retry_at = earliest_send_time(timezone.now() + backoff(row.attempts), urgent=row.urgent)
-        _record(row, status=Status.QUEUED, next_attempt_at=retry_at, last_error=error[:1000], provider=provider.name)
+        retry_at = channel.retry_at(row, timezone.now())
+        _record(row, status=Status.QUEUED, next_attempt_at=retry_at, last_error=error[:1000], provider=sender)
         return Status.QUEUED
     _record(
         row,
         status=Status.SENT,
         sent_at=timezone.now(),
-        provider=provider.name,
-        provider_message_id=provider_id[:128],
+        provider=sender,
+        provider_message_id=str(reference or "")[:128],
         last_error="",
     )
     return Status.SENT
 
 
 def dispatch_due(max_batches: int | None = None) -> int:
-    """Sends due messages batch by batch until none is due (or `max_batches` ran); returns how many were tried."""
-    provider = get_provider()
+    """Sends due rows batch by batch until none is due (or `max_batches` ran); returns how many were tried.
+
+    Each channel's transport (SMS provider, HTTP session) is opened once per run, when first needed.
+    """
+    transports = {}
     tried = batches = 0
     while max_batches is None or batches < max_batches:
         rows = claim_due()
@@ -138,7 +148,9 @@ def dispatch_due(max_batches: int | None = None) -> int:
             break
         batches += 1
         for row in rows:
-            deliver(row, provider)
+            if row.channel not in transports:
+                transports[row.channel] = get_channel(row.channel).open()
+            deliver(row, transports[row.channel])
             tried += 1
     return tried
 

@@ -28,8 +28,12 @@ WITHOUT_HISTORY = {
     # Outbox rows: each row records its own sending (status, attempts, provider answer, times);
     # a history table would copy every retry of every SMS.
     "notify.OutboxMessage",
+    # A fan-out's bookmark, advanced once per chunk of 500 messages; the messages are the record.
+    "notify.FanOut",
     # Session-like: a hashed SMS code that lives minutes; its attempts are counted on the row.
     "accounts.VerificationCode",
+    # A per-address counter of requests in one hour; bumped on every code request, purged daily.
+    "accounts.RequestCounter",
     # Outbox of enterprise changes for the matching work; append-only, the row is the record.
     "enterprises.ChangeEvent",
 }

@@ -352,13 +352,36 @@ def test_home_shows_an_honest_empty_state_without_data(client):
 
 def test_home_renders_the_policies_it_is_given(rf):
     request = rf.get("/")
-    home = {
-        "latest": [{"title": "关于支持专精特新企业发展的若干措施", "url": "/policies/7/", "issuer": "市经信局"}],
-        "categories": [{"name": "科技创新", "count": 12, "url": "/policies/?category=tech"}],
-        "levels": [{"name": "市级", "count": 30, "url": "/policies/?level=city"}],
-        "figures": [{"label": "现行有效政策", "value": 128, "unit": "项"}],
-    }
-    body = render_to_string("home.html", {"home": home}, request=request)
+    rows = [
+        {
+            "wide": True,
+            "blocks": [
+                {
+                    "template": "policies/home/figures.html",
+                    "data": [{"label": "现行有效政策", "value": 128, "unit": "项"}],
+                }
+            ],
+        },
+        {
+            "wide": False,
+            "blocks": [
+                {
+                    "template": "policies/home/latest.html",
+                    "data": [
+                        {"title": "关于支持专精特新企业发展的若干措施", "url": "/policies/7/", "issuer": "市经信局"}
+                    ],
+                },
+                {
+                    "template": "policies/home/browse.html",
+                    "data": {
+                        "categories": [{"name": "科技创新", "count": 12, "url": "/policies/?category=tech"}],
+                        "levels": [{"name": "市级", "count": 30, "url": "/policies/?level=city"}],
+                    },
+                },
+            ],
+        },
+    ]
+    body = render_to_string("home.html", {"home_rows": rows}, request=request)
     assert '<a href="/policies/7/">关于支持专精特新企业发展的若干措施</a>' in body
     assert '科技创新 <span class="count">12</span>' in body
     assert '市级 <span class="count">30</span>' in body

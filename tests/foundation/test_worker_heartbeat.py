@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.celery import HEARTBEAT_KEY
+from tests.throwaway_redis import ThrowawayRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -85,3 +86,45 @@ def test_stopped_worker_is_reported_down_at_once(client, worker):
     worker.wait(timeout=15)
     assert wait_for(lambda: client.get("/healthz").status_code == 503, 10)
     assert client.get("/healthz").json()["down"] == ["celery"]
+
+
+@pytest.fixture
+def broker():
+    server = ThrowawayRedis().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker_on_broker(broker, clean_heartbeats):
+    """A worker whose broker is a Redis of its own, so the broker can go down while the health store stays up."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker.url(0),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo"]
+    command += ["--hostname", "broker-test@%h", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_a_worker_that_lost_the_broker_is_reported_down_and_alive_again_once_reconnected(
+    client, broker, worker_on_broker
+):
+    assert wait_for(lambda: client.get("/healthz").status_code == 200, 45), "worker never reported"
+
+    broker.stop()
+    # Redis for the heartbeats is still up: only the lost broker connection can make the worker count as down
+    assert wait_for(lambda: client.get("/healthz").status_code == 503, 10), "a worker without its broker was alive"
+    assert client.get("/healthz").json()["checks"]["celery"]["detail"] == "no live worker"
+
+    broker.start()
+    assert wait_for(lambda: client.get("/healthz").status_code == 200, 45), "the reconnected worker never reported"

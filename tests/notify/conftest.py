@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.notify.providers import register
+from portal.notify.providers import reset as reset_providers
 from tests.factories.notify import SmsTemplateFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -15,9 +15,9 @@ def _notify_settings(settings):
     settings.SMS_QUIET_HOURS = "22:00-08:00"
     settings.SMS_DAILY_CAP_PER_PHONE = 10
     settings.SMS_PROVIDER = "console"
-    register.reset()
+    reset_providers()
     yield
-    register.reset()
+    reset_providers()
 
 
 class Clock:

@@ -34,7 +34,7 @@ class ScriptedProvider(Provider):
 @pytest.fixture
 def provider(monkeypatch):
     scripted = ScriptedProvider()
-    monkeypatch.setattr("portal.notify.tasks.get_provider", lambda: scripted)
+    monkeypatch.setattr("portal.notify.providers.get_provider", lambda: scripted)
     return scripted
 
 

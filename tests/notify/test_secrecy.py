@@ -109,7 +109,7 @@ def test_a_provider_error_echoing_the_code_and_phone_is_recorded_and_logged_with
 
         return Echo()
 
-    monkeypatch.setattr("portal.notify.tasks.get_provider", echoing_gateway)
+    monkeypatch.setattr("portal.notify.providers.get_provider", echoing_gateway)
     caplog.set_level(logging.DEBUG)
     message = issued_code()
 

@@ -156,3 +156,44 @@ def test_the_outbox_detail_hides_verification_codes(staff_client, code_template)
     page = response.content.decode()
     assert "您的验证码为******，5分钟内有效。" in page
     assert "483920" not in page
+
+
+def test_a_webhook_endpoint_is_added_in_the_admin_with_a_secret_never_shown_again(staff_client):
+    from portal.notify.models import WebhookEndpoint
+
+    response = staff_client.post(
+        reverse("admin:notify_webhookendpoint_add"),
+        {"code": "hotline-12345", "name": "12345热线", "url": "https://12345.example.cn/hook", "secret": "s3cret-Key"},
+    )
+
+    assert response.status_code == 302
+    endpoint = WebhookEndpoint.objects.get(code="hotline-12345")
+    assert endpoint.secret == "s3cret-Key"
+    page = staff_client.get(reverse("admin:notify_webhookendpoint_change", args=[endpoint.pk])).content.decode()
+    assert "s3cret-Key" not in page
+
+
+def test_leaving_the_secret_empty_keeps_the_old_one(staff_client):
+    from portal.notify.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        code="dept", name="部门系统", url="https://a.example.cn/", secret="old-Key"
+    )
+
+    staff_client.post(
+        reverse("admin:notify_webhookendpoint_change", args=[endpoint.pk]),
+        {"code": "dept", "name": "部门系统", "url": "https://b.example.cn/", "secret": "", "active": "on"},
+    )
+
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.secret) == ("https://b.example.cn/", "old-Key")
+
+
+def test_a_new_webhook_endpoint_needs_a_secret(staff_client):
+    response = staff_client.post(
+        reverse("admin:notify_webhookendpoint_add"),
+        {"code": "dept", "name": "部门系统", "url": "https://a.example.cn/", "secret": ""},
+    )
+
+    assert response.status_code == 200
+    assert "请填写签名密钥" in response.content.decode()

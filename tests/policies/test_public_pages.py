@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from policies import selectors, services
 from policies.models import Policy, PolicyRelation
+from portal.core import home
 from portal.search import demo as search_demo
 from portal.search.models import SearchDocument
 from tests.factories.policies import EnterpriseUserFactory, InterpretationFactory, category
@@ -240,24 +241,28 @@ def test_publishing_indexes_the_policy_and_going_offline_removes_it(policy, edit
     assert SearchDocument.objects.get(object_id=policy.pk).published
 
 
-def test_home_context_has_latest_categories_levels_and_figures():
+def test_the_home_blocks_show_latest_categories_levels_and_figures():
     public_policy(title="稳岗返还实施细则", level=Policy.Level.MUNICIPAL)
     public_policy(title="已失效的办法", status=Policy.Status.EXPIRED)
 
-    data = selectors.home_context()
+    data = home.home_data()
 
-    assert [p["title"] for p in data["latest"]] == ["稳岗返还实施细则"]
-    assert data["figures"][0]["value"] == 1
-    assert {"name": "市级", "count": 1, "url": "/policies/?level=municipal"} in data["levels"]
-    assert any(c["url"] == "/policies/?category=keji" and c["count"] == 1 for c in data["categories"])
+    assert [p["title"] for p in data["latest_policies"]] == ["稳岗返还实施细则"]
+    assert data["policy_figures"][0]["value"] == 1
+    assert {"name": "市级", "count": 1, "url": "/policies/?level=municipal"} in data["policy_browse"]["levels"]
+    assert any(c["url"] == "/policies/?category=keji" and c["count"] == 1 for c in data["policy_browse"]["categories"])
 
 
-def test_home_context_is_cached_until_publishing_clears_it():
+def test_the_home_data_is_cached_until_its_key_is_deleted():
     public_policy(title="第一条")
-    assert selectors.home_context()["figures"][0]["value"] == 1
+    assert home.home_data()["policy_figures"][0]["value"] == 1
 
     public_policy(title="第二条")
-    assert selectors.home_context()["figures"][0]["value"] == 1
+    assert home.home_data()["policy_figures"][0]["value"] == 1
 
-    cache.delete(selectors.HOME_CACHE_KEY)
-    assert selectors.home_context()["figures"][0]["value"] == 2
+    cache.delete(home.HOME_CACHE_KEY)
+    assert home.home_data()["policy_figures"][0]["value"] == 2
+
+
+def test_publishing_deletes_the_key_the_kernel_caches_the_home_page_under():
+    assert services.HOME_CACHE_KEY == home.HOME_CACHE_KEY

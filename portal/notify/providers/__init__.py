@@ -1,6 +1,7 @@
 """SMS providers (短信服务商), a registry of plug-ins in the open-forms style.
 
-Each provider is one module in this package that registers a class:
+Each provider is one module in this package that registers a class in the
+kernel's registry type (`providers`, a `portal.core.registry.Registry`):
 
     @register("console")
     class ConsoleProvider(Provider): ...
@@ -16,17 +17,15 @@ from importlib import import_module
 
 from django.conf import settings
 
+from portal.core.registry import Registry
 
-class ProviderError(Exception):
-    """A provider could not send a message."""
+from ..errors import DeliveryError, PermanentError, TemporaryError
 
-
-class TemporaryError(ProviderError):
-    """Worth retrying: timeouts, connection errors, 5xx, rate limits."""
+__all__ = ["OutgoingSms", "PermanentError", "Provider", "TemporaryError", "get_provider", "providers", "register"]
 
 
-class PermanentError(ProviderError):
-    """Retrying cannot help: refused number, wrong credentials, unknown template."""
+# The errors are the outbox's, shared by every channel; kept importable from here for the providers.
+ProviderError = DeliveryError
 
 
 @dataclass(frozen=True)
@@ -52,45 +51,32 @@ class Provider:
         raise NotImplementedError
 
 
-class Registry:
-    def __init__(self):
-        self._classes: dict[str, type[Provider]] = {}
-        self._instances: dict[str, Provider] = {}
-
-    def __call__(self, name: str):
-        def decorator(cls: type[Provider]) -> type[Provider]:
-            if name in self._classes:
-                raise ValueError(f"SMS provider {name!r} is already registered")
-            cls.name = name
-            self._classes[name] = cls
-            return cls
-
-        return decorator
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._classes
-
-    def names(self) -> list[str]:
-        return sorted(self._classes)
-
-    def get(self, name: str) -> Provider:
-        """One instance per process (it may hold a connection pool)."""
-        if name not in self._classes:
-            raise LookupError(f"unknown SMS provider {name!r}; registered: {', '.join(self.names())}")
-        if name not in self._instances:
-            self._instances[name] = self._classes[name]()
-        return self._instances[name]
-
-    def reset(self) -> None:
-        """Forgets the instances, so settings changed since (in tests) take effect."""
-        self._instances.clear()
+providers: Registry[type[Provider]] = Registry("sms_providers", label="短信服务商")
+_instances: dict[str, Provider] = {}
 
 
-register = Registry()
+def register(name: str, *, label: str = ""):
+    """Class decorator: registers an SMS provider under `name` (unique; a second one raises ImproperlyConfigured)."""
+
+    def decorator(cls: type[Provider]) -> type[Provider]:
+        providers.add(name, cls, label=label or name)
+        cls.name = name
+        return cls
+
+    return decorator
 
 
 def get_provider(name: str | None = None) -> Provider:
-    return register.get(name or settings.SMS_PROVIDER)
+    """The provider `name` (default `settings.SMS_PROVIDER`), one instance per process (it may hold a pool)."""
+    name = name or settings.SMS_PROVIDER
+    if name not in _instances:
+        _instances[name] = providers.get(name)()
+    return _instances[name]
+
+
+def reset() -> None:
+    """Forgets the instances, so settings changed since (in tests) take effect."""
+    _instances.clear()
 
 
 # The built-in providers register themselves on import.

@@ -60,7 +60,7 @@ def signed_params(sms: OutgoingSms, *, access_key_id: str, access_key_secret: st
     return params
 
 
-@register("aliyun")
+@register("aliyun", label="阿里云短信")
 class AliyunProvider(Provider):
     def __init__(self):
         self.access_key_id = settings.SMS_ALIYUN_ACCESS_KEY_ID

@@ -10,7 +10,7 @@ from . import OutgoingSms, Provider, register
 log = logging.getLogger("portal.notify.sms")
 
 
-@register("console")
+@register("console", label="控制台（不发送）")
 class ConsoleProvider(Provider):
     """Logs the masked phone and the template, never the text (it may carry a verification code)."""
 

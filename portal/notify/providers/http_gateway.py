@@ -63,7 +63,7 @@ def build_request(sms: OutgoingSms, *, app_id: str, secret: str, timestamp: int 
     return body, headers
 
 
-@register("http")
+@register("http", label="政务短信平台")
 class HttpGatewayProvider(Provider):
     def __init__(self):
         if not settings.SMS_HTTP_URL:
