@@ -79,6 +79,9 @@ class Command(BaseCommand):
                         # The Chinese catalogue maps every id to itself; makemessages' fuzzy guesses
                         # (a similar older message) must never survive as the Chinese text.
                         entry.msgstr = entry.msgid
+                        entry.previous_msgid = entry.previous_msgid_plural = None
+                        if "fuzzy" in entry.flags:
+                            entry.flags.remove("fuzzy")
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid_plural}
                     po.save()
