@@ -10,7 +10,7 @@ the process that saved a change.
 
 For a year whose official schedule is not in the table (see `covered`) the
 functions fall back to Monday–Friday; a clock or deadline computed over such
-a year is provisional (`portal.workcalendar.clocks`, `.deadlines`) and
+a year is provisional (`portal.workcalendar.clocks`) and
 recomputed when the year is entered.
 """
 

@@ -28,6 +28,37 @@ def publish(task, *args, **kwargs) -> bool:
     return True
 
 
+class _Publish:
+    """A pending publish of one task with its arguments; equal to another for the same task and arguments."""
+
+    def __init__(self, task, args: tuple):
+        self.task, self.args = task, args
+
+    def __call__(self) -> None:
+        publish(self.task, *self.args)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Publish) and (self.task.name, self.args) == (other.task.name, other.args)
+
+    __hash__ = None
+
+
+def enqueue_once_on_commit(task, *args) -> None:
+    """Like `enqueue_on_commit`, at most once per transaction for the same task and arguments.
+
+    For work that drains everything due (a dispatcher, a recomputation): a
+    transaction that saves fifty rows needs one broker message, not fifty.
+    Whether one is pending is read from the connection's own on-commit list,
+    which Django keeps exact: a rolled-back savepoint drops the callbacks
+    registered in it, and commit or rollback empties the list.
+    """
+    callback = _Publish(task, args)
+    connection = transaction.get_connection()
+    if any(pending == callback for _savepoints, pending, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(callback)
+
+
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Sends `task` to the broker once the current transaction commits, never waiting on a broker that is down.
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.phones import normalize_phone
 from portal.core.crypto import digest
-from portal.core.tasks import enqueue_on_commit
+from portal.core.tasks import enqueue_once_on_commit
 
 from .models import FanOut, OutboxMessage, SiteMessage, SmsTemplate, WebhookEndpoint
 
@@ -94,26 +94,15 @@ def _active_template(code: str) -> SmsTemplate:
     return template
 
 
-def _start_dispatcher() -> None:
-    from .tasks import dispatch_outbox
-
-    enqueue_on_commit(dispatch_outbox)
-
-
 def _start_dispatcher_after_commit() -> None:
     """Starts the dispatcher after the current transaction commits, at most once per transaction.
 
     One dispatcher drains every due row, so a transaction that queues fifty
-    messages needs one broker message, not fifty. Whether a start is already
-    pending is read from the connection's own on-commit list, which Django
-    keeps exact: a rolled-back savepoint drops the callbacks registered in
-    it (a later message registers a new one), and commit or rollback empties
-    the list.
+    messages needs one broker message, not fifty.
     """
-    connection = transaction.get_connection()
-    if any(callback is _start_dispatcher for _savepoints, callback, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_start_dispatcher)
+    from .tasks import dispatch_outbox
+
+    enqueue_once_on_commit(dispatch_outbox)
 
 
 def _serialise_cap(phone_digests: list[str]) -> None:

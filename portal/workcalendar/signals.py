@@ -3,7 +3,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from portal import workdays
-from portal.core.tasks import enqueue_on_commit
+from portal.core.tasks import enqueue_once_on_commit
 
 from .models import CalendarDay, CalendarYear
 
@@ -22,8 +22,8 @@ def year_changed(sender, instance, **kwargs):
 
 def _calendar_changed(year: int):
     workdays.reload()
-    from .tasks import recompute_clocks, recompute_provisional_deadlines
+    from .tasks import recompute_clocks
 
-    enqueue_on_commit(recompute_provisional_deadlines)
     # Every clock whose span touches the year moves, final ones included: a corrected year changes them too.
-    enqueue_on_commit(recompute_clocks, [year])
+    # Once per year and transaction: entering a year's schedule saves dozens of days in one go.
+    enqueue_once_on_commit(recompute_clocks, [year])

@@ -48,8 +48,8 @@ def test_forged_request_id_is_replaced(client):
 
 
 def test_celery_task_logs_carry_the_task_id(json_log):
-    from portal.workcalendar.tasks import recompute_provisional_deadlines
+    from portal.workcalendar.tasks import recompute_clocks
 
-    result = recompute_provisional_deadlines.apply()
-    records = [r for r in json_log() if r["message"] == "provisional deadlines recomputed"]
+    result = recompute_clocks.apply(args=([2026],))
+    records = [r for r in json_log() if r["message"] == "clocks recomputed after a calendar change"]
     assert records[0]["task_id"] == result.id

@@ -44,7 +44,7 @@ def today(monkeypatch):
 @pytest.fixture
 def broker(monkeypatch):
     """The calendar tasks run at once when the transaction commits, as a worker would run them."""
-    for task in (tasks.recompute_clocks, tasks.recompute_provisional_deadlines):
+    for task in (tasks.recompute_clocks,):
         monkeypatch.setattr(
             task, "apply_async", lambda args=(), kwargs=None, _t=task, **kw: _t(*args, **(kwargs or {}))
         )

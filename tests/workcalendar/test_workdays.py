@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from portal import workdays
-from portal.workcalendar import deadlines
 from portal.workcalendar.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -82,24 +81,13 @@ def test_uncovered_year_falls_back_to_monday_to_friday():
     assert workdays.add_workdays(date(2027, 1, 1), 1) == date(2027, 1, 4)
 
 
-def test_deadline_into_an_uncovered_year_is_provisional():
-    deadline = deadlines.compute(date(2026, 12, 30), 3)
-    assert deadline.provisional
-    assert deadline.due == date(2027, 1, 4)
-
-
-def test_deadline_within_a_covered_year_is_final():
-    deadline = deadlines.compute(date(2026, 9, 30), 3)
-    assert deadline == deadlines.Deadline(date(2026, 10, 10), provisional=False)
-
-
 def test_entering_next_year_changes_the_answer_at_once():
     CalendarYear.objects.create(year=2027, covered=True, source="测试")
     CalendarDay.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
     CalendarDay.objects.create(date=date(2027, 1, 4), is_workday=False, name="元旦")
     assert workdays.covered(2027)
     assert workdays.add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 5)
-    assert deadlines.compute(date(2026, 12, 30), 3) == deadlines.Deadline(date(2027, 1, 6), provisional=False)
+    assert workdays.add_workdays(date(2026, 12, 30), 3) == date(2027, 1, 6)
 
 
 def test_another_process_sees_the_change_after_the_reload_interval(monkeypatch):
