@@ -75,6 +75,16 @@ TYPED = {
     ("enterprises.qualificationtype", "code"): lambda: f"q-{next(_counter)}",
     ("policies.policycategory", "code"): lambda: f"c-{next(_counter)}",
     ("notify.smstemplate", "code"): lambda: f"sms-{next(_counter)}",
+    ("notify.webhookendpoint", "code"): lambda: f"hook-{next(_counter)}",
+    ("notify.webhookendpoint", "secret"): "sweep-signing-secret-0001",
+    ("matters.ruleset", "code"): lambda: f"rule-{next(_counter)}",
+    # A well-formed criterion on a registered fact: 从业人员不少于50人.
+    ("matters.criterion", "fact"): "employees",
+    ("matters.criterion", "operator"): "gte",
+    ("matters.criterion", "value"): "50",
+    ("matters.criterion", "group"): "",
+    ("matters.criterion", "message"): "从业人员不少于50人",
+    ("matters.criterion", "legal_reference"): "宜政发〔2024〕5号 第十二条",
 }
 
 
