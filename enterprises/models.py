@@ -178,7 +178,10 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["-id"]
-        permissions = [("view_enterprise_contacts", _("可查看企业完整联系方式"))]
+        permissions = [
+            ("view_enterprise_contacts", _("可查看企业完整联系方式")),
+            ("confirm_legacy_uscc", _("可确认存量赋码")),
+        ]
         indexes = [
             # Prefix search on the name (name LIKE '宜昌%') without pg_trgm.
             models.Index(fields=["name"], name="enterprise_name_prefix", opclasses=["varchar_pattern_ops"]),

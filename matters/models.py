@@ -43,6 +43,7 @@ class RuleSet(models.Model):
         verbose_name = _("申报条件版本")
         verbose_name_plural = _("申报条件版本")
         ordering = ["code", "-version"]
+        permissions = [("publish_ruleset", _("可发布申报条件版本"))]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="ruleset_unique_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="ruleset_version_positive"),

@@ -90,6 +90,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enterprises.change_tagcategory",
         "enterprises.view_correctionrequest",
         "enterprises.change_correctionrequest",
+        # 申报条件: drafts the department's rule sets and their criteria (a published version is frozen).
+        "matters.view_ruleset",
+        "matters.add_ruleset",
+        "matters.change_ruleset",
+        "matters.view_criterion",
+        "matters.add_criterion",
+        "matters.change_criterion",
+        "matters.delete_criterion",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -112,6 +120,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.view_interpretation",
         "policies.change_interpretation",
         "policies.view_policyofflinerequest",
+        # 申报条件: publishes the department's drafts.
+        "matters.view_ruleset",
+        "matters.view_criterion",
+        "matters.publish_ruleset",
         *_ARCHIVE_READ,
     ],
     Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ],

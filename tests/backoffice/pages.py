@@ -29,6 +29,7 @@ def find_form(tree, form_id: str | None = None):
 def form_values(form) -> dict[str, list[str]]:
     """What the browser would submit for `form` untouched (files excepted): name → values."""
     data: dict[str, list[str]] = {}
+    in_cell = {child for cell in form.iter(f"{NS}td") for child in cell.iter(f"{NS}textarea")}
     for element in form.iter():
         tag = element.tag.removeprefix(NS)
         name = element.get("name")
@@ -42,7 +43,12 @@ def form_values(form) -> dict[str, list[str]]:
                 continue
             data.setdefault(name, []).append(element.get("value", "on" if kind in {"checkbox", "radio"} else ""))
         elif tag == "textarea":
-            data.setdefault(name, []).append(element.text or "")
+            text = element.text or ""
+            if element in in_cell:
+                # A browser drops the newline right after <textarea> (HTML §13.2.6.4.7); tinyhtml5 does
+                # so everywhere but in a table cell, where a tabular inline's text boxes are.
+                text = text.removeprefix("\n")
+            data.setdefault(name, []).append(text)
         elif tag == "select":
             options = list(element.iter(f"{NS}option"))
             chosen = [o for o in options if o.get("selected") is not None]

@@ -51,7 +51,10 @@ TYPED = {
     ("enterprises.enterprise", "new_registered_phone"): "13900000001",
     ("enterprises.enterprise", "new_contact_phone"): "13700000001",
     ("workcalendar.calendaryear", "year"): lambda: str(2040 + next(_counter) % 50),
-    ("workcalendar.calendarday", "date"): lambda: (dt.date(2031, 1, 1) + dt.timedelta(days=next(_counter))).isoformat(),
+    # A Monday: left unticked 上班, it is a holiday (an exception); a Saturday would be refused as no exception.
+    ("workcalendar.calendarday", "date"): lambda: (
+        dt.date(2031, 1, 6) + dt.timedelta(weeks=next(_counter))
+    ).isoformat(),
     ("notify.smstemplate", "text"): "您的验证码为{code}，5分钟内有效。",
     ("notify.smstemplate", "sample_params"): '{"code": "123456"}',
     ("search.synonym", "canonical"): "科技创新",
@@ -75,6 +78,16 @@ TYPED = {
     ("enterprises.qualificationtype", "code"): lambda: f"q-{next(_counter)}",
     ("policies.policycategory", "code"): lambda: f"c-{next(_counter)}",
     ("notify.smstemplate", "code"): lambda: f"sms-{next(_counter)}",
+    ("notify.webhookendpoint", "code"): lambda: f"hook-{next(_counter)}",
+    ("notify.webhookendpoint", "secret"): "sweep-signing-secret-0001",
+    ("matters.ruleset", "code"): lambda: f"rule-{next(_counter)}",
+    # A well-formed criterion on a registered fact: 从业人员不少于50人.
+    ("matters.criterion", "fact"): "employees",
+    ("matters.criterion", "operator"): "gte",
+    ("matters.criterion", "value"): "50",
+    ("matters.criterion", "group"): "",
+    ("matters.criterion", "message"): "从业人员不少于50人",
+    ("matters.criterion", "legal_reference"): "宜政发〔2024〕5号 第十二条",
 }
 
 

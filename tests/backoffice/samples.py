@@ -245,6 +245,60 @@ def _user(staff):
     return StaffFactory(name="示例工作人员")
 
 
+def _rule_set(staff):
+    """A draft of 市科技局's 申报条件 with one criterion on a registered fact, made through the matters services."""
+    from matters import services
+    from portal.org.models import Department
+
+    return services.create_rule_set(
+        code=f"sample-rule-{_n()}",
+        name="高新技术企业培育奖励申报条件",
+        department=Department.objects.get(code="yc-kjj"),
+        criteria=[
+            {
+                "fact": "revenue",
+                "operator": "gte",
+                "value": 2000,
+                "message": "上一年度营业收入不低于2000万元",
+                "legal_reference": "宜政发〔2024〕5号 第十二条",
+            }
+        ],
+    )
+
+
+def _clock(staff):
+    """政策发布时限 running on a policy of 市科技局, started as the workflow starts it."""
+    from policies.workflow import PUBLISH_CLOCK
+    from portal.workcalendar import clocks
+
+    return clocks.start(_policy(staff), PUBLISH_CLOCK, on=timezone.localdate(), by=staff["kjj_editor"])
+
+
+def _webhook_endpoint(staff):
+    from portal.notify.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        code=f"sample-hook-{_n()}",
+        name="12345热线工单系统",
+        url="https://12345.yichang.gov.cn/hooks/portal",
+        secret="sample-signing-secret-0001",
+    )
+
+
+def _fan_out(staff):
+    """A finished 群发 that told one enterprise user, run as the notify services run it."""
+    from portal.notify.services import run_fanout
+    from tests.factories.notify import RecipientFactory, SiteMessageFactory
+
+    recipient = RecipientFactory()
+    fanout, _told = run_fanout(
+        f"sample-fanout-{_n()}",
+        lambda cursor, size: [] if cursor else [(recipient.pk, recipient)],
+        lambda recipients: [SiteMessageFactory(user=user) for user in recipients],
+    )
+    return fanout
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -266,9 +320,12 @@ SAMPLES = {
     "org.membership": _membership,
     "workcalendar.calendaryear": _calendar_year,
     "workcalendar.calendarday": _calendar_day,
+    "workcalendar.clock": _clock,
     "notify.smstemplate": _sms_template,
     "notify.outboxmessage": _outbox,
     "notify.sitemessage": _site_message,
+    "notify.webhookendpoint": _webhook_endpoint,
+    "notify.fanout": _fan_out,
     "audit.sensitiveaccesslog": _access_log,
     "search.synonym": _synonym,
     "search.searchdocument": _search_document,
@@ -284,4 +341,5 @@ SAMPLES = {
     "enterprises.changeevent": _change_event,
     "enterprises.enterprisemember": _member,
     "enterprise_imports.importjob": _import_job,
+    "matters.ruleset": _rule_set,
 }

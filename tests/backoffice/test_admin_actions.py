@@ -114,11 +114,37 @@ def _cleans_up_attempts(client, model, obj, user):
     assert not model._default_manager.filter(pk=obj.pk).exists()
 
 
+def _confirms_legacy_uscc(client, model, obj, user):
+    """确认存量赋码: a code flagged 校验位不符（存量赋码） becomes 已确认, and the history names who vouched for it."""
+    from enterprises.models import UsccCheck
+
+    model._default_manager.filter(pk=obj.pk).update(uscc_check=UsccCheck.LEGACY_PENDING)
+    response = _run(client, model, "confirm_legacy_uscc", obj)
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.uscc_check == UsccCheck.LEGACY_CONFIRMED
+    latest = obj.history.order_by("-history_date").first()
+    assert latest.history_user == user and latest.history_change_reason == "确认存量赋码"
+
+
+def _publishes_rule_set(client, model, obj, user):
+    """发布: the draft becomes a frozen version valid from today, published by the user."""
+    from django.utils import timezone
+
+    response = _run(client, model, "publish_rule_sets", obj)
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.is_published and obj.valid_from == timezone.localdate() and obj.published_at is not None
+    assert obj.history.order_by("-history_date").first().history_user == user
+
+
 EFFECTS = {
     "delete_selected": _deletes,
     "show_full_contacts": _reveals_contacts,
     "resend": _resends,
     "cleanup_expired_attempts": _cleans_up_attempts,
+    "confirm_legacy_uscc": _confirms_legacy_uscc,
+    "publish_rule_sets": _publishes_rule_set,
 }
 
 

@@ -128,3 +128,105 @@ def test_the_reviewer_sees_the_interpretations_of_the_departments_policy(staff, 
     InterpretationFactory(policy=draft_policy, title="一图读懂（审核员可见）")
     html = signed_in(staff["kjj_reviewer"]).get(reverse("admin:policies_policy_change", args=[draft_policy.pk]))
     assert "一图读懂（审核员可见）" in html.content.decode()
+
+
+def _rule_set(kjj):
+    from matters import services
+
+    return services.create_rule_set(
+        code="gxqy-reward",
+        name="高新技术企业培育奖励申报条件",
+        department=kjj,
+        criteria=[
+            {
+                "fact": "employees",
+                "operator": "gte",
+                "value": 50,
+                "message": "从业人员不少于50人",
+                "legal_reference": "宜政发〔2024〕5号 第十二条",
+            }
+        ],
+    )
+
+
+def test_a_published_rule_set_is_read_only_even_to_its_departments_editor(staff, kjj):
+    import datetime as dt
+
+    from matters import services
+
+    rule_set = services.publish_rule_set(_rule_set(kjj), valid_from=dt.date(2026, 4, 1))
+    client = signed_in(staff["kjj_editor"])
+    url = reverse("admin:matters_ruleset_change", args=[rule_set.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="_save"' not in html and 'name="criteria-0-message"' not in html
+    token = pages.csrf_token(pages.parse(page.content))
+    assert client.post(url, {"csrfmiddlewaretoken": token, "name": "改过的名称", "_save": "保存"}).status_code == 403
+    rule_set.refresh_from_db()
+    assert rule_set.name == "高新技术企业培育奖励申报条件"
+
+
+def test_an_empty_criterion_value_box_is_empty_not_null(staff, kjj):
+    rule_set = _rule_set(kjj)
+    rule_set.criteria.update(value=None, operator="", fact="", manual=True)
+    url = reverse("admin:matters_ruleset_change", args=[rule_set.pk])
+    data = pages.form_values(
+        pages.find_form(pages.parse(signed_in(staff["kjj_editor"]).get(url).content), "ruleset_form")
+    )
+    assert data["criteria-0-value"] == [""]
+    assert data["criteria-__prefix__-value"] == [""]
+
+
+def test_the_approver_publishes_the_departments_draft_from_the_list(staff, kjj):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    rule_set = _rule_set(kjj)
+    client = signed_in(staff["kjj_approver"])
+    changelist = reverse("admin:matters_ruleset_changelist")
+    token = pages.csrf_token(pages.parse(client.get(changelist).content))
+    data = {"action": "publish_rule_sets", ACTION_CHECKBOX_NAME: [rule_set.pk], "csrfmiddlewaretoken": token}
+    assert client.post(changelist, data).status_code == 302
+    rule_set.refresh_from_db()
+    assert rule_set.is_published
+
+
+@pytest.mark.parametrize(
+    ("login", "offered"), [("kjj_editor", False), ("sjj_supervisor", False), ("platform_admin", True)]
+)
+def test_confirming_a_legacy_uscc_is_offered_only_to_data_staff(staff, login, offered):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = staff[login]
+    assert ("confirm_legacy_uscc" in admin.site._registry[Enterprise].get_actions(request)) is offered
+
+
+def test_an_editor_posting_the_legacy_uscc_confirmation_changes_nothing(staff):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from enterprises.models import UsccCheck
+
+    flagged = EnterpriseFactory(uscc_check=UsccCheck.LEGACY_PENDING)
+    client = signed_in(staff["kjj_editor"])
+    changelist = reverse("admin:enterprises_enterprise_changelist")
+    token = pages.csrf_token(pages.parse(client.get(changelist).content))
+    data = {"action": "confirm_legacy_uscc", ACTION_CHECKBOX_NAME: [flagged.pk], "csrfmiddlewaretoken": token}
+    client.post(changelist, data)
+    flagged.refresh_from_db()
+    assert flagged.uscc_check == UsccCheck.LEGACY_PENDING
+
+
+def test_a_webhook_secret_is_never_shown_again_and_kept_when_left_empty(staff):
+    from portal.notify.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        code="hotline", name="12345热线", url="https://12345.yichang.gov.cn/hook", secret="top-secret-signing-key"
+    )
+    admin_user = staff["platform_admin"]
+    url = reverse("admin:notify_webhookendpoint_change", args=[endpoint.pk])
+    page = AdminPage(signed_in(admin_user), url, admin.site._registry[WebhookEndpoint], admin_user, endpoint)
+    assert "top-secret-signing-key" not in page.response.content.decode()
+    assert page.set("name", "12345热线（新）").post().status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.name == "12345热线（新）" and endpoint.secret == "top-secret-signing-key"
