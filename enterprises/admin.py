@@ -355,8 +355,17 @@ class EnterpriseAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return queryset.filter(uscc=code), False
         return queryset.filter(name__startswith=term), False
 
+    REPLACEMENT_FIELDS = ("new_registered_phone", "new_contact_name", "new_contact_phone")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # The 新的… inputs only replace a contact; shown read-only they would have no value and no label of
+            # their own (the form field's English name and None). A viewer sees the masked values alone.
+            return [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in self.REPLACEMENT_FIELDS]})
+                for name, options in fieldsets
+            ]
         if obj is None:
             return [fs for fs in fieldsets if "masked_registered_phone" not in fs[1]["fields"]] + [
                 (
