@@ -20,7 +20,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from enterprises import services
 from enterprises.models import (
@@ -36,7 +35,7 @@ from enterprises.models import (
     TagCategory,
 )
 from portal.core.crypto import mask_name, mask_phone
-from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.admin_mixins import HistoryDisplayAdmin, PortalHistoryContextHelper, ViewOnlyHistoryAdmin
 
 CONTACT_FIELDS = ["registered_phone", "contact_name", "contact_phone"]
 
@@ -252,7 +251,7 @@ class MemberInline(admin.TabularInline):
         return False
 
 
-class MaskedContactsHistory(HistoricalRecordContextHelper):
+class MaskedContactsHistory(PortalHistoryContextHelper):
     """The history's 变更内容 column shows contacts masked, as the change form does."""
 
     MASKS = {"registered_phone": mask_phone, "contact_phone": mask_phone, "contact_name": mask_name}
@@ -490,7 +489,7 @@ class CorrectionAnswerForm(forms.ModelForm):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SimpleHistoryAdmin):
+class CorrectionRequestAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     """纠错 answered by staff; the answer reaches the requester as a site message."""
 
     form = CorrectionAnswerForm
@@ -550,18 +549,18 @@ class CorrectionRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QualificationType)
-class QualificationTypeAdmin(SimpleHistoryAdmin):
+class QualificationTypeAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "default_issuer", "sort_order"]
     list_filter = ["kind"]
 
 
 @admin.register(TagCategory)
-class TagCategoryAdmin(SimpleHistoryAdmin):
+class TagCategoryAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "sort_order"]
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["name", "category", "code", "rule_key", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "code"]
@@ -588,7 +587,7 @@ class ChangeEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseMember)
-class EnterpriseMemberAdmin(SimpleHistoryAdmin):
+class EnterpriseMemberAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["enterprise", "user", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["enterprise", "user"]
