@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import filetype
 from django.utils.translation import gettext as _
 
 from portal.core import uploads
@@ -44,7 +45,7 @@ def detect_format(f: BinaryIO, name: str) -> str:
     if kind is not None and kind.key == "xls":
         raise UnreadableFileError(_("Excel 97-2003或WPS表格（.xls/.et）格式不能导入，请另存为.xlsx或CSV后再上传"))
     if kind is not None:
-        raise UnreadableFileError(_("文件内容是%(kind)s，不是Excel（.xlsx）或CSV文件") % {"kind": kind.label})
+        raise UnreadableFileError(_("该文件实为%(kind)s，不能导入；%(todo)s") % {"kind": kind.label, "todo": save_as()})
     head = f.read(SNIFF_BYTES)
     f.seek(0)
     if head.startswith(uploads.ZIP_MAGIC) or name.lower().endswith((".xlsx", ".xlsm", ".xls", ".et")):
@@ -53,12 +54,29 @@ def detect_format(f: BinaryIO, name: str) -> str:
     return "csv"
 
 
+def save_as() -> str:
+    return _("请在Excel中打开原始表格，另存为“CSV UTF-8（逗号分隔）”或Excel工作簿（.xlsx）后重新上传")
+
+
+def binary_message(head: bytes) -> str:
+    """What a file that is not CSV text really is, and what to do: a PDF, UTF-16 text (Excel's “Unicode文本”),
+    another known format, or binary content."""
+    if b"%PDF-" in head[:1024]:
+        what = _("PDF文档")
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[1:200:2].count(0) > 50:
+        what = _("UTF-16编码的文本（Excel“Unicode文本”格式）")
+    else:
+        guessed = filetype.guess(head)
+        what = (_("%(ext)s文件") % {"ext": guessed.extension.upper()}) if guessed else _("二进制文件，不是文本")
+    return _("该文件实为%(kind)s，不能导入；%(todo)s") % {"kind": what, "todo": save_as()}
+
+
 def detect_encoding(head: bytes) -> str:
     """The encoding of a CSV from its first bytes: utf-8-sig, utf-8 or gb18030."""
     if not head.strip():
         raise UnreadableFileError(_("文件为空"))
-    if b"\x00" in head:
-        raise UnreadableFileError(_("文件不是CSV文本文件"))
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFileError(binary_message(head))
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
