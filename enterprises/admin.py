@@ -266,16 +266,26 @@ class MaskedContactsHistory(PortalHistoryContextHelper):
 class EnterpriseAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     form = EnterpriseForm
     change_form_template = "enterprises/admin/enterprise_change_form.html"
-    list_display = ["uscc", "name", "region", "industry_code", "size", "operating_status", "masked_registered_phone"]
-    list_select_related = ["region"]
-    list_filter = [
-        TagFilter,
-        IndustrySectionFilter,
+    list_display = [
+        "uscc",
+        "name",
+        "region",
+        "industry_code",
         "size",
-        RegionFilter,
+        "operating_status",
+        "uscc_check",
+        "masked_registered_phone",
+    ]
+    list_select_related = ["region"]
+    # Short filters first: the tag filter lists every tag (dozens) and would push the others out of sight.
+    list_filter = [
+        "uscc_check",
         "operating_status",
         "credit_status",
-        "uscc_check",
+        "size",
+        RegionFilter,
+        IndustrySectionFilter,
+        TagFilter,
     ]
     search_fields = ["uscc", "name"]
     search_help_text = gettext_lazy("输入完整的统一社会信用代码，或企业名称的开头部分")
