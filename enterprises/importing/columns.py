@@ -93,12 +93,14 @@ class Column:
 
 
 def _str(value) -> str:
-    """A free-text cell: folded spaces and line breaks, otherwise as typed (names keep their full-width brackets)."""
+    """A free-text cell: folded spaces and line breaks, otherwise as typed (names keep their full-width brackets).
+
+    A NUL character (a damaged export) is dropped: PostgreSQL text cannot hold it, and COPY would fail."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).translate({0xFEFF: None, 0x200B: None}).split())
+    return " ".join(str(value).translate({0xFEFF: None, 0x200B: None, 0: None}).split())
 
 
 def _kernel(fold, value):

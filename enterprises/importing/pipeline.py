@@ -86,6 +86,11 @@ def _staging_type(name: str) -> str:
     return STAGING_TYPES.get(name, "text")
 
 
+def _storable(text: str) -> str:
+    """Text quoted from the file, as jsonb can store it (no NUL character)."""
+    return text.replace("\x00", "")
+
+
 @dataclass
 class Report:
     """The errors of one file: every one counted, the first MAX_STORED_ERRORS kept."""
@@ -103,7 +108,7 @@ class Report:
     def notice(self, line: int, header: str, message: str) -> None:
         self.notice_count += 1
         if len(self.notices) < MAX_STORED_ERRORS:
-            self.notices.append({"line": line, "header": header, "message": message})
+            self.notices.append({"line": line, "header": _storable(header), "message": _storable(message)})
 
     def flag(self, line: int, uscc: str, name: str) -> None:
         self.flagged_count += 1
@@ -115,8 +120,16 @@ class Report:
         self.error_count += 1
         self.bad_lines.add(line)
         if len(self.errors) < MAX_STORED_ERRORS:
-            shown = "" if value is None else str(value)[:100]
-            self.errors.append({"line": line, "column": column, "header": header, "value": shown, "message": message})
+            shown = "" if value is None else _storable(str(value)[:100])
+            self.errors.append(
+                {
+                    "line": line,
+                    "column": column,
+                    "header": _storable(header),
+                    "value": shown,
+                    "message": _storable(message),
+                }
+            )
 
     def sorted_errors(self) -> list[dict]:
         return sorted(self.errors, key=lambda e: (e["line"], e["column"]))[:MAX_STORED_ERRORS]

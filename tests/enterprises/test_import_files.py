@@ -255,3 +255,20 @@ def test_rows_older_than_the_archive_are_skipped_and_listed(admin_client):
     assert (job.created_count, job.updated_count) == (1, 0)
     assert [(n["line"], n["message"]) for n in job.notices] == [(2, "数据早于档案现有数据，未更新")]
     assert "1行数据早于档案现有数据，未更新" in job.message
+
+
+def test_a_nul_character_deep_in_a_csv_is_not_a_system_error(admin_client):
+    """Past the first 64 KB that the type check reads, a NUL reaches the cells: it is dropped, not sent to COPY."""
+    rows = [[*line(n), "宜昌市西陵区"] for n in range(1, 1500)]
+    rows.append([*line(1500), "宜昌市\x00西陵区"])
+    job = upload(admin_client, csv_bytes([*HEADER, "住所"], *rows))
+    assert job.message != SYSTEM_ERROR
+    assert job.status == ImportJob.Status.DONE, job.errors
+
+
+def test_a_nul_character_in_a_refused_cell_is_reported_not_a_system_error(admin_client):
+    rows = [[*line(n), "存续"] for n in range(1, 1500)]
+    rows.append([*line(1500), "存\x00续中"])
+    job = upload(admin_client, csv_bytes([*HEADER, "经营状态"], *rows))
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["line"], e["column"]) for e in job.errors] == [(1501, "operating_status")]
