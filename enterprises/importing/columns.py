@@ -1,8 +1,13 @@
 """The columns of each import kind: Chinese header, English key, whether required, and how a cell is read.
 
-A file's first row names its columns, in Chinese (统一社会信用代码) or by the
-English key (uscc), in any order. Required columns must be present and
-non-empty on every row; optional columns may be left out of the file. The
+A file's header row names its columns, in Chinese (统一社会信用代码), by a
+common synonym of registers and templates (统一信用代码, 社会信用代码, 信用代码,
+统一代码 …; full-width forms, spaces and a leading * ignored) or by the English
+key (uscc), in any order. The header is the first row, among the first 20,
+that has the code column; in a workbook, on the first sheet that has one (a
+填表说明 sheet may come first). Unknown columns (备注, 序号) are ignored and
+listed as notices. Required columns must be present and non-empty on every
+row; optional columns (必填 否) may be left out of the file or left blank. The
 file is authoritative for the columns it has: a column that is present
 overwrites the archive (an empty cell empties the value), a column that is
 absent leaves the archive's value as it is.
@@ -26,8 +31,13 @@ typed in full-width mode reads the same as what they typed in half-width:
   flagged 校验位不符（存量赋码） for staff to confirm (codes issued before the
   standard was enforced); from any other source it is refused, unless the
   archive already holds it;
-* coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label or the stored
-  code; when such a column is in the file, every row must fill it;
+* coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label, the stored
+  code, or the register's wording (在营（开业） → 在业); a blank cell keeps the
+  archive's value (the model's default for a new enterprise), since no code
+  means "empty";
+* 登记联系电话: a mobile or a mainland landline with its area code (0717-6221234):
+  no SMS goes to it; 联系人电话, where SMS is sent, stays mobile-only (kernel rule);
+* 有效期止: 长期 / 长期有效 / 永久 … is open-ended (stored blank);
 * money in 万元: a decimal number with at most two decimals, commas allowed
   only as thousands separators (1,234.50); no unit in the cell; negative only
   for 利润总额;

@@ -6,9 +6,13 @@
    in SQL what only the whole file or the database can tell (a key repeated in
    the file, an enterprise that does not exist). Any error anywhere → roll
    back: nothing is imported, and the report lists every bad row and column.
+   Repeated keys within the file are found in step 1, in the same pass as bad cells. A file whose header
+   is refused, or that has no data row, is never staged.
 3. Otherwise upsert with ``INSERT … ON CONFLICT … DO UPDATE … WHERE (…) IS
    DISTINCT FROM (…)``: a row equal to what is stored is not touched, so the
-   same file imported twice changes nothing.
+   same file imported twice changes nothing. A row whose stored data is newer from the same source
+   (source_updated_at later than the job's 数据截至时间) is skipped, in the upsert's WHERE, and listed as
+   “数据早于档案现有数据，未更新”.
 4. For exactly the rows that changed: recompute the enterprise size (with the SQL
    compilation of `enterprises.sizing`: inside the upsert for an enterprise
    file, one UPDATE after a figures file), write simple-history rows
