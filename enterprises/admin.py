@@ -20,7 +20,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from enterprises import services
 from enterprises.models import (
@@ -36,7 +35,7 @@ from enterprises.models import (
     TagCategory,
 )
 from portal.core.crypto import mask_name, mask_phone
-from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.admin_mixins import HistoryDisplayAdmin, PortalHistoryContextHelper, ViewOnlyHistoryAdmin
 from portal.org.permissions import can
 
 CONTACT_FIELDS = ["registered_phone", "contact_name", "contact_phone"]
@@ -253,7 +252,7 @@ class MemberInline(admin.TabularInline):
         return False
 
 
-class MaskedContactsHistory(HistoricalRecordContextHelper):
+class MaskedContactsHistory(PortalHistoryContextHelper):
     """The history's 变更内容 column shows contacts masked, as the change form does."""
 
     MASKS = {"registered_phone": mask_phone, "contact_phone": mask_phone, "contact_name": mask_name}
@@ -268,16 +267,26 @@ class MaskedContactsHistory(HistoricalRecordContextHelper):
 class EnterpriseAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     form = EnterpriseForm
     change_form_template = "enterprises/admin/enterprise_change_form.html"
-    list_display = ["uscc", "name", "region", "industry_code", "size", "operating_status", "masked_registered_phone"]
-    list_select_related = ["region"]
-    list_filter = [
-        TagFilter,
-        IndustrySectionFilter,
+    list_display = [
+        "uscc",
+        "name",
+        "region",
+        "industry_code",
         "size",
-        RegionFilter,
+        "operating_status",
+        "uscc_check",
+        "masked_registered_phone",
+    ]
+    list_select_related = ["region"]
+    # Short filters first: the tag filter lists every tag (dozens) and would push the others out of sight.
+    list_filter = [
+        "uscc_check",
         "operating_status",
         "credit_status",
-        "uscc_check",
+        "size",
+        RegionFilter,
+        IndustrySectionFilter,
+        TagFilter,
     ]
     search_fields = ["uscc", "name"]
     search_help_text = gettext_lazy("输入完整的统一社会信用代码，或企业名称的开头部分")
@@ -356,8 +365,17 @@ class EnterpriseAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return queryset.filter(uscc=code), False
         return queryset.filter(name__startswith=term), False
 
+    REPLACEMENT_FIELDS = ("new_registered_phone", "new_contact_name", "new_contact_phone")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # The 新的… inputs only replace a contact; shown read-only they would have no value and no label of
+            # their own (the form field's English name and None). A viewer sees the masked values alone.
+            return [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in self.REPLACEMENT_FIELDS]})
+                for name, options in fieldsets
+            ]
         if obj is None:
             return [fs for fs in fieldsets if "masked_registered_phone" not in fs[1]["fields"]] + [
                 (
@@ -488,7 +506,7 @@ class CorrectionAnswerForm(forms.ModelForm):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SimpleHistoryAdmin):
+class CorrectionRequestAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     """纠错 answered by staff; the answer reaches the requester as a site message."""
 
     form = CorrectionAnswerForm
@@ -548,18 +566,18 @@ class CorrectionRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QualificationType)
-class QualificationTypeAdmin(SimpleHistoryAdmin):
+class QualificationTypeAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "default_issuer", "sort_order"]
     list_filter = ["kind"]
 
 
 @admin.register(TagCategory)
-class TagCategoryAdmin(SimpleHistoryAdmin):
+class TagCategoryAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "sort_order"]
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["name", "category", "code", "rule_key", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "code"]
@@ -586,7 +604,7 @@ class ChangeEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseMember)
-class EnterpriseMemberAdmin(SimpleHistoryAdmin):
+class EnterpriseMemberAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
     list_display = ["enterprise", "user", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["enterprise", "user"]

@@ -1,8 +1,13 @@
 """The columns of each import kind: Chinese header, English key, whether required, and how a cell is read.
 
-A file's first row names its columns, in Chinese (统一社会信用代码) or by the
-English key (uscc), in any order. Required columns must be present and
-non-empty on every row; optional columns may be left out of the file. The
+A file's header row names its columns, in Chinese (统一社会信用代码), by a
+common synonym of registers and templates (统一信用代码, 社会信用代码, 信用代码,
+统一代码 …; full-width forms, spaces and a leading * ignored) or by the English
+key (uscc), in any order. The header is the first row, among the first 20,
+that has the code column; in a workbook, on the first sheet that has one (a
+填表说明 sheet may come first). Unknown columns (备注, 序号) are ignored and
+listed as notices. Required columns must be present and non-empty on every
+row; optional columns (必填 否) may be left out of the file or left blank. The
 file is authoritative for the columns it has: a column that is present
 overwrites the archive (an empty cell empties the value), a column that is
 absent leaves the archive's value as it is.
@@ -26,8 +31,13 @@ typed in full-width mode reads the same as what they typed in half-width:
   flagged 校验位不符（存量赋码） for staff to confirm (codes issued before the
   standard was enforced); from any other source it is refused, unless the
   archive already holds it;
-* coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label or the stored
-  code; when such a column is in the file, every row must fill it;
+* coded columns (经营状态, 登记注册类型, 信用状况): the Chinese label, the stored
+  code, or the register's wording (在营（开业） → 在业); a blank cell keeps the
+  archive's value (the model's default for a new enterprise), since no code
+  means "empty";
+* 登记联系电话: a mobile or a mainland landline with its area code (0717-6221234):
+  no SMS goes to it; 联系人电话, where SMS is sent, stays mobile-only (kernel rule);
+* 有效期止: 长期 / 长期有效 / 永久 … is open-ended (stored blank);
 * money in 万元: a decimal number with at most two decimals, commas allowed
   only as thousands separators (1,234.50); no unit in the cell; negative only
   for 利润总额;
@@ -37,6 +47,7 @@ typed in full-width mode reads the same as what they typed in half-width:
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,6 +92,10 @@ class Column:
     # Staging columns this column fills, in order; parse returns one value per target.
     targets: tuple[str, ...] = ()
     text: bool = True
+    # Other header texts that registers and templates use for this column (统一信用代码 for 统一社会信用代码).
+    aliases: tuple[str, ...] = ()
+    # A coded column left blank keeps the archive's value, or this default for a new enterprise.
+    blank_default: str | None = None
 
     @property
     def staging(self) -> tuple[str, ...]:
@@ -88,12 +103,14 @@ class Column:
 
 
 def _str(value) -> str:
-    """A free-text cell: folded spaces and line breaks, otherwise as typed (names keep their full-width brackets)."""
+    """A free-text cell: folded spaces and line breaks, otherwise as typed (names keep their full-width brackets).
+
+    A NUL character (a damaged export) is dropped: PostgreSQL text cannot hold it, and COPY would fail."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).translate({0xFEFF: None, 0x200B: None}).split())
+    return " ".join(str(value).translate({0xFEFF: None, 0x200B: None, 0: None}).split())
 
 
 def _kernel(fold, value):
@@ -160,8 +177,14 @@ def parse_industry(value, ctx):
 DATE_HELP = "2019-03-08、2019/3/8、2019年3月8日等年份在前的写法"
 
 
-def date(*, not_future: bool = False):
+# What registers write for a validity with no end (长期有效); the model stores it as blank.
+OPEN_ENDED = {"长期", "长期有效", "永久", "永久有效", "无期限", "不限期", "无固定期限"}
+
+
+def date(*, not_future: bool = False, open_ended: bool = False):
     def parse(value, ctx):
+        if open_ended and normalize.compact(value) in OPEN_ENDED:
+            return None
         day = _kernel(normalize.date, value)
         if day is None:
             return None
@@ -218,16 +241,18 @@ def parse_year(value, ctx):
     return year
 
 
-def choice(choices):
-    """Accepts the stored value (``operating``) or its Chinese label (在业), folded (full-width, case)."""
-    lookup = {normalize.compact(label).casefold(): value for value, label in choices.choices}
+def choice(choices, synonyms: dict[str, str] | None = None):
+    """Accepts the stored value (``operating``), its Chinese label (在业) or a register's wording (`synonyms`),
+    folded (full-width, case, brackets). A blank cell is None: the column is optional (必填 否), and the
+    loader keeps the archive's value (or the model's default for a new row), since there is no "empty" code."""
+    lookup = {_choice_key(label): value for value, label in choices.choices}
     lookup |= {value.casefold(): value for value in choices.values}
+    lookup |= {_choice_key(word): value for word, value in (synonyms or {}).items()}
 
     def parse(value, ctx):
-        s = normalize.compact(value).casefold()
+        s = _choice_key(value)
         if not s:
-            # A code column in the file must say something: there is no "empty" status to store.
-            raise CellError(_("不能为空"))
+            return None
         if s not in lookup:
             allowed = "、".join(str(label) for label in choices.labels)
             raise CellError(
@@ -238,10 +263,64 @@ def choice(choices):
     return parse
 
 
+def _choice_key(value) -> str:
+    """A coded cell folded for lookup: full-width, case and bracket shape ignored (在营（开业） = 在营(开业))."""
+    return normalize.compact(value).casefold().replace("（", "(").replace("）", ")")
+
+
+# 经营状态 as 市场监管 registers and exports write it → the stored code.
+OPERATING_STATUS_WORDINGS = {
+    "在营": OperatingStatus.OPERATING,
+    "开业": OperatingStatus.OPERATING,
+    "在营（开业）": OperatingStatus.OPERATING,
+    "在营（开业）企业": OperatingStatus.OPERATING,
+    "在业（开业）": OperatingStatus.OPERATING,
+    "营业": OperatingStatus.OPERATING,
+    "存续（在营、开业、在册）": OperatingStatus.EXISTING,
+    "存续（在营）": OperatingStatus.EXISTING,
+    "在册": OperatingStatus.EXISTING,
+    "吊销，未注销": OperatingStatus.REVOKED,
+    "吊销未注销": OperatingStatus.REVOKED,
+    "吊销营业执照": OperatingStatus.REVOKED,
+    "已注销": OperatingStatus.CANCELLED,
+    "注销企业": OperatingStatus.CANCELLED,
+    "已迁出": OperatingStatus.MOVED_OUT,
+    "歇业": OperatingStatus.SUSPENDED,
+}
+
+# A mainland landline with its area code (0717-6221234, (0717)6221234, 010-12345678, an extension dropped).
+LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}[2-9][0-9]{6,7}$")
+
+
 def parse_phone(value, ctx):
+    """A mobile number (SMS may be sent to it): 11 digits, as the kernel reads it."""
     if value is None or not normalize.compact(value):
         return ("", "")
     phone = _kernel(normalize.phone, value)
+    return (encrypt(phone), digest(phone))
+
+
+def parse_registered_phone(value, ctx):
+    """登记联系电话: the phone the register holds, a mobile or a landline with its area code (区号-号码).
+
+    Registers record whatever the enterprise declared, often the office landline; no SMS is sent to this
+    number (SMS goes to 联系人电话, the contact's mobile, which stays mobile-only), so a landline is kept.
+    Stored as digits (07176221234) for a landline, as the kernel's 11 digits for a mobile.
+    """
+    if value is None or not normalize.compact(value):
+        return ("", "")
+    try:
+        phone = normalize.phone(value)
+    except normalize.RoundedNumberError as exc:
+        raise CellError(str(exc)) from None
+    except normalize.NormalizeError:
+        s = re.sub(r"(转|ext\.?)\d{1,6}$", "", normalize.compact(value), flags=re.IGNORECASE)
+        s = re.sub(r"[\s\-().（）]", "", s)
+        if s.startswith("+86"):
+            s = "0" + s[3:].lstrip("0")
+        if not LANDLINE.match(s):
+            raise CellError(_("请填写手机号或带区号的固定电话（如 0717-6221234）")) from None
+        phone = s
     return (encrypt(phone), digest(phone))
 
 
@@ -252,7 +331,10 @@ def parse_qualification_type(value, ctx):
     return ctx.qualification_types[s]
 
 
-USCC = Column("uscc", "统一社会信用代码", parse_uscc, required=True, help="18位，如 91110108772551611J")
+USCC_ALIASES = ("统一信用代码", "社会信用代码", "信用代码", "统一代码", "社会统一信用代码", "统一社会信用代码证号")
+USCC = Column(
+    "uscc", "统一社会信用代码", parse_uscc, required=True, help="18位，如 91110108772551611J", aliases=USCC_ALIASES
+)
 ENTERPRISE_USCC = Column(
     "uscc",
     "统一社会信用代码",
@@ -260,27 +342,70 @@ ENTERPRISE_USCC = Column(
     required=True,
     help="18位，如 91110108772551611J",
     targets=("uscc", "uscc_check"),
+    aliases=USCC_ALIASES,
 )
 
 COLUMNS: dict[str, list[Column]] = {
     ImportKind.ENTERPRISES: [
         ENTERPRISE_USCC,
-        Column("name", "企业名称", text(200), required=True),
-        Column("legal_rep_name", "法定代表人", text(64), required=True),
-        Column("region_code", "登记地区划代码", parse_region, required=True, targets=("region_id",), text=False),
-        Column("registration_date", "成立日期", date(not_future=True), help=DATE_HELP, text=False),
-        Column("address", "住所", text(255)),
-        Column("industry_code", "行业代码", parse_industry, help="GB/T 4754-2017，带门类字母，如 C3911"),
-        Column("ownership_type", "登记注册类型", choice(OwnershipType), help="如 有限责任公司"),
-        Column("operating_status", "经营状态", choice(OperatingStatus), help="存续、在业、吊销、注销、迁出、停业"),
+        Column("name", "企业名称", text(200), required=True, aliases=("名称", "企业（机构）名称", "市场主体名称")),
+        Column("legal_rep_name", "法定代表人", text(64), required=True, aliases=("法定代表人姓名", "法人代表", "法人")),
+        Column(
+            "region_code",
+            "登记地区划代码",
+            parse_region,
+            required=True,
+            targets=("region_id",),
+            text=False,
+            aliases=("行政区划代码", "区划代码", "登记地行政区划代码"),
+        ),
+        Column(
+            "registration_date",
+            "成立日期",
+            date(not_future=True),
+            help=DATE_HELP,
+            text=False,
+            aliases=("成立时间", "注册日期", "登记日期"),
+        ),
+        Column("address", "住所", text(255), aliases=("注册地址", "住所（经营场所）", "地址")),
+        Column(
+            "industry_code",
+            "行业代码",
+            parse_industry,
+            help="GB/T 4754-2017，带门类字母，如 C3911",
+            aliases=("国民经济行业代码", "行业分类代码"),
+        ),
+        Column(
+            "ownership_type",
+            "登记注册类型",
+            choice(OwnershipType),
+            help="如 有限责任公司；留空则保留档案原值",
+            aliases=("企业类型", "企业登记注册类型"),
+            blank_default=OwnershipType.LIMITED_LIABILITY,
+        ),
+        Column(
+            "operating_status",
+            "经营状态",
+            choice(OperatingStatus, OPERATING_STATUS_WORDINGS),
+            help="存续、在业、吊销、注销、迁出、停业（在营、开业等登记机关写法亦可）；留空则保留档案原值",
+            aliases=("登记状态", "企业状态"),
+            blank_default=OperatingStatus.EXISTING,
+        ),
         Column(
             "registered_phone",
             "登记联系电话",
-            parse_phone,
-            help="11位手机号",
+            parse_registered_phone,
+            help="手机号或带区号的固定电话，如 0717-6221234",
             targets=("registered_phone", "registered_phone_digest"),
+            aliases=("联系电话", "登记电话"),
         ),
-        Column("credit_status", "信用状况", choice(CreditStatus), help="正常、严重失信"),
+        Column(
+            "credit_status",
+            "信用状况",
+            choice(CreditStatus),
+            help="正常、严重失信；留空则保留档案原值",
+            blank_default=CreditStatus.NORMAL,
+        ),
         Column("credit_listed_on", "列入严重失信名单日期", date(not_future=True), help=DATE_HELP, text=False),
     ],
     ImportKind.FIGURES: [
@@ -306,7 +431,7 @@ COLUMNS: dict[str, list[Column]] = {
             text=False,
         ),
         Column("valid_from", "有效期起", date(not_future=True), required=True, help=DATE_HELP, text=False),
-        Column("valid_to", "有效期止", date(), help=DATE_HELP + "，长期有效留空", text=False),
+        Column("valid_to", "有效期止", date(open_ended=True), help=DATE_HELP + "，长期有效留空或填“长期”", text=False),
         Column("issuer", "认定机关", text(128)),
         Column("certificate_number", "证书编号", text(64)),
     ],
@@ -331,12 +456,17 @@ def check_row(kind: str, row: dict) -> list[tuple[str, str]]:
     return problems
 
 
+def header_key(text: str) -> str:
+    """A header cell folded for lookup: full-width forms, spaces, line breaks, the 必填 marker (*) and the
+    bracket shape ignored, so ``*统一社会信用代码``, ``营业收入(万元)`` and ``统一社会 信用代码`` all match."""
+    s = "".join(normalize.fold(text).split()).lstrip("*").rstrip("*").casefold()
+    return s.replace("（", "(").replace("）", ")")
+
+
 def header_lookup(kind: str) -> dict[str, Column]:
-    """Every accepted header text (Chinese or English key) → its column."""
+    """Every accepted header text (Chinese header, English key, or a common synonym), folded → its column."""
     lookup = {}
     for column in COLUMNS[kind]:
-        lookup[column.header] = column
-        lookup[column.key] = column
-        # Excel users often type the units with ASCII parentheses.
-        lookup[column.header.replace("（", "(").replace("）", ")")] = column
+        for name in (column.header, column.key, *column.aliases):
+            lookup.setdefault(header_key(name), column)
     return lookup

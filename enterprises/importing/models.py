@@ -43,6 +43,9 @@ class ImportJob(models.Model):
     # Rows imported with a code that fails its check characters (存量赋码), listed for staff to confirm.
     flagged = models.JSONField(_("校验位不符（存量赋码）"), default=list, blank=True)
     flagged_count = models.PositiveIntegerField(_("存量赋码待确认数"), default=0)
+    # Read but not imported, without refusing the file: ignored columns, rows older than the archive.
+    notices = models.JSONField(_("提示"), default=list, blank=True)
+    notice_count = models.PositiveIntegerField(_("提示数"), default=0)
     message = models.CharField(_("结果说明"), max_length=255, blank=True)
     created_count = models.PositiveIntegerField(_("新增"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)

@@ -6,9 +6,13 @@
    in SQL what only the whole file or the database can tell (a key repeated in
    the file, an enterprise that does not exist). Any error anywhere → roll
    back: nothing is imported, and the report lists every bad row and column.
+   Repeated keys within the file are found in step 1, in the same pass as bad cells. A file whose header
+   is refused, or that has no data row, is never staged.
 3. Otherwise upsert with ``INSERT … ON CONFLICT … DO UPDATE … WHERE (…) IS
    DISTINCT FROM (…)``: a row equal to what is stored is not touched, so the
-   same file imported twice changes nothing.
+   same file imported twice changes nothing. A row whose stored data is newer from the same source
+   (source_updated_at later than the job's 数据截至时间) is skipped, in the upsert's WHERE, and listed as
+   “数据早于档案现有数据，未更新”.
 4. For exactly the rows that changed: recompute the enterprise size (with the SQL
    compilation of `enterprises.sizing`: inside the upsert for an enterprise
    file, one UPDATE after a figures file), write simple-history rows
@@ -36,7 +40,7 @@ from enterprises.models import (
 from enterprises.sizing import size_case_sql
 from portal.org.models import Region
 
-from .columns import COLUMNS, ROW_KEYS, CellError, Context, check_row, header_lookup
+from .columns import COLUMNS, ROW_KEYS, CellError, Context, check_row, header_key, header_lookup
 from .models import ImportKind
 from .reading import Rows
 
@@ -73,10 +77,22 @@ EVENT_KINDS = {
 }
 
 
+DUPLICATE_MESSAGES = {
+    ImportKind.ENTERPRISES: lambda: _("统一社会信用代码与第%(first)d行重复"),
+    ImportKind.FIGURES: lambda: _("同一企业同一年度的数据与第%(first)d行重复"),
+    ImportKind.QUALIFICATIONS: lambda: _("同一企业同一资质同一有效期起的记录与第%(first)d行重复"),
+}
+
+
 def _staging_type(name: str) -> str:
     if name.endswith("_wan"):
         return "numeric(16,2)"
     return STAGING_TYPES.get(name, "text")
+
+
+def _storable(text: str) -> str:
+    """Text quoted from the file, as jsonb can store it (no NUL character)."""
+    return text.replace("\x00", "")
 
 
 @dataclass
@@ -89,6 +105,14 @@ class Report:
     # Rows that go in flagged 校验位不符（存量赋码）: every one counted, the first MAX_STORED_ERRORS kept.
     flagged: list[dict] = field(default_factory=list)
     flagged_count: int = 0
+    # What was read but not imported, without refusing the file (an ignored column, a row older than the archive).
+    notices: list[dict] = field(default_factory=list)
+    notice_count: int = 0
+
+    def notice(self, line: int, header: str, message: str) -> None:
+        self.notice_count += 1
+        if len(self.notices) < MAX_STORED_ERRORS:
+            self.notices.append({"line": line, "header": _storable(header), "message": _storable(message)})
 
     def flag(self, line: int, uscc: str, name: str) -> None:
         self.flagged_count += 1
@@ -100,8 +124,16 @@ class Report:
         self.error_count += 1
         self.bad_lines.add(line)
         if len(self.errors) < MAX_STORED_ERRORS:
-            shown = "" if value is None else str(value)[:100]
-            self.errors.append({"line": line, "column": column, "header": header, "value": shown, "message": message})
+            shown = "" if value is None else _storable(str(value)[:100])
+            self.errors.append(
+                {
+                    "line": line,
+                    "column": column,
+                    "header": _storable(header),
+                    "value": shown,
+                    "message": _storable(message),
+                }
+            )
 
     def sorted_errors(self) -> list[dict]:
         return sorted(self.errors, key=lambda e: (e["line"], e["column"]))[:MAX_STORED_ERRORS]
@@ -113,6 +145,8 @@ class Outcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows skipped because the archive holds newer data from the same source (数据早于档案现有数据).
+    stale: int = 0
 
 
 def load_context(source: str = "") -> Context:
@@ -141,28 +175,52 @@ class Validator:
         self.columns: list = []
         self.out = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
         self.total_rows = 0
+        # Row key (ROW_KEYS) → the first line that had it: a repeat is reported in the same pass as bad cells.
+        self.first_lines: dict[tuple, int] = {}
 
     def check_header(self) -> bool:
-        header = self.rows.open()
+        """Maps the header row to the columns. Unknown and unnamed columns (备注, 序号 of government exports) are
+        ignored and listed as notices; a missing required or a repeated column refuses the file."""
         lookup = header_lookup(self.kind)
+        header = self.rows.open(
+            accept=lambda cells: any(
+                getattr(lookup.get(header_key(c)), "key", None) == "uscc" for c in cells if c is not None
+            )
+        )
+        line = self.rows.header_line
+        if self.rows.note:
+            self.report.notice(line, "", self.rows.note)
         seen = {}
         for position, name in enumerate(header):
             if not name:
-                if position < len(header) - 1 or len(header) == 1:
-                    self.report.add(1, "", "", "", _("第%(n)d列缺少列名") % {"n": position + 1})
                 continue
-            column = lookup.get(name)
+            column = lookup.get(header_key(name))
             if column is None:
-                self.report.add(1, "", name, name, _("未知的列“%(name)s”") % {"name": name})
+                self.report.notice(line, name, _("未知的列“%(name)s”，已忽略") % {"name": name})
             elif column.key in seen:
-                self.report.add(1, column.key, column.header, name, _("列“%(name)s”重复") % {"name": column.header})
+                self.report.add(line, column.key, column.header, name, _("列“%(name)s”重复") % {"name": column.header})
             else:
                 seen[column.key] = position
         for column in COLUMNS[self.kind]:
             if column.required and column.key not in seen:
-                self.report.add(1, column.key, column.header, "", _("缺少必填列“%(name)s”") % {"name": column.header})
+                self.report.add(
+                    line, column.key, column.header, "", _("缺少必填列“%(name)s”") % {"name": column.header}
+                )
         self.columns = [(column, seen[column.key]) for column in COLUMNS[self.kind] if column.key in seen]
         return self.report.error_count == 0
+
+    def _first_of_its_key(self, line: int, values: dict) -> bool:
+        """False (and reported) when an earlier row of the file has the same key, whatever else is wrong with either."""
+        names = ROW_KEYS[self.kind]
+        if any(values.get(name) is None for name in names):
+            return True  # a key cell is itself wrong: already reported
+        key = tuple(values[name] for name in names)
+        first = self.first_lines.setdefault(key, line)
+        if first == line:
+            return True
+        message = DUPLICATE_MESSAGES[self.kind]() % {"first": first}
+        self.report.add(line, "uscc", "统一社会信用代码", values["uscc"], message)
+        return False
 
     @property
     def staging_columns(self) -> list[str]:
@@ -203,6 +261,8 @@ class Validator:
                     values.update(zip(column.staging, parsed, strict=True))
                 else:
                     values[column.staging[0]] = parsed
+            if not self._first_of_its_key(line, values):
+                ok = False
             if not ok:
                 continue
             problems = check_row(kind, values)
@@ -245,20 +305,7 @@ class Loader:
         cursor.execute("ANALYZE import_staging")
 
     def check(self, cursor) -> None:
-        """The checks that need the whole file or the database, added to the report."""
-        key = ", ".join(ROW_KEYS[self.kind])
-        cursor.execute(
-            f"""SELECT line, first_line, uscc FROM (
-                    SELECT line, uscc, min(line) OVER (PARTITION BY {key}) AS first_line FROM import_staging
-                ) d WHERE line > first_line ORDER BY line"""  # noqa: S608
-        )
-        message = {
-            ImportKind.ENTERPRISES: _("统一社会信用代码与第%(first)d行重复"),
-            ImportKind.FIGURES: _("同一企业同一年度的数据与第%(first)d行重复"),
-            ImportKind.QUALIFICATIONS: _("同一企业同一资质同一有效期起的记录与第%(first)d行重复"),
-        }[self.kind]
-        for line, first, uscc in cursor:
-            self.report.add(line, "uscc", "统一社会信用代码", uscc, message % {"first": first})
+        """The checks that need the database, added to the report (repeats within the file: `Validator`)."""
         if self.kind != ImportKind.ENTERPRISES:
             cursor.execute(
                 """SELECT s.line, s.uscc FROM import_staging s
@@ -270,6 +317,9 @@ class Loader:
                 )
 
     def upsert(self, cursor) -> Outcome:
+        """Inserts new rows, updates changed ones; a row whose stored data is newer for the same source
+        (档案 source_updated_at later than the job's 数据截至时间) is skipped and listed as a notice."""
+        params = {"source": self.job.source, "as_of": self.job.source_updated_at}
         data_columns = [c for c in self.columns if c != "uscc" or self.kind == ImportKind.ENTERPRISES]
         if self.kind == ImportKind.ENTERPRISES:
             # The size is computed in the same statement, from the file's industry (or the stored one) and the
@@ -282,7 +332,17 @@ class Loader:
                 ) f ON TRUE"""
             industry = "s.industry_code" if "industry_code" in data_columns else "coalesce(cur.industry_code, '')"
             figures = (industry, "f.employees", "f.revenue_wan", "f.total_assets_wan")
-            select = [f"s.{c}" for c in data_columns]
+            # A blank coded cell (登记注册类型, 经营状态, 信用状况: 必填 否) keeps the stored code, or the default.
+            blank_defaults = {
+                column.key: column.blank_default
+                for column, _position in self.validator.columns
+                if column.blank_default is not None
+            }
+            select = [
+                f"coalesce(nullif(s.{c}, ''), cur.{c}, %(default_{c})s)" if c in blank_defaults else f"s.{c}"
+                for c in data_columns
+            ]
+            params.update({f"default_{c}": value for c, value in blank_defaults.items()})
             select += [size_case_sql(*figures), f"left({size_case_sql(*figures, output='reason')}, 255)", "f.year"]
             data_columns = [*data_columns, "size", "size_reason", "size_year"]
             insert_columns = data_columns
@@ -324,27 +384,39 @@ class Loader:
             if compared
             else "FALSE"
         )
+        newer = "cur2.source = %(source)s AND cur2.source_updated_at > %(as_of)s"
+        candidates_from = f"(SELECT {candidates}, s.line AS line FROM {select_from}) n"  # noqa: S608
+        cursor.execute(
+            f"""SELECT n.line FROM {candidates_from} JOIN {self.table} cur2 ON {same_key}
+                WHERE {differs} AND {newer} ORDER BY n.line""",  # noqa: S608
+            params,
+        )
+        stale = [line for (line,) in cursor.fetchall()]
+        for line in stale:
+            self.report.notice(line, "", _("数据早于档案现有数据，未更新"))
         cursor.execute(
             f"""WITH up AS (
                     INSERT INTO {self.table} AS t
                         ({", ".join(insert_columns)}, source, source_updated_at, created_at, updated_at)
                     SELECT {", ".join(f"n.{c}" for c in insert_columns)}, %(source)s, %(as_of)s, now(), now()
-                    FROM (SELECT {candidates}, s.line AS line FROM {select_from}) n
+                    FROM {candidates_from}
                     LEFT JOIN {self.table} cur2 ON {same_key}
-                    WHERE cur2.id IS NULL OR {differs}
+                    WHERE cur2.id IS NULL OR ({differs} AND NOT ({newer}))
                     ORDER BY n.line
                     ON CONFLICT ({", ".join(keys)}) DO UPDATE SET {", ".join(assignments)} {distinct}
+                        AND NOT (t.source = EXCLUDED.source AND t.source_updated_at > EXCLUDED.source_updated_at)
                     RETURNING t.id, {enterprise_expr} AS enterprise_id, (t.xmax = 0) AS created
                 )
                 INSERT INTO import_changed SELECT id, enterprise_id, created FROM up""",  # noqa: S608
-            {"source": self.job.source, "as_of": self.job.source_updated_at},
+            params,
         )
         cursor.execute(
             "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM import_changed"
         )
         created, updated = cursor.fetchone()
         total = self.validator.total_rows
-        return Outcome(total_rows=total, created=created, updated=updated, unchanged=total - created - updated)
+        unchanged = total - created - updated - len(stale)
+        return Outcome(total_rows=total, created=created, updated=updated, unchanged=unchanged, stale=len(stale))
 
     def after(self, cursor) -> list[int]:
         """Sizes, history, change events for the changed rows; returns the changed enterprises' ids."""

@@ -16,11 +16,16 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import filetype
 from django.utils.translation import gettext as _
 
 from portal.core import uploads
 
 SNIFF_BYTES = 64 * 1024
+
+
+def _header_text(value) -> str:
+    return str(value).strip().lstrip("\ufeff") if value is not None else ""
 
 
 class UnreadableFileError(ValueError):
@@ -40,7 +45,7 @@ def detect_format(f: BinaryIO, name: str) -> str:
     if kind is not None and kind.key == "xls":
         raise UnreadableFileError(_("Excel 97-2003或WPS表格（.xls/.et）格式不能导入，请另存为.xlsx或CSV后再上传"))
     if kind is not None:
-        raise UnreadableFileError(_("文件内容是%(kind)s，不是Excel（.xlsx）或CSV文件") % {"kind": kind.label})
+        raise UnreadableFileError(_("该文件实为%(kind)s，不能导入；%(todo)s") % {"kind": kind.label, "todo": save_as()})
     head = f.read(SNIFF_BYTES)
     f.seek(0)
     if head.startswith(uploads.ZIP_MAGIC) or name.lower().endswith((".xlsx", ".xlsm", ".xls", ".et")):
@@ -49,12 +54,29 @@ def detect_format(f: BinaryIO, name: str) -> str:
     return "csv"
 
 
+def save_as() -> str:
+    return _("请在Excel中打开原始表格，另存为“CSV UTF-8（逗号分隔）”或Excel工作簿（.xlsx）后重新上传")
+
+
+def binary_message(head: bytes) -> str:
+    """What a file that is not CSV text really is, and what to do: a PDF, UTF-16 text (Excel's “Unicode文本”),
+    another known format, or binary content."""
+    if b"%PDF-" in head[:1024]:
+        what = _("PDF文档")
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[1:200:2].count(0) > 50:
+        what = _("UTF-16编码的文本（Excel“Unicode文本”格式）")
+    else:
+        guessed = filetype.guess(head)
+        what = (_("%(ext)s文件") % {"ext": guessed.extension.upper()}) if guessed else _("二进制文件，不是文本")
+    return _("该文件实为%(kind)s，不能导入；%(todo)s") % {"kind": what, "todo": save_as()}
+
+
 def detect_encoding(head: bytes) -> str:
     """The encoding of a CSV from its first bytes: utf-8-sig, utf-8 or gb18030."""
     if not head.strip():
         raise UnreadableFileError(_("文件为空"))
-    if b"\x00" in head:
-        raise UnreadableFileError(_("文件不是CSV文本文件"))
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFileError(binary_message(head))
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
@@ -68,25 +90,60 @@ def detect_encoding(head: bytes) -> str:
     raise UnreadableFileError(_("无法识别文件编码，请保存为UTF-8或GB18030编码的CSV"))
 
 
+HEADER_SEARCH_ROWS = 20
+
+
 class Rows:
-    """Iterates (line number, list of cell values) after the header; `header` is read first."""
+    """Iterates (line number, list of cell values) after the header; `header` is read first.
+
+    The header is the first row, among the first HEADER_SEARCH_ROWS, that `accept` takes (a title line
+    such as “2026年企业名录” may stand above it); in a workbook, on the first sheet that has one (a
+    填表说明 sheet often comes first). When no sheet has it, the first row of the first sheet is the header
+    and `note` says which sheet was read and why.
+    """
 
     def __init__(self, f: BinaryIO, file_format: str):
         self.file = f
         self.format = file_format
         self.header: list[str] = []
+        self.header_line = 1
+        self.note = ""
         self._iter: Iterator[tuple[int, list]] | None = None
         self.size = f.seek(0, io.SEEK_END)
         f.seek(0)
 
-    def open(self) -> list[str]:
-        self._iter = self._xlsx() if self.format == "xlsx" else self._csv()
+    def open(self, accept=lambda cells: True) -> list[str]:
+        if self.format == "xlsx":
+            self._iter = self._xlsx(accept)
+        else:
+            self._iter = self._with_header(self._csv(), accept)
         try:
-            _line, header = next(self._iter)
+            self.header_line, header = next(self._iter)
         except StopIteration:
             raise UnreadableFileError(_("文件没有表头行")) from None
-        self.header = [str(h).strip().lstrip("\ufeff") if h is not None else "" for h in header]
+        self.header = [_header_text(h) for h in header]
         return self.header
+
+    @staticmethod
+    def _find_header(rows: Iterator[tuple[int, list]], accept) -> tuple[list, bool]:
+        """The rows read while looking for the header, and whether the last of them is it."""
+        seen = []
+        for line, values in rows:
+            seen.append((line, values))
+            if accept([_header_text(v) for v in values]):
+                return seen, True
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+        return seen, False
+
+    def _with_header(self, rows: Iterator[tuple[int, list]], accept):
+        """`rows` from its header on: the accepted row, or the first row when none is accepted."""
+        seen, found = self._find_header(rows, accept)
+        if found:
+            yield seen[-1]
+        else:
+            yield from seen
+        yield from rows
 
     def __iter__(self):
         return self._iter
@@ -120,7 +177,7 @@ class Rows:
             with contextlib.suppress(ValueError):
                 stream.detach()
 
-    def _xlsx(self):
+    def _xlsx(self, accept):
         from openpyxl import load_workbook
 
         try:
@@ -128,13 +185,38 @@ class Rows:
         except Exception:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFileError(_("文件不是有效的Excel文件")) from None
         try:
+            for index, sheet in enumerate(workbook.worksheets):
+                seen, found = self._find_header(self._sheet_rows(sheet), accept)
+                if found:
+                    if index:
+                        self.note = _("已读取工作表“%(sheet)s”：前面的工作表“%(first)s”没有“统一社会信用代码”表头") % {
+                            "sheet": sheet.title,
+                            "first": "”“".join(s.title for s in workbook.worksheets[:index]),
+                        }
+                    yield seen[-1]
+                    yield from self._sheet_rows(sheet, after=seen[-1][0])
+                    return
+            if not workbook.worksheets:
+                return
             sheet = workbook.worksheets[0]
-            if hasattr(sheet, "reset_dimensions"):
-                # Forget the size the file claims: rows are then read until the sheet data really ends. Still
-                # streamed: 100,000 rows read with an honest and with a forged "A1" dimension both peak at 8.4 MB
-                # of Python allocations (tracemalloc) and take the same time.
-                sheet.reset_dimensions()
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, list(values)
+            if len(workbook.worksheets) > 1:
+                self.note = _("各工作表都没有“统一社会信用代码”表头，已按第一个工作表“%(sheet)s”读取") % {
+                    "sheet": sheet.title
+                }
+            yield from self._sheet_rows(sheet)
+        except UnreadableFileError:
+            raise
+        except Exception:  # a damaged sheet part (XML, shared strings, styles) surfaces only while reading it
+            raise UnreadableFileError(_("Excel文件已损坏，无法读取；请在Excel中打开后另存为.xlsx再上传")) from None
         finally:
             workbook.close()
+
+    @staticmethod
+    def _sheet_rows(sheet, after: int = 0):
+        if hasattr(sheet, "reset_dimensions"):
+            # Forget the size the file claims: rows are then read until the sheet data really ends. Still
+            # streamed: 100,000 rows read with an honest and with a forged "A1" dimension both peak at 8.4 MB
+            # of Python allocations (tracemalloc) and take the same time.
+            sheet.reset_dimensions()
+        for line, values in enumerate(sheet.iter_rows(min_row=after + 1, values_only=True), start=after + 1):
+            yield line, list(values)

@@ -81,17 +81,18 @@ def run_import_job(job_id: int) -> ImportJob:
                 on_progress=lambda fraction: _set(job, progress=max(1, min(60, int(fraction * 60)))),
             )
             try:
-                if validator.check_header():
-                    validator.run()
-                _set(job, status=ImportJob.Status.IMPORTING, progress=60, total_rows=validator.total_rows)
                 outcome = None
-                with transaction.atomic():
-                    loader = Loader(job, validator, report)
-                    outcome = loader.run()
-                    if outcome is None:
-                        transaction.set_rollback(True)
-                    else:
-                        _after_import(loader.changed_enterprises)
+                # A file whose header is refused (no 统一社会信用代码 column, …) or that has no data row is
+                # reported as such: nothing is staged or loaded for it.
+                if validator.check_header() and validator.run() and not report.error_count:
+                    _set(job, status=ImportJob.Status.IMPORTING, progress=60, total_rows=validator.total_rows)
+                    with transaction.atomic():
+                        loader = Loader(job, validator, report)
+                        outcome = loader.run()
+                        if outcome is None:
+                            transaction.set_rollback(True)
+                        else:
+                            _after_import(loader.changed_enterprises)
             finally:
                 validator.out.close()
     except UnreadableFileError as exc:
@@ -106,6 +107,17 @@ def run_import_job(job_id: int) -> ImportJob:
             finished_at=timezone.now(),
         )
         raise
+    total = validator.total_rows if validator is not None else 0
+    if outcome is None and not report.error_count:
+        # The header was read but no data row follows it.
+        report.add(report_line(validator), "", "", "", _("文件中没有数据行"))
+        message = _("文件中没有数据行，未导入任何数据；请在表头下填写数据后重新上传")
+    else:
+        message = _("读取数据%(total)d行，发现%(rows)d行共%(n)d处错误，未导入任何数据；请修改后重新上传整个文件") % {
+            "total": total,
+            "rows": len(report.bad_lines),
+            "n": report.error_count,
+        }
     if outcome is None:
         _set(
             job,
@@ -113,13 +125,10 @@ def run_import_job(job_id: int) -> ImportJob:
             errors=report.sorted_errors(),
             error_count=report.error_count,
             bad_row_count=len(report.bad_lines),
-            total_rows=validator.total_rows if validator is not None else 0,
-            message=_("读取数据%(total)d行，发现%(rows)d行共%(n)d处错误，未导入任何数据；请修改后重新上传整个文件")
-            % {
-                "total": validator.total_rows if validator is not None else 0,
-                "rows": len(report.bad_lines),
-                "n": report.error_count,
-            },
+            notices=report.notices,
+            notice_count=report.notice_count,
+            total_rows=total,
+            message=message,
             finished_at=timezone.now(),
         )
     else:
@@ -133,10 +142,17 @@ def run_import_job(job_id: int) -> ImportJob:
             unchanged_count=outcome.unchanged,
             flagged=report.flagged,
             flagged_count=report.flagged_count,
+            notices=report.notices,
+            notice_count=report.notice_count,
             message=_done_message(outcome, report),
             finished_at=timezone.now(),
         )
     return job
+
+
+def report_line(validator) -> int:
+    """The header's line, where a file-level finding is reported."""
+    return validator.rows.header_line if validator is not None else 1
 
 
 def _done_message(outcome, report: Report) -> str:
@@ -147,6 +163,8 @@ def _done_message(outcome, report: Report) -> str:
         "u": outcome.updated,
         "n": outcome.unchanged,
     }
+    if outcome.stale:
+        message += _("；%(s)d行数据早于档案现有数据，未更新") % {"s": outcome.stale}
     if report.flagged_count:
         message += _("；其中%(f)d个统一社会信用代码校验位不符（存量赋码），已标记，待工作人员确认") % {
             "f": report.flagged_count

@@ -40,4 +40,5 @@ class SensitiveAccessLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.object_repr} · {self.accessed_at:%Y-%m-%d %H:%M}"
+        # Local time (Asia/Shanghai), as the field shows it: the heading and breadcrumb use this string.
+        return f"{self.user} · {self.object_repr} · {timezone.localtime(self.accessed_at):%Y-%m-%d %H:%M}"

@@ -9,11 +9,16 @@ not confirmed), and on create grants the new object to the creating user's
 department.
 """
 
+import datetime as dt
+
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import Department
 from .permissions import can, grant_to_department, is_platform_admin, is_supervisor, scope
@@ -113,7 +118,34 @@ class DepartmentObjectMixin:
         return obj
 
 
-class ViewOnlyHistoryAdmin:
+class PortalHistoryContextHelper(HistoricalRecordContextHelper):
+    """The 变更内容 column as a person reads it: a coded value by its Chinese label (代码校验: 校验位不符（存量赋码）
+    → 存量赋码（已确认）, not legacy_pending → legacy_confirmed), a time in local time (Asia/Shanghai,
+    2026-11-26 17:00, not 09:00:00+00:00), a yes/no as 是/否, an empty value blank (not "None")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return ""
+        if getattr(field, "flatchoices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, dt.datetime):
+            return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
+        if isinstance(value, bool):
+            return str(_("是") if value else _("否"))
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryDisplayAdmin:
+    """Mixin for a `SimpleHistoryAdmin`: its history diff uses `PortalHistoryContextHelper`."""
+
+    history_context_helper = PortalHistoryContextHelper
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return self.history_context_helper(self.model, historical_record)
+
+
+class ViewOnlyHistoryAdmin(HistoryDisplayAdmin):
     """Mixin for a `SimpleHistoryAdmin` whose history may be read but never written back (no 还原).
 
     simple-history's revert writes an old version over the object — its workflow

@@ -193,3 +193,12 @@ def test_staff_add_an_enterprise_with_its_registered_phone(admin_client):
     created = Enterprise.objects.get(uscc=uscc_for(4242))
     assert created.registered_phone == "13900004242"
     assert created.registered_phone_digest == digest("13900004242")
+
+
+def test_the_code_check_filter_comes_before_the_long_tag_filter_and_is_a_column(admin_client):
+    from enterprises.admin import EnterpriseAdmin, TagFilter
+
+    assert EnterpriseAdmin.list_filter.index("uscc_check") < EnterpriseAdmin.list_filter.index(TagFilter)
+    EnterpriseFactory()
+    page = admin_client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    assert "column-uscc_check" in page

@@ -225,13 +225,11 @@ def test_figures_of_an_enterprise_not_in_the_archive_are_refused(staff):
     assert error["message"] == "企业档案中没有此统一社会信用代码，请先导入企业基本信息"
 
 
-def test_missing_required_and_unknown_columns_are_reported_on_the_header_line(staff):
+def test_missing_required_columns_are_reported_on_the_header_line_and_unknown_ones_noted(staff):
     job = run("统一社会信用代码,企业名称,登记地区划代码,行业代玛\n", staff)
     assert job.status == ImportJob.Status.FAILED
-    assert {(e["line"], e["message"]) for e in job.errors} == {
-        (1, "未知的列“行业代玛”"),
-        (1, "缺少必填列“法定代表人”"),
-    }
+    assert {(e["line"], e["message"]) for e in job.errors} == {(1, "缺少必填列“法定代表人”")}
+    assert [(n["line"], n["message"]) for n in job.notices] == [(1, "未知的列“行业代玛”，已忽略")]
 
 
 def test_every_bad_cell_is_counted(staff):
@@ -326,9 +324,11 @@ def test_the_sweep_restarts_a_job_whose_message_was_lost_and_closes_a_dead_one(s
     assert dead.message == "导入任务中断，未导入任何数据；请重新上传"
 
 
-def test_a_coded_column_in_the_file_may_not_be_left_empty(staff):
-    error = only_error(run(csv_of(enterprise_line(1, status="")), staff))
-    assert (error["column"], error["message"]) == ("operating_status", "不能为空")
+def test_a_blank_coded_cell_keeps_the_stored_code(staff):
+    EnterpriseFactory(uscc=uscc_for(1), operating_status="revoked")
+    job = run(csv_of(enterprise_line(1, status="")), staff)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert Enterprise.objects.get(uscc=uscc_for(1)).operating_status == "revoked"
 
 
 def test_an_unknown_choice_lists_the_allowed_labels(staff):

@@ -105,3 +105,18 @@ def test_a_body_that_exceeds_the_limit_while_streaming_is_refused(admin_client, 
     response = upload(admin_client, b"a" * (1024 * 1024 + 10))
     assert response.status_code == 413
     assert ImportJob.objects.count() == 0
+
+
+def test_a_refused_job_shows_its_state_not_a_stalled_progress_in_the_list(admin_client):
+    upload(admin_client, (HEADER + "91991008772551611J,宜昌甲有限公司,王五,420502\n").encode())
+    job = run_import_job(ImportJob.objects.get().pk)
+    assert job.status == ImportJob.Status.FAILED
+    page = admin_client.get(reverse("admin:enterprise_imports_importjob_changelist")).content.decode()
+    assert "60%" not in page
+    assert '<td class="field-progress_display">未导入</td>' in page
+
+
+def test_the_job_list_keeps_few_columns_to_fit_a_laptop_screen(admin_client):
+    from enterprises.importing.admin import ImportJobAdmin
+
+    assert len(ImportJobAdmin.list_display) <= 10

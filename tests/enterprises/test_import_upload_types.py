@@ -39,8 +39,21 @@ def test_an_excel_97_or_wps_spreadsheet_is_refused_with_what_to_do(name):
 
 
 def test_a_pdf_named_csv_is_refused_saying_what_it_is():
-    with pytest.raises(UploadRejectedError, match="文件内容是PDF"):
+    with pytest.raises(
+        UploadRejectedError, match=r"该文件实为PDF.*另存为“CSV UTF-8（逗号分隔）”或Excel工作簿（\.xlsx）"
+    ):
         submit("企业名单.csv", files.pdf())
+
+
+def test_a_damaged_pdf_is_still_named_a_pdf_with_what_to_do():
+    with pytest.raises(UploadRejectedError, match="该文件实为PDF文档，不能导入；请在Excel中打开原始表格"):
+        submit("企业名单.csv", b"%PDF-1.4\n\x00\x01\x02 truncated")
+
+
+def test_utf16_text_is_named_as_such_with_what_to_do():
+    content = "统一社会信用代码\t企业名称\r\n".encode("utf-16")
+    with pytest.raises(UploadRejectedError, match=r"该文件实为UTF-16编码的文本.*另存为“CSV UTF-8（逗号分隔）”"):
+        submit("企业名单.csv", content)
 
 
 def test_a_workbook_named_csv_is_stored_as_xlsx():
