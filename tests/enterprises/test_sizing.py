@@ -106,19 +106,8 @@ def test_the_reason_of_a_class_quotes_the_bounds():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("code", "figures", "expected"), list(_cases()))
 def test_the_sql_compilation_agrees_with_python(code, figures, expected):
-    from django.db import connection
-
-    from enterprises.sizing import size_case_sql
-
     employees, revenue, assets = figures
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT {}, {} FROM (SELECT %s::text AS c, %s::int AS e, %s::numeric AS r, %s::numeric AS a) t".format(
-                size_case_sql("c", "e", "r", "a"), size_case_sql("c", "e", "r", "a", output="reason")
-            ),
-            [code, employees, revenue, assets],
-        )
-        size, reason = cursor.fetchone()
+    size, reason = _sql_size_and_reason(code, employees, revenue, assets)
     revenue = None if revenue is None else Decimal(revenue)
     assets = None if assets is None else Decimal(assets)
     assert (size, reason) == (expected, size_reason(code, employees, revenue, assets))
@@ -159,13 +148,12 @@ def _sql_size_and_reason(code, employees, revenue, assets):
 
     from enterprises.sizing import size_case_sql
 
+    # Parameters in brackets: psycopg2 writes -2147483648 literally, and `-2147483648::int` parses as
+    # -(2147483648::int), which is out of range before the minus applies.
+    row = "SELECT (%s)::text AS c, (%s)::int AS e, (%s)::numeric AS r, (%s)::numeric AS a"
+    size, reason = size_case_sql("c", "e", "r", "a"), size_case_sql("c", "e", "r", "a", output="reason")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT {}, {} FROM (SELECT %s::text AS c, %s::int AS e, %s::numeric AS r, %s::numeric AS a) t".format(
-                size_case_sql("c", "e", "r", "a"), size_case_sql("c", "e", "r", "a", output="reason")
-            ),
-            [code, employees, revenue, assets],
-        )
+        cursor.execute(f"SELECT {size}, {reason} FROM ({row}) t", [code, employees, revenue, assets])
         return cursor.fetchone()
 
 
