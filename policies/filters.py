@@ -44,5 +44,4 @@ class PolicyFilter(django_filters.FilterSet):
         return lambda queryset, name, value: facet.filter(queryset, value)
 
     def filter_status(self, queryset, name, value):
-        wanted = selectors.IN_FORCE if value == "in_force" else selectors.ENDED
-        return queryset.filter(status__in=wanted)
+        return queryset.filter(selectors.status_q(value))
