@@ -169,10 +169,15 @@ def latest_policies(limit: int = 8) -> list[dict]:
 
 
 def category_counts() -> list[dict]:
-    """Every category with the number of policies in force in it and the link to them."""
+    """Every category with the number of policies in force in it and the link to exactly those (the list
+    filtered by the category and 效力状态 现行有效, so the list's total is the count shown)."""
     list_url = reverse("policies:list")
     return [
-        {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
+        {
+            "name": category.label,
+            "count": category.n,
+            "url": f"{list_url}?{urlencode({'category': category.code, 'status': 'in_force'})}",
+        }
         for category in PolicyCategory.objects.annotate(n=Count("policies", filter=in_force("policies__"))).order_by(
             "order", "code"
         )
@@ -180,11 +185,15 @@ def category_counts() -> list[dict]:
 
 
 def level_counts() -> list[dict]:
-    """Every level (国家级 … 县级) with the number of policies in force and the link to them."""
+    """Every level (国家级 … 县级) with the number of policies in force and the link to exactly those."""
     list_url = reverse("policies:list")
     counts = dict(public_policies().filter(in_force()).values_list("level").annotate(n=Count("pk")).order_by())
     return [
-        {"name": label, "count": counts.get(value, 0), "url": f"{list_url}?{urlencode({'level': value})}"}
+        {
+            "name": label,
+            "count": counts.get(value, 0),
+            "url": f"{list_url}?{urlencode({'level': value, 'status': 'in_force'})}",
+        }
         for value, label in Policy.Level.choices
     ]
 

@@ -70,3 +70,15 @@ def test_the_home_page_does_not_count_a_future_policy_as_in_force(client, future
 
     assert figures[0]["value"] == 0
     assert client.get("/").status_code == 200
+
+
+def test_every_home_count_links_to_a_list_of_exactly_that_many(client):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    links = [*selectors.category_counts(), *selectors.level_counts()]
+    assert any(link["count"] for link in links)
+
+    for link in links:
+        listed = client.get(link["url"]).context["page_obj"].paginator.count
+        assert listed == link["count"], link
