@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.models import Policy, PolicyCategory, PolicyRelation
 from portal.core.registry import Registry
 from portal.core.translation import Bilingual
+from portal.org.models import Department
 
 # 效力状态 of a public policy. A published policy (incl. one pending offline) is 现行有效 from its
 # 施行日期 on and 尚未施行 before it; expired and repealed ones have ended. Every count, facet and
@@ -62,6 +63,16 @@ def public_policy_by_id(pk: int) -> Policy:
         return public_policies().get(pk=pk)
     except Policy.DoesNotExist:
         raise Http404 from None
+
+
+def issuing_departments() -> QuerySet[Department]:
+    """发文部门: policy departments and every department that leads or co-issues a public policy (the
+    data bureau and the finance bureau issue some too). The policy list's facet and the subscription
+    form both offer these, so a department seen on one is on the other."""
+    public = Policy.PUBLIC_STATUSES
+    issued = Q(led_policies__status__in=public) | Q(co_issued_policies__status__in=public)
+    ids = Department.objects.filter(Q(kind=Department.Kind.POLICY) | issued).values("pk")
+    return Department.objects.filter(pk__in=ids).select_related("region").order_by("region__code", "code")
 
 
 def approved_interpretations(policy: Policy):
