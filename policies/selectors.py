@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
 from portal.core.registry import Registry
@@ -212,7 +213,7 @@ def level_counts() -> list[dict]:
 def headline_figures() -> list[dict]:
     """The home page's headline figures: the policies in force."""
     count = public_policies().filter(in_force()).count()
-    return [{"label": _("现行有效政策"), "value": count, "unit": _("项")}]
+    return [{"label": _("现行有效政策"), "value": count, "unit": npgettext_lazy("policy count", "项", "项", count)}]
 
 
 def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:
