@@ -436,9 +436,9 @@ def _claimable(user, uscc: str, legal_rep_name: str) -> Enterprise:
     validate_uscc(code)
     enterprise = Enterprise.objects.filter(uscc=code).first()
     if enterprise is None:
-        raise ValidationError(_("企业档案中没有该统一社会信用代码，请核对，或携营业执照到政务服务大厅办理"))
+        raise ValidationError({"uscc": _("企业档案中没有该统一社会信用代码，请核对，或携营业执照到政务服务大厅办理")})
     if (legal_rep_name or "").strip() != enterprise.legal_rep_name:
-        raise ValidationError(_("法定代表人姓名与企业登记信息不一致"))
+        raise ValidationError({"legal_rep_name": _("法定代表人姓名与企业登记信息不一致")})
     if enterprise.operating_status in (OperatingStatus.REVOKED, OperatingStatus.CANCELLED):
         raise ValidationError(
             _("该企业登记状态为“%(status)s”，不能认领") % {"status": enterprise.get_operating_status_display()}

@@ -18,6 +18,11 @@ CLAIM_SESSION_KEY = "enterprise_claim"
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    """A refusal from the services, shown once: on its field when it names one this form has (the field
+    is then marked aria-invalid and described by the error), else above the form."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)
+        return
     for message in error.messages:
         form.add_error(None, message)
 
