@@ -140,3 +140,28 @@ def test_the_policy_page_buttons_keep_clear_of_the_first_field(new_page, login_a
     buttons = page.locator(".policy-actions").bounding_box()
     first_field = page.locator(".policy-detail dt").first.bounding_box()
     assert first_field["y"] >= buttons["y"] + buttons["height"] + 8
+
+
+def test_a_form_error_above_the_form_shows_one_symbol_on_the_messages_line(
+    new_page, login_as, live_server, monkeypatch
+):
+    from tests.factories.accounts import EnterpriseUserFactory
+    from tests.factories.enterprises import EnterpriseFactory
+
+    monkeypatch.setattr("portal.accounts.verification.generate_code", lambda: "135790")
+    enterprise = EnterpriseFactory(legal_rep_name="刘敏", registered_phone="13907170001")
+    page = new_page(width=PHONE, height=800)
+    login_as(page, EnterpriseUserFactory())
+    page.goto("/enterprise/claim/")
+    page.fill("#id_uscc", enterprise.uscc)
+    page.fill("#id_legal_rep_name", "刘敏")
+    page.get_by_role("button", name="发送验证码").click()
+    page.fill("#id_code", "111111")
+    page.get_by_role("button", name="确认认领").click()
+
+    alert = page.locator(".alert-error").first
+    expect(alert).to_contain_text("验证码")
+    message = alert.locator(".errorlist li").first
+    assert message.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
+    # the alert's ✖ and the message share the first line
+    assert abs(message.bounding_box()["y"] - alert.bounding_box()["y"]) < 2 * line_height(message)
