@@ -39,7 +39,9 @@ def policy_list(request):
     filtered = filterset.qs
 
     results = search_query.search(q, restrict=filtered.values("pk")) if q else None
-    sort = params.get("sort") if params.get("sort") in SORTS else ("relevance" if results else "date")
+    # A search defaults to relevance whether or not it finds anything, so the zero-result page offers the
+    # same order as a page of results; without a query there is only the date.
+    sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     if results is None:
         sort = "date"
 

@@ -271,3 +271,13 @@ def test_the_home_data_is_cached_until_its_key_is_deleted():
 
 def test_publishing_deletes_the_key_the_kernel_caches_the_home_page_under():
     assert services.HOME_CACHE_KEY == home.HOME_CACHE_KEY
+
+
+def test_a_search_that_finds_nothing_is_sorted_by_relevance_like_one_that_finds_something(client):
+    public_policy(title="稳岗返还实施细则")
+
+    found = client.get("/policies/search/", {"q": "稳岗返还"}).context
+    nothing = client.get("/policies/search/", {"q": "量子纠缠望远镜"}).context
+
+    assert found["page_obj"].paginator.count == 1 and nothing["page_obj"].paginator.count == 0
+    assert found["sort"] == nothing["sort"] == "relevance"
