@@ -567,18 +567,18 @@ class CorrectionRequestAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
 
 @admin.register(QualificationType)
 class QualificationTypeAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "default_issuer", "sort_order"]
+    list_display = ["code", "name", "name_en", "kind", "default_issuer", "sort_order"]
     list_filter = ["kind"]
 
 
 @admin.register(TagCategory)
 class TagCategoryAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "sort_order"]
+    list_display = ["code", "name", "name_en", "sort_order"]
 
 
 @admin.register(Tag)
 class TagAdmin(HistoryDisplayAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "category", "code", "rule_key", "is_active"]
+    list_display = ["name", "name_en", "category", "code", "rule_key", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "code"]
 

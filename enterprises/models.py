@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.validators import validate_enterprise_uscc, validate_industry_code
 from portal.core.crypto import EncryptedCharField, digest
+from portal.core.translation import Bilingual
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 NON_NEGATIVE_FIGURES = ("revenue_wan", "tax_paid_wan", "rd_expense_wan", "total_assets_wan", "export_value_wan")
@@ -276,6 +277,7 @@ class QualificationType(models.Model):
 
     code = models.SlugField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.QUALIFICATION)
     default_issuer = models.CharField(_("通常认定机关"), max_length=128, blank=True)
     description = models.TextField(_("说明"), blank=True)
@@ -289,6 +291,11 @@ class QualificationType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language (ADR 0006); the Chinese one when no English is kept."""
+        return Bilingual(self.name, self.name_en)
 
 
 class Qualification(models.Model):
@@ -344,6 +351,7 @@ class TagCategory(models.Model):
 
     code = models.SlugField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
     history = HistoricalRecords()
 
@@ -355,6 +363,11 @@ class TagCategory(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language (ADR 0006); the Chinese one when no English is kept."""
+        return Bilingual(self.name, self.name_en)
+
 
 class Tag(models.Model):
     """标签. A tag with a `rule_key` is derived from the profile by rules; one without is applied by staff."""
@@ -362,6 +375,7 @@ class Tag(models.Model):
     category = models.ForeignKey(TagCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="tags")
     code = models.SlugField(_("编码"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     description = models.CharField(_("说明"), max_length=255, blank=True)
     rule_key = models.CharField(
         _("规则键"),
@@ -382,6 +396,11 @@ class Tag(models.Model):
 
     def __str__(self):
         return f"{self.category.name}：{self.name}"
+
+    @property
+    def label(self) -> Bilingual:
+        """The name in the reader's language (ADR 0006); the Chinese one when no English is kept."""
+        return Bilingual(self.name, self.name_en)
 
 
 class EnterpriseTag(models.Model):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises import taxonomy_en
 from enterprises.models import (
     CORRECTABLE_FIELDS,
     AnnualFigure,
@@ -68,7 +69,14 @@ def ensure_qualification_types() -> None:
     """The qualification and honour types the rules and the importer refer to by code."""
     for order, (code, name, kind, issuer) in enumerate(QUALIFICATION_TYPES, start=1):
         QualificationType.objects.update_or_create(
-            code=code, defaults={"name": name, "kind": kind, "default_issuer": issuer, "sort_order": order * 10}
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": taxonomy_en.QUALIFICATION_TYPES.get(code, ""),
+                "kind": kind,
+                "default_issuer": issuer,
+                "sort_order": order * 10,
+            },
         )
 
 
@@ -78,7 +86,9 @@ def ensure_rule_tags() -> None:
     from portal.org.models import Region
 
     categories = {
-        code: TagCategory.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})[0]
+        code: TagCategory.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": taxonomy_en.TAG_CATEGORIES.get(code, ""), "sort_order": order}
+        )[0]
         for code, name, order in RULE_CATEGORIES
     }
     wanted = [(categories["size"], f"size:{s.value}", f"{s.label}企业") for s in Size if s != Size.UNKNOWN]
@@ -99,7 +109,12 @@ def ensure_rule_tags() -> None:
     for category, rule_key, name in wanted:
         Tag.objects.update_or_create(
             rule_key=rule_key,
-            defaults={"category": category, "code": rule_key.replace(":", "-").lower(), "name": name[:64]},
+            defaults={
+                "category": category,
+                "code": rule_key.replace(":", "-").lower(),
+                "name": name[:64],
+                "name_en": taxonomy_en.rule_tag_en(rule_key),
+            },
         )
 
 
@@ -421,9 +436,9 @@ def _claimable(user, uscc: str, legal_rep_name: str) -> Enterprise:
     validate_uscc(code)
     enterprise = Enterprise.objects.filter(uscc=code).first()
     if enterprise is None:
-        raise ValidationError(_("企业档案中没有该统一社会信用代码，请核对，或携营业执照到政务服务大厅办理"))
+        raise ValidationError({"uscc": _("企业档案中没有该统一社会信用代码，请核对，或携营业执照到政务服务大厅办理")})
     if (legal_rep_name or "").strip() != enterprise.legal_rep_name:
-        raise ValidationError(_("法定代表人姓名与企业登记信息不一致"))
+        raise ValidationError({"legal_rep_name": _("法定代表人姓名与企业登记信息不一致")})
     if enterprise.operating_status in (OperatingStatus.REVOKED, OperatingStatus.CANCELLED):
         raise ValidationError(
             _("该企业登记状态为“%(status)s”，不能认领") % {"status": enterprise.get_operating_status_display()}

@@ -283,3 +283,51 @@ def size_case_sql(industry: str, employees: str, revenue_wan: str, assets_wan: s
     whens += [f"WHEN left({code}, {len(p)}) = '{p}' THEN ({group_case(GROUPS[k])})" for p, k in _PREFIXES]
     whens.append(f"WHEN {code} ~ '^[A-T]' THEN ({group_case(GROUPS['other'])})")
     return f"(CASE {' '.join(whens)} ELSE {coarse} END)"
+
+
+# ---- the explanation in English (ADR 0006: generated text gets computed English). The stored
+# `size_reason` is the Chinese record; an English reader is shown this, built from the same figures.
+
+GROUP_EN = {
+    "agriculture": "Agriculture, forestry, animal husbandry and fishery",
+    "industry": "Industry",
+    "construction": "Construction",
+    "wholesale": "Wholesale",
+    "retail": "Retail",
+    "transport": "Transport",
+    "warehousing": "Warehousing",
+    "postal": "Postal services",
+    "accommodation": "Accommodation",
+    "catering": "Catering",
+    "information_transmission": "Information transmission",
+    "software": "Software and IT services",
+    "real_estate_development": "Real estate development",
+    "property_management": "Property management",
+    "leasing_business": "Leasing and business services",
+    "other": "Other industries",
+}
+FIGURE_EN = {EMPLOYEES: "employees", REVENUE: "revenue", ASSETS: "total assets"}
+SIZE_EN = {LARGE: "large", MEDIUM: "medium", SMALL: "small", MICRO: "micro"}
+
+
+def _bound_en(figure: str, bound: int, at_least: bool) -> str:
+    if figure == EMPLOYEES:
+        return f"{bound:,} or more employees" if at_least else f"fewer than {bound:,} employees"
+    yuan = f"{bound * 10000:,} yuan"
+    return f"{FIGURE_EN[figure]} of {yuan} or more" if at_least else f"{FIGURE_EN[figure]} under {yuan}"
+
+
+def explanation_en(
+    industry_code: str, employees: int | None, revenue_wan: Decimal | None, assets_wan: Decimal | None
+) -> str:
+    """The English explanation of `assess_size`'s answer for the same figures (employees in persons, 万元)."""
+    result = assess_size(industry_code, employees, revenue_wan, assets_wan)
+    group = result.group
+    if result.size == UNKNOWN or group is None:
+        return "The figures do not allow a classification under the SME classification standard (MIIT 2011 No. 300)"
+    name = GROUP_EN.get(group.key, group.key)
+    if result.size == MICRO:
+        below = " or ".join(_bound_en(f, b, False) for f, b in group.bounds[SMALL].items())
+        return f"{name}: {below}, hence a micro enterprise"
+    met = " and ".join(_bound_en(f, b, True) for f, b in group.bounds[result.size].items())
+    return f"{name}: {met}, hence a {SIZE_EN[result.size]} enterprise"

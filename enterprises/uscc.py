@@ -75,10 +75,11 @@ def normalize_uscc(s: str | None) -> str:
     """What a clerk typed → the code, folded by the kernel (`portal.core.normalize`).
 
     NFKC (full-width ``９１ＭＡ`` → ``91MA``), every kind of space and line break
-    removed, upper case. Spreadsheet cells go through `normalize.identifier`
-    instead, which also refuses a number cell Excel has rounded.
+    and every hyphen or dash separator (``91420502MA0021000-7``) removed, upper case.
+    Spreadsheet cells go through `normalize.identifier` instead, which also refuses
+    a number cell Excel has rounded.
     """
-    return normalize.compact(s).upper()
+    return normalize.code_text(s)
 
 
 def check_char(first17: str) -> str:

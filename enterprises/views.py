@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import selectors, services
+from enterprises import selectors, services, sizing
 from enterprises.forms import AgentForm, ClaimConfirmForm, ClaimForm, CorrectionForm
 from enterprises.industries import industry_name
 from enterprises.models import Enterprise, EnterpriseMember
@@ -17,6 +18,11 @@ CLAIM_SESSION_KEY = "enterprise_claim"
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    """A refusal from the services, shown once: on its field when it names one this form has (the field
+    is then marked aria-invalid and described by the error), else above the form."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)
+        return
     for message in error.messages:
         form.add_error(None, message)
 
@@ -46,8 +52,22 @@ def space(request, uscc):
         "contact_phone_masked": mask_phone(enterprise.contact_phone),
         "registered_phone_masked": mask_phone(enterprise.registered_phone),
         "industry_name": industry_name(enterprise.industry_code) if enterprise.industry_code else "",
+        "size_reason": _size_reason(enterprise, figures),
     }
     return render(request, "enterprises/space.html", context)
+
+
+def _size_reason(enterprise: Enterprise, figures) -> str:
+    """企业规模's explanation: the stored Chinese one, or for another language the same rule's computed
+    English from the year it was measured on (ADR 0006)."""
+    if not enterprise.size_reason or get_language().startswith("zh"):
+        return enterprise.size_reason
+    measured = next((f for f in figures if f.year == enterprise.size_year), None)
+    if measured is None:
+        return ""
+    return sizing.explanation_en(
+        enterprise.industry_code, measured.employees, measured.revenue_wan, measured.total_assets_wan
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies import selectors
 from policies.models import Policy, PolicyCategory
-from portal.org.models import Department, Region
+from portal.org.models import Region
 
 
 class PolicyFilter(django_filters.FilterSet):
@@ -21,7 +21,10 @@ class PolicyFilter(django_filters.FilterSet):
         label=_("政策分类"), field_name="categories", to_field_name="code", queryset=PolicyCategory.objects.all()
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("牵头部门"), field_name="lead_department", to_field_name="code", queryset=Department.objects.all()
+        label=_("牵头部门"),
+        field_name="lead_department",
+        to_field_name="code",
+        queryset=selectors.issuing_departments(),
     )
     region = django_filters.ModelChoiceFilter(
         label=_("所属区划"), field_name="region", to_field_name="code", queryset=Region.objects.all()
@@ -44,5 +47,4 @@ class PolicyFilter(django_filters.FilterSet):
         return lambda queryset, name, value: facet.filter(queryset, value)
 
     def filter_status(self, queryset, name, value):
-        wanted = selectors.IN_FORCE if value == "in_force" else selectors.ENDED
-        return queryset.filter(status__in=wanted)
+        return queryset.filter(selectors.status_q(value))

@@ -5,8 +5,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from policies import selectors
 from policies.models import PolicyCategory, PolicySubscription
-from portal.org.models import Department, Region
+from portal.org.models import Region
 
 MAX_KEYWORDS = 10
 KEYWORD_SPLIT = re.compile(r"[\s,，、;；]+")
@@ -39,9 +40,7 @@ class PolicySubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = PolicyCategory.objects.all()
         self.fields["categories"].label_from_instance = lambda category: str(category.label)
-        self.fields["departments"].queryset = Department.objects.filter(kind=Department.Kind.POLICY).select_related(
-            "region"
-        )
+        self.fields["departments"].queryset = selectors.issuing_departments()
         self.fields["regions"].queryset = Region.objects.exclude(level=Region.Level.PROVINCE)
         if self.instance.pk and self.instance.keywords:
             self.initial["keywords"] = " ".join(self.instance.keywords)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -226,6 +227,15 @@ class Policy(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def not_yet_in_force(self) -> bool:
+        """尚未施行: published (not expired or repealed) but its 施行日期 is still to come (local date)."""
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.OFFLINE_REQUESTED)
+            and self.effective_date is not None
+            and self.effective_date > timezone.localdate()
+        )
 
     @property
     def departments(self):

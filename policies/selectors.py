@@ -6,16 +6,41 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy
 
 from policies.models import Policy, PolicyCategory, PolicyRelation
 from portal.core.registry import Registry
 from portal.core.translation import Bilingual
+from portal.org.models import Department
 
-IN_FORCE = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
+# 效力状态 of a public policy. A published policy (incl. one pending offline) is 现行有效 from its
+# 施行日期 on and 尚未施行 before it; expired and repealed ones have ended. Every count, facet and
+# filter of "in force" goes through in_force()/not_yet_in_force() so they all agree.
+CURRENT = (Policy.Status.PUBLISHED, Policy.Status.OFFLINE_REQUESTED)
 ENDED = (Policy.Status.EXPIRED, Policy.Status.REPEALED)
-STATUS_CHOICES = [("in_force", _("现行有效")), ("ended", _("已失效或废止"))]
+STATUS_CHOICES = [("in_force", _("现行有效")), ("not_yet", _("尚未施行")), ("ended", _("已失效或废止"))]
+
+
+def in_force(prefix: str = "") -> Q:
+    """现行有效: published and its 施行日期 reached (today, local time). `prefix` reaches a policy over a relation."""
+    return Q(**{f"{prefix}status__in": CURRENT, f"{prefix}effective_date__lte": timezone.localdate()})
+
+
+def not_yet_in_force(prefix: str = "") -> Q:
+    """尚未施行: published, but its 施行日期 is still to come."""
+    return Q(**{f"{prefix}status__in": CURRENT, f"{prefix}effective_date__gt": timezone.localdate()})
+
+
+def status_q(value: str) -> Q:
+    """The 效力状态 filter for one of STATUS_CHOICES' values."""
+    if value == "in_force":
+        return in_force()
+    if value == "not_yet":
+        return not_yet_in_force()
+    return Q(status__in=ENDED)
 
 
 def public_policies() -> QuerySet[Policy]:
@@ -39,6 +64,16 @@ def public_policy_by_id(pk: int) -> Policy:
         return public_policies().get(pk=pk)
     except Policy.DoesNotExist:
         raise Http404 from None
+
+
+def issuing_departments() -> QuerySet[Department]:
+    """发文部门: policy departments and every department that leads or co-issues a public policy (the
+    data bureau and the finance bureau issue some too). The policy list's facet and the subscription
+    form both offer these, so a department seen on one is on the other."""
+    public = Policy.PUBLIC_STATUSES
+    issued = Q(led_policies__status__in=public) | Q(co_issued_policies__status__in=public)
+    ids = Department.objects.filter(Q(kind=Department.Kind.POLICY) | issued).values("pk")
+    return Department.objects.filter(pk__in=ids).select_related("region").order_by("region__code", "code")
 
 
 def approved_interpretations(policy: Policy):
@@ -93,9 +128,7 @@ def count_categories(queryset) -> list[tuple[str, str, int]]:
 
 def count_status(queryset) -> list[tuple[str, str, int]]:
     base = Policy.objects.filter(pk__in=queryset.values("pk"))
-    counts = base.aggregate(
-        in_force=Count("pk", filter=Q(status__in=IN_FORCE)), ended=Count("pk", filter=Q(status__in=ENDED))
-    )
+    counts = base.aggregate(**{value: Count("pk", filter=status_q(value)) for value, _label in STATUS_CHOICES})
     return [(value, label, counts[value]) for value, label in STATUS_CHOICES if counts[value]]
 
 
@@ -132,8 +165,8 @@ def facet_counters() -> dict:
 
 
 def latest_policies(limit: int = 8) -> list[dict]:
-    """The newest policies in force, newest first."""
-    in_force = public_policies().filter(status__in=IN_FORCE)
+    """The newest published policies that have not ended (in force or 尚未施行), newest first."""
+    in_force = public_policies().filter(status__in=CURRENT)
     return [
         {
             "title": p.title,
@@ -148,30 +181,39 @@ def latest_policies(limit: int = 8) -> list[dict]:
 
 
 def category_counts() -> list[dict]:
-    """Every category with the number of policies in force in it and the link to them."""
+    """Every category with the number of policies in force in it and the link to exactly those (the list
+    filtered by the category and 效力状态 现行有效, so the list's total is the count shown)."""
     list_url = reverse("policies:list")
     return [
-        {"name": category.label, "count": category.n, "url": f"{list_url}?{urlencode({'category': category.code})}"}
-        for category in PolicyCategory.objects.annotate(
-            n=Count("policies", filter=Q(policies__status__in=IN_FORCE))
-        ).order_by("order", "code")
+        {
+            "name": category.label,
+            "count": category.n,
+            "url": f"{list_url}?{urlencode({'category': category.code, 'status': 'in_force'})}",
+        }
+        for category in PolicyCategory.objects.annotate(n=Count("policies", filter=in_force("policies__"))).order_by(
+            "order", "code"
+        )
     ]
 
 
 def level_counts() -> list[dict]:
-    """Every level (国家级 … 县级) with the number of policies in force and the link to them."""
+    """Every level (国家级 … 县级) with the number of policies in force and the link to exactly those."""
     list_url = reverse("policies:list")
-    counts = dict(public_policies().filter(status__in=IN_FORCE).values_list("level").annotate(n=Count("pk")).order_by())
+    counts = dict(public_policies().filter(in_force()).values_list("level").annotate(n=Count("pk")).order_by())
     return [
-        {"name": label, "count": counts.get(value, 0), "url": f"{list_url}?{urlencode({'level': value})}"}
+        {
+            "name": label,
+            "count": counts.get(value, 0),
+            "url": f"{list_url}?{urlencode({'level': value, 'status': 'in_force'})}",
+        }
         for value, label in Policy.Level.choices
     ]
 
 
 def headline_figures() -> list[dict]:
     """The home page's headline figures: the policies in force."""
-    count = public_policies().filter(status__in=IN_FORCE).count()
-    return [{"label": _("现行有效政策"), "value": count, "unit": _("项")}]
+    count = public_policies().filter(in_force()).count()
+    return [{"label": _("现行有效政策"), "value": count, "unit": npgettext_lazy("policy count", "项", "项", count)}]
 
 
 def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:

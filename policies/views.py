@@ -39,7 +39,9 @@ def policy_list(request):
     filtered = filterset.qs
 
     results = search_query.search(q, restrict=filtered.values("pk")) if q else None
-    sort = params.get("sort") if params.get("sort") in SORTS else ("relevance" if results else "date")
+    # A search defaults to relevance whether or not it finds anything, so the zero-result page offers the
+    # same order as a page of results; without a query there is only the date.
+    sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     if results is None:
         sort = "date"
 
@@ -126,16 +128,20 @@ def _detail_context(request, slug):
         "interpretations": list(selectors.approved_interpretations(policy)),
         "attachments": list(policy.attachments.all()),
         "relations": selectors.relations(policy),
-        "subscribe_url": _subscribe_url(request),
+        **_subscribe_links(request, policy),
     }
 
 
-def _subscribe_url(request) -> str | None:
-    """Only enterprise users subscribe (政策订阅)."""
+def _subscribe_links(request, policy) -> dict:
+    """订阅同类政策: only enterprise users subscribe; the link pre-ticks this policy's categories, lead
+    department and region. A visitor is offered the same link through the login page (登录后订阅)."""
+    subscribe = f"{reverse('policies:subscriptions')}?{urlencode({'policy': policy.slug})}"
     user = request.user
-    if not user.is_authenticated or getattr(user, "kind", None) != "enterprise":
-        return None
-    return reverse("policies:subscriptions")
+    if not user.is_authenticated:
+        return {"subscribe_login_url": f"{reverse('accounts:login')}?{urlencode({'next': subscribe})}"}
+    if getattr(user, "kind", None) != "enterprise":
+        return {}
+    return {"subscribe_url": subscribe}
 
 
 @require_GET

@@ -78,6 +78,12 @@ class User(AbstractUser):
         return crypto.mask_phone(self.phone)
 
     @property
+    def display_name(self) -> str:
+        """How the user is named to themselves (页头、提示): their name, else their masked phone; the
+        internal username only when neither is kept."""
+        return self.name or self.masked_phone or self.username
+
+    @property
     def is_enterprise(self) -> bool:
         return self.kind == self.Kind.ENTERPRISE
 

@@ -44,3 +44,22 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class MethodNotAllowedPageMiddleware:
+    """A reader who opens a POST-only address (a bookmarked "remove" link) gets the site's Chinese page
+    saying what happened, not the empty 405 `require_POST` answers; the Allow header is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method in ("GET", "HEAD"):
+            from django.shortcuts import render
+
+            page = render(request, "errors/405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -12,7 +12,10 @@ an amount or a date starts here, so they all fold the same way:
 * every kind of whitespace, stray line breaks included, removed from
   identifiers, phone numbers, amounts and dates (none of them contains a
   meaningful space), collapsed to one space in `text`;
-* identifiers upper-cased (统一社会信用代码, 行业代码 and ID numbers are written in capitals).
+* identifiers upper-cased (统一社会信用代码, 行业代码 and ID numbers are written in capitals),
+  with hyphen and dash separators removed: people copy codes with separators
+  (``91420502MA0021000-7``, ``4205-0219-8001``), and no identifier the portal reads
+  has a hyphen as a meaningful character (the USCC alphabet has none).
 
 A number cell of a spreadsheet is not text: Excel keeps 15 significant
 digits of a number, so an 18-digit code typed into a General cell arrives
@@ -95,17 +98,32 @@ def _not_scientific(s: str) -> str:
     return s
 
 
-def identifier(value: object) -> str:
-    """An identifier (统一社会信用代码, 行业代码, 身份证号码, 账号): folded, no spaces at all, upper case.
+# Hyphens and dashes people put between the groups of a code: ASCII and full-width hyphen (NFKC makes
+# U+FF0D "-"), the Unicode hyphens and dashes U+2010–U+2015, the minus sign and the small hyphen-minus.
+_CODE_SEPARATORS = re.compile("[-\u2010-\u2015\u2212\ufe58\ufe63]")
 
-    ``"９１４２０５０２ＭＡ００２１０００７ "`` → ``"91420502MA00210007"``. A spreadsheet
-    number of more than 15 digits, or its scientific notation in a CSV, raises
-    RoundedNumberError. Whether the result is a valid code is the caller's rule.
+
+def code_text(value: object) -> str:
+    """Typed or pasted text of a code: folded, no spaces, no hyphen or dash separators, upper case.
+
+    ``"91420502MA0021000-7"`` and ``"91420502 MA00 2100 07"`` → ``"91420502MA00210007"``.
+    """
+    return _CODE_SEPARATORS.sub("", compact(value)).upper()
+
+
+def identifier(value: object) -> str:
+    """An identifier (统一社会信用代码, 行业代码, 身份证号码, 账号): folded, no spaces, no hyphen or dash
+    separators, upper case.
+
+    ``"９１４２０５０２ＭＡ００２１０００７ "`` and ``"91420502MA0021000-7"`` → ``"91420502MA00210007"``.
+    A spreadsheet number of more than 15 digits, or its scientific notation in a CSV (checked before
+    separators are removed, so ``9.1e-05`` is not read as ``9.1e05``), raises RoundedNumberError.
+    Whether the result is a valid code is the caller's rule.
     """
     digits = _number_cell(value)
     if digits is not None:
         return digits
-    return _not_scientific(compact(value)).upper()
+    return _CODE_SEPARATORS.sub("", _not_scientific(compact(value))).upper()
 
 
 _PHONE_SEPARATORS = re.compile(r"[\-().]")

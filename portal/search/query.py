@@ -613,10 +613,26 @@ def _is_han(word: str) -> bool:
 
 
 SUGGEST_MAX_PREFIX = 30
+SUGGEST_TERMS = 5
+SUGGEST_CANDIDATES = 20
+
+
+def _terms_that_find(candidates: list[str], limit: int) -> list[str]:
+    """The first `limit` candidate terms that find at least one public policy when searched for, as the
+    suggestion link does (a dictionary term such as 人才公寓 may be in no document at all). At most
+    SUGGEST_CANDIDATES searches are run per prefix; the result is cached with the suggestion."""
+    found = []
+    for term in candidates[:SUGGEST_CANDIDATES]:
+        if search(term).found:
+            found.append(term)
+            if len(found) == limit:
+                break
+    return found
 
 
 def suggest(raw: str, limit: int = 8) -> dict:
-    """Search-as-you-type: dictionary terms and published titles starting with what was typed."""
+    """Search-as-you-type (搜索联想): dictionary terms starting with what was typed that find at least one
+    public policy, and published titles starting with it."""
     text = clean_query(raw)[:SUGGEST_MAX_PREFIX]
     if not text:
         return {"query": "", "terms": [], "titles": []}
@@ -625,8 +641,8 @@ def suggest(raw: str, limit: int = 8) -> dict:
     if found is not None:
         return found
     compact = text.replace(" ", "")
-    terms = [t for t in (*segment.dictionary_terms(), *synonyms.groups()) if t.startswith(compact)]
-    terms = sorted(dict.fromkeys(terms), key=len)[:5]
+    candidates = [t for t in (*segment.dictionary_terms(), *synonyms.groups()) if t.startswith(compact)]
+    terms = _terms_that_find(sorted(dict.fromkeys(candidates), key=len), SUGGEST_TERMS)
     titles = []
     words = segment.words(text)
     if words:

@@ -130,3 +130,14 @@ def test_an_unverified_session_cannot_add_a_second_device(client, otp_on):
     client.force_login(staff)
 
     assert client.get(reverse("accounts:otp_setup")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["周建华", ""])
+def test_an_enterprise_user_at_the_back_office_is_named_by_name_or_masked_phone_never_username(client, name):
+    user = EnterpriseUserFactory(name=name, phone="13800138000")
+    client.force_login(user)
+
+    page = client.get(reverse("admin:login")).content.decode()
+
+    assert user.username not in page
+    assert (name or "138****8000") in page

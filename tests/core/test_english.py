@@ -8,7 +8,9 @@ themselves are taken out, no Chinese character or full-width punctuation may be
 left.
 """
 
+import datetime as dt
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -17,9 +19,18 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils.html import strip_tags
 
+from enterprises import services as enterprise_services
+from enterprises.industries import industry_name
+from enterprises.models import Enterprise, EnterpriseMember, Qualification
 from policies.models import Interpretation, Policy, PolicyCategory
 from portal.org.models import Department, Region
 from tests.factories.accounts import EnterpriseUserFactory
+from tests.factories.enterprises import (
+    AnnualFigureFactory,
+    EnterpriseFactory,
+    EnterpriseMemberFactory,
+    QualificationFactory,
+)
 from tests.factories.policies import category
 from tests.factories.search import public_policy
 
@@ -28,6 +39,8 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 READ_ALOUD = ("alt", "title", "placeholder", "aria-label")
 QUERY = "稳岗"
+# Search examples stay Chinese in English pages: the policies, and so the search, are in Chinese.
+SEARCH_EXAMPLES = {"高企", "专精特新", "稳岗返还", "高新技术企业"}
 # The documents' own text is made of characters no interface text uses (天干地支), so that a
 # fragment of it (a search snippet cut by highlighting) is recognised as such and an
 # untranslated interface word can never pass as one.
@@ -65,7 +78,7 @@ def visible_text(body: str) -> list[str]:
 def names_from_data(settings) -> list[str]:
     """Proper names the pages take from data, longest first."""
     # The language switch names each language in itself (简体中文), as every bilingual site does.
-    names = {"简体中文", QUERY, settings.PORTAL_ICP, settings.PORTAL_PSB}
+    names = {"简体中文", QUERY, settings.PORTAL_ICP, settings.PORTAL_PSB, *SEARCH_EXAMPLES}
     names |= set(get_user_model().objects.values_list("name", flat=True))
     for policy in Policy.objects.all():
         names |= {policy.title, policy.document_number, policy.issuing_authority}
@@ -73,6 +86,12 @@ def names_from_data(settings) -> list[str]:
         names.add(interpretation.title)
     names |= set(Department.objects.values_list("name", flat=True))
     names |= set(Region.objects.values_list("name", flat=True))
+    for enterprise in Enterprise.objects.all():
+        names |= {enterprise.name, enterprise.legal_rep_name, enterprise.address, enterprise.contact_name}
+    names |= set(Qualification.objects.values_list("issuer", flat=True))
+    names |= {
+        name for code in Enterprise.objects.values_list("industry_code", flat=True) if (name := industry_name(code))
+    }
     return sorted(filter(None, names), key=len, reverse=True)
 
 
@@ -207,3 +226,31 @@ def test_colons_follow_the_language(english_site, policy):
 def test_the_cached_home_page_shows_an_english_reader_english(english_site, policy, settings):
     Client().get("/")  # a Chinese reader fills the home page's cache first
     assert untranslated(english_client().get("/").content.decode(), settings) == []
+
+
+@pytest.fixture
+def filled_enterprise_space():
+    """An enterprise user's enterprise with annual figures, a qualification and its rule tags, as the
+    tester saw it: size, industry, qualification and age tags, and a size explanation."""
+    enterprise = EnterpriseFactory(registration_date=dt.date(2012, 5, 1))
+    AnnualFigureFactory(enterprise=enterprise, year=2025, employees=120, revenue_wan=Decimal("5000.00"))
+    QualificationFactory(enterprise=enterprise)
+    enterprise_services.ensure_rule_tags()
+    enterprise_services.recompute_size(enterprise)
+    enterprise_services.refresh_rule_tags([enterprise.pk])
+    user = EnterpriseUserFactory()
+    EnterpriseMemberFactory(enterprise=enterprise, user=user, role=EnterpriseMember.Role.LEGAL_REP)
+    return user, enterprise
+
+
+def test_a_filled_enterprise_space_in_english_has_no_chinese_beyond_proper_names(
+    english_site, policy, settings, filled_enterprise_space
+):
+    user, enterprise = filled_enterprise_space
+
+    body = english_client(user).get(f"/enterprise/{enterprise.uscc}/").content.decode()
+
+    assert "High-tech enterprise" in body
+    assert "Small enterprise" in body or "Medium enterprise" in body
+    assert "In operation" in body
+    assert untranslated(body, settings) == []

@@ -20,6 +20,19 @@ def test_identifiers_are_upper_cased_and_lose_zero_width_characters():
 
 
 @pytest.mark.parametrize(
+    "typed", ["91420502MA0021000-7", "914205-02MA-0021-0007", "91420502MA0021000－7", "91420502MA0021000–7"]
+)
+def test_hyphen_and_dash_separators_in_a_copied_code_are_dropped(typed):
+    assert normalize.identifier(typed) == "91420502MA00210007"
+    assert normalize.code_text(typed) == "91420502MA00210007"
+
+
+def test_a_scientific_notation_with_a_minus_is_still_refused_not_read_as_digits():
+    with pytest.raises(RoundedNumberError, match=ROUNDED):
+        normalize.identifier("9.14205027109322E-17")
+
+
+@pytest.mark.parametrize(
     "cell",
     [9.14205027109322e17, 914205027109322000, "9.14205027109322E+17", "９．１４２０５０２７１０９３２２Ｅ＋１７"],
 )

@@ -424,3 +424,17 @@ def test_pagination_keeps_the_other_query_parameters(rf):
 def test_pagination_is_absent_for_a_single_page(rf):
     page = Paginator([1, 2], 10).page(1)
     assert "pagination" not in render_to_string("includes/pagination.html", {"page_obj": page}, request=rf.get("/"))
+
+
+def test_opening_a_post_only_address_shows_a_chinese_page_not_an_empty_405(client):
+    from tests.factories.enterprises import EnterpriseMemberFactory
+
+    member = EnterpriseMemberFactory()
+    client.force_login(member.user)
+
+    response = client.get(f"/enterprise/{member.enterprise.uscc}/members/1/remove/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "不能直接打开此地址" in page and "返回首页" in page

@@ -140,6 +140,31 @@ def test_a_wrong_code_on_the_claim_page_shows_the_error(client, monkeypatch):
     assert not enterprise.members.exists()
 
 
+def test_a_wrong_legal_representative_is_one_error_on_that_field(client):
+    enterprise = EnterpriseFactory(legal_rep_name="刘敏")
+    client.force_login(EnterpriseUserFactory())
+
+    response = client.post(reverse("enterprises:claim"), {"uscc": enterprise.uscc, "legal_rep_name": "刘明"})
+    page = response.content.decode()
+
+    form = response.context["form"]
+    assert form.errors == {"legal_rep_name": ["法定代表人姓名与企业登记信息不一致"]}
+    assert page.count("法定代表人姓名与企业登记信息不一致") == 1
+    assert 'aria-invalid="true"' in page and 'id="id_legal_rep_name_error"' in page
+    assert 'aria-describedby="id_legal_rep_name_helptext id_legal_rep_name_error"' in page
+
+
+def test_a_uscc_copied_with_a_hyphen_is_read_like_the_code(client, monkeypatch):
+    monkeypatch.setattr("portal.accounts.verification.generate_code", lambda: "135790")
+    enterprise = EnterpriseFactory(legal_rep_name="刘敏")
+    client.force_login(EnterpriseUserFactory())
+    typed = f"{enterprise.uscc[:17]}-{enterprise.uscc[17]}"
+
+    response = client.post(reverse("enterprises:claim"), {"uscc": typed, "legal_rep_name": "刘敏"})
+
+    assert response["Location"] == reverse("enterprises:claim_confirm")
+
+
 def test_the_legal_representative_adds_an_agent_on_the_members_page(client, member):
     agent = EnterpriseUserFactory(phone="13511112222")
 

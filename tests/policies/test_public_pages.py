@@ -249,8 +249,13 @@ def test_the_home_blocks_show_latest_categories_levels_and_figures():
 
     assert [p["title"] for p in data["latest_policies"]] == ["稳岗返还实施细则"]
     assert data["policy_figures"][0]["value"] == 1
-    assert {"name": "市级", "count": 1, "url": "/policies/?level=municipal"} in data["policy_browse"]["levels"]
-    assert any(c["url"] == "/policies/?category=keji" and c["count"] == 1 for c in data["policy_browse"]["categories"])
+    assert {"name": "市级", "count": 1, "url": "/policies/?level=municipal&status=in_force"} in data["policy_browse"][
+        "levels"
+    ]
+    assert any(
+        c["url"] == "/policies/?category=keji&status=in_force" and c["count"] == 1
+        for c in data["policy_browse"]["categories"]
+    )
 
 
 def test_the_home_data_is_cached_until_its_key_is_deleted():
@@ -266,3 +271,13 @@ def test_the_home_data_is_cached_until_its_key_is_deleted():
 
 def test_publishing_deletes_the_key_the_kernel_caches_the_home_page_under():
     assert services.HOME_CACHE_KEY == home.HOME_CACHE_KEY
+
+
+def test_a_search_that_finds_nothing_is_sorted_by_relevance_like_one_that_finds_something(client):
+    public_policy(title="稳岗返还实施细则")
+
+    found = client.get("/policies/search/", {"q": "稳岗返还"}).context
+    nothing = client.get("/policies/search/", {"q": "量子纠缠望远镜"}).context
+
+    assert found["page_obj"].paginator.count == 1 and nothing["page_obj"].paginator.count == 0
+    assert found["sort"] == nothing["sort"] == "relevance"

@@ -1,6 +1,7 @@
 """Searching: synonyms, ranking, bad input, snippets, "did you mean", suggestions."""
 
 import pytest
+from django.core.cache import cache
 
 from policies.models import Policy
 from portal.search import query
@@ -145,3 +146,29 @@ def test_searching_writes_nothing(django_assert_max_num_queries):
     statements = [q["sql"].lstrip().split()[0].upper() for q in captured.captured_queries]
     assert not {"INSERT", "UPDATE", "DELETE"} & set(statements)
     assert list(SearchDocument.objects.values_list("pk", "updated_at")) == before
+
+
+def test_suggestions_only_offer_terms_that_find_a_public_policy():
+    public_policy(title="首台套重大技术装备保险补偿办法")
+
+    terms = query.suggest("首台")["terms"]
+
+    assert "首台套重大技术装备" in terms or "首台套" in terms
+    assert all(query.search(term).found for term in terms)
+
+
+def test_a_dictionary_term_in_no_document_is_not_suggested():
+    public_policy(title="人才引进奖励办法", original_text="<p>给予引进人才奖励。</p>")
+
+    assert "人才公寓" not in query.suggest("人才")["terms"]
+
+
+def test_with_the_demo_data_every_suggested_term_finds_something():
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    cache.clear()
+
+    for typed in ["首台", "人才", "研发", "高新", "专精", "稳岗"]:
+        for term in query.suggest(typed)["terms"]:
+            assert query.search(term).found, term
