@@ -28,6 +28,7 @@ from policies.models import (
 )
 from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
+from portal.core import uploads
 from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
@@ -91,8 +92,24 @@ class InterpretationInline(admin.StackedInline):
     readonly_fields = ["status", "approved_by", "approved_at"]
 
 
+class AttachmentFormSet(forms.BaseInlineFormSet):
+    """The same file twice in one save is refused on the second row (the database would refuse it with a 500)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            digest = form.instance.sha256
+            if digest and digest in seen:
+                form.add_error("file", _("该附件已上传。"))
+            seen.add(digest)
+
+
 class AttachmentInline(admin.TabularInline):
     model = PolicyAttachment
+    formset = AttachmentFormSet
     extra = 0
     fields = ["title", "file", "order", "kind", "size"]
     readonly_fields = ["kind", "size"]
@@ -275,6 +292,11 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
         self._previous_lead = previous_lead
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # An attachment or media file written before the save fails would outlive the rolled-back row.
+        with uploads.discard_stored_on_failure():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
