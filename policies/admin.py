@@ -56,6 +56,28 @@ class KeyPointsField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+class DraftOnlyInline:
+    """A policy's interpretations and attachments change only while it is a draft (草稿).
+
+    What the approver approved and the public reads is the text as submitted (同步审签、同步发布, 宜昌 §17):
+    from 待审核 on they are shown read-only, without add or delete, to everyone. A change goes through the
+    workflow: 退回修改 back to a draft before publication; after it, 申请提前下线 or 失效/废止, then 重新修订.
+    """
+
+    @staticmethod
+    def _frozen(obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.status != Policy.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
 class InterpretationForm(forms.ModelForm):
     """An interpretation signed off (已审签) is the approved text: shown, never edited or deleted in the form."""
 
@@ -83,7 +105,7 @@ class InterpretationFormSet(forms.BaseInlineFormSet):
             form.fields["DELETE"].disabled = True
 
 
-class InterpretationInline(admin.StackedInline):
+class InterpretationInline(DraftOnlyInline, admin.StackedInline):
     model = Interpretation
     form = InterpretationForm
     formset = InterpretationFormSet
@@ -107,7 +129,7 @@ class AttachmentFormSet(forms.BaseInlineFormSet):
             seen.add(digest)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(DraftOnlyInline, admin.TabularInline):
     model = PolicyAttachment
     formset = AttachmentFormSet
     extra = 0
