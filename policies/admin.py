@@ -10,7 +10,7 @@ working days left.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +26,7 @@ from policies.models import (
     PolicySubscription,
     PolicyTagSuggestion,
 )
+from policies.workflow import POLICY as POLICY_WORKFLOW
 from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
 from portal.core import uploads
@@ -314,6 +315,24 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
         self._previous_lead = previous_lead
+
+    def workflow_notes(self, request, obj):
+        """A returned draft says why, by whom and when, so the editor knows what to change (退回修改, §17)."""
+        returned = selectors.latest_return(obj)
+        if returned is None:
+            return []
+        label = str(POLICY_WORKFLOW["reject"].label)
+        reason = (returned.history_change_reason or "").removeprefix(label).lstrip("：")
+        user = returned.history_user
+        by = (user.name or user.username) if user else _("平台")
+        return [
+            _("该政策已被退回修改（%(by)s，%(at)s）。退回理由：%(reason)s")
+            % {
+                "by": by,
+                "at": formats.date_format(timezone.localtime(returned.history_date), "Y-m-d H:i"),
+                "reason": reason,
+            }
+        ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # An attachment or media file written before the save fails would outlive the rolled-back row.
