@@ -8,8 +8,13 @@ working days left.
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +35,7 @@ from policies.workflow import POLICY as POLICY_WORKFLOW
 from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
 from portal.core import uploads
-from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
+from portal.core.workflow_admin import WorkflowAdmin, confirmed_action, refusal_text
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
 from portal.org.selectors import departments_of
@@ -284,6 +289,63 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         if clock is None or clock.due_on is None:
             return "—"
         return _("%(due)s（暂定）") % {"due": clock.due_on} if clock.provisional else str(clock.due_on)
+
+    # 审签 from the policy's page: one button per unsigned interpretation, opening a page with the text to sign.
+    SIGNING_STATES = (Policy.Status.SUBMITTED, Policy.Status.APPROVED)
+
+    def workflow_tools(self, request, obj):
+        if obj.status not in self.SIGNING_STATES or not self.has_approve_permission(request, obj):
+            return []
+        return [
+            {
+                "url": reverse("admin:policies_policy_sign", args=[obj.pk, interpretation.pk]),
+                "label": _("审签解读：%(title)s") % {"title": interpretation.title},
+                "name": "sign_interpretation",
+            }
+            for interpretation in obj.interpretations.filter(status=Interpretation.Status.DRAFT)
+        ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/sign/<int:interpretation_id>/",
+                self.admin_site.admin_view(self.sign_interpretation_view),
+                name="policies_policy_sign",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sign_interpretation_view(self, request, object_id, interpretation_id):
+        """审签政策解读: GET shows the title, body and 政策干货 being signed; POST (confirmed) signs it."""
+        policy = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:policies_policy_change", args=[policy.pk])
+        interpretation = get_object_or_404(policy.interpretations, pk=interpretation_id)
+        if not self.has_approve_permission(request, policy) or policy.status not in self.SIGNING_STATES:
+            self.message_user(
+                request, _("只有牵头部门的审批人可以在政策待审核或已审核时审签政策解读。"), messages.ERROR
+            )
+            return HttpResponseRedirect(change_url)
+        if interpretation.status == Interpretation.Status.APPROVED:
+            self.message_user(request, _("该政策解读已审签。"), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                services.approve_interpretation(interpretation, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, refusal_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("已审签政策解读：%(title)s") % {"title": interpretation.title}, messages.SUCCESS
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("审签政策解读"),
+            "opts": self.model._meta,
+            "policy": policy,
+            "interpretation": interpretation,
+        }
+        return TemplateResponse(request, "admin/policies/sign_interpretation.html", context)
 
     def has_approve_permission(self, request, obj=None):
         return can(request.user, services.PERM_APPROVE, obj)
