@@ -347,6 +347,20 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         }
         return TemplateResponse(request, "admin/policies/sign_interpretation.html", context)
 
+    def has_delete_permission(self, request, obj=None):
+        """Only a draft never published may be deleted; a published policy goes offline through the workflow."""
+        if obj is not None and not services.is_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # “删除所选”: a published policy among the selection blocks the deletion on the confirmation page.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for policy in objs:
+            if not services.is_deletable(policy):
+                perms_needed.add(_("已发布过的政策（只能下线，不能删除）：%(title)s") % {"title": policy.title})
+        return deleted, counts, perms_needed, protected
+
     def has_approve_permission(self, request, obj=None):
         return can(request.user, services.PERM_APPROVE, obj)
 

@@ -90,6 +90,11 @@ def assign_ownership(policy: Policy, *, previous_lead: Department | None = None)
         grant_to_department(policy, department, ["view"])
 
 
+def is_deletable(policy: Policy) -> bool:
+    """A policy may be deleted only as a draft never published: once public it is taken offline, never erased."""
+    return policy.status == Policy.Status.DRAFT and policy.published_at is None
+
+
 def check_complete(step: Step) -> None:
     """提交审核: the policy must be complete, with at least one category."""
     step.obj.full_clean()
