@@ -8,9 +8,14 @@ working days left.
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,9 +31,11 @@ from policies.models import (
     PolicySubscription,
     PolicyTagSuggestion,
 )
+from policies.workflow import POLICY as POLICY_WORKFLOW
 from policies.workflow import PUBLISH_CLOCK
 from portal import workdays
-from portal.core.workflow_admin import WorkflowAdmin, confirmed_action
+from portal.core import uploads
+from portal.core.workflow_admin import WorkflowAdmin, confirmed_action, refusal_text
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
 from portal.org.selectors import departments_of
@@ -53,6 +60,28 @@ class KeyPointsField(forms.CharField):
         if isinstance(value, list):
             return value
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class DraftOnlyInline:
+    """A policy's interpretations and attachments change only while it is a draft (草稿).
+
+    What the approver approved and the public reads is the text as submitted (同步审签、同步发布, 宜昌 §17):
+    from 待审核 on they are shown read-only, without add or delete, to everyone. A change goes through the
+    workflow: 退回修改 back to a draft before publication; after it, 申请提前下线 or 失效/废止, then 重新修订.
+    """
+
+    @staticmethod
+    def _frozen(obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.status != Policy.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class InterpretationForm(forms.ModelForm):
@@ -82,7 +111,7 @@ class InterpretationFormSet(forms.BaseInlineFormSet):
             form.fields["DELETE"].disabled = True
 
 
-class InterpretationInline(admin.StackedInline):
+class InterpretationInline(DraftOnlyInline, admin.StackedInline):
     model = Interpretation
     form = InterpretationForm
     formset = InterpretationFormSet
@@ -91,8 +120,24 @@ class InterpretationInline(admin.StackedInline):
     readonly_fields = ["status", "approved_by", "approved_at"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentFormSet(forms.BaseInlineFormSet):
+    """The same file twice in one save is refused on the second row (the database would refuse it with a 500)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            digest = form.instance.sha256
+            if digest and digest in seen:
+                form.add_error("file", _("该附件已上传。"))
+            seen.add(digest)
+
+
+class AttachmentInline(DraftOnlyInline, admin.TabularInline):
     model = PolicyAttachment
+    formset = AttachmentFormSet
     extra = 0
     fields = ["title", "file", "order", "kind", "size"]
     readonly_fields = ["kind", "size"]
@@ -245,6 +290,77 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
             return "—"
         return _("%(due)s（暂定）") % {"due": clock.due_on} if clock.provisional else str(clock.due_on)
 
+    # 审签 from the policy's page: one button per unsigned interpretation, opening a page with the text to sign.
+    SIGNING_STATES = (Policy.Status.SUBMITTED, Policy.Status.APPROVED)
+
+    def workflow_tools(self, request, obj):
+        if obj.status not in self.SIGNING_STATES or not self.has_approve_permission(request, obj):
+            return []
+        return [
+            {
+                "url": reverse("admin:policies_policy_sign", args=[obj.pk, interpretation.pk]),
+                "label": _("审签解读：%(title)s") % {"title": interpretation.title},
+                "name": "sign_interpretation",
+            }
+            for interpretation in obj.interpretations.filter(status=Interpretation.Status.DRAFT)
+        ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/sign/<int:interpretation_id>/",
+                self.admin_site.admin_view(self.sign_interpretation_view),
+                name="policies_policy_sign",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sign_interpretation_view(self, request, object_id, interpretation_id):
+        """审签政策解读: GET shows the title, body and 政策干货 being signed; POST (confirmed) signs it."""
+        policy = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:policies_policy_change", args=[policy.pk])
+        interpretation = get_object_or_404(policy.interpretations, pk=interpretation_id)
+        if not self.has_approve_permission(request, policy) or policy.status not in self.SIGNING_STATES:
+            self.message_user(
+                request, _("只有牵头部门的审批人可以在政策待审核或已审核时审签政策解读。"), messages.ERROR
+            )
+            return HttpResponseRedirect(change_url)
+        if interpretation.status == Interpretation.Status.APPROVED:
+            self.message_user(request, _("该政策解读已审签。"), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                services.approve_interpretation(interpretation, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, refusal_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("已审签政策解读：%(title)s") % {"title": interpretation.title}, messages.SUCCESS
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("审签政策解读"),
+            "opts": self.model._meta,
+            "policy": policy,
+            "interpretation": interpretation,
+        }
+        return TemplateResponse(request, "admin/policies/sign_interpretation.html", context)
+
+    def has_delete_permission(self, request, obj=None):
+        """Only a draft never published may be deleted; a published policy goes offline through the workflow."""
+        if obj is not None and not services.is_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # “删除所选”: a published policy among the selection blocks the deletion on the confirmation page.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for policy in objs:
+            if not services.is_deletable(policy):
+                perms_needed.add(_("已发布过的政策（只能下线，不能删除）：%(title)s") % {"title": policy.title})
+        return deleted, counts, perms_needed, protected
+
     def has_approve_permission(self, request, obj=None):
         return can(request.user, services.PERM_APPROVE, obj)
 
@@ -275,6 +391,29 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
         self._previous_lead = previous_lead
+
+    def workflow_notes(self, request, obj):
+        """A returned draft says why, by whom and when, so the editor knows what to change (退回修改, §17)."""
+        returned = selectors.latest_return(obj)
+        if returned is None:
+            return []
+        label = str(POLICY_WORKFLOW["reject"].label)
+        reason = (returned.history_change_reason or "").removeprefix(label).lstrip("：")
+        user = returned.history_user
+        by = (user.name or user.username) if user else _("平台")
+        return [
+            _("该政策已被退回修改（%(by)s，%(at)s）。退回理由：%(reason)s")
+            % {
+                "by": by,
+                "at": formats.date_format(timezone.localtime(returned.history_date), "Y-m-d H:i"),
+                "reason": reason,
+            }
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # An attachment or media file written before the save fails would outlive the rolled-back row.
+        with uploads.discard_stored_on_failure():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

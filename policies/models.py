@@ -323,13 +323,37 @@ class PolicyAttachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file and not self.sha256:
-            validate_document(self.file)
-            self.kind = uploads.detect_key(self.file)
-            self.original_name = self.original_name or PurePath(self.file.name).name[:255]
-            self.size = self.file.size
-            self.sha256 = _sha256(self.file)
-        super().save(*args, **kwargs)
+        if self._new_upload:
+            self._read_upload()
+        uploads.save_with_upload(self, "file", lambda: super(PolicyAttachment, self).save(*args, **kwargs))
+
+    @property
+    def _new_upload(self) -> bool:
+        """A file just uploaded (new row, or the file replaced), not yet written to storage."""
+        return bool(self.file) and (not self.file._committed or not self.sha256)
+
+    def _read_upload(self):
+        """Type, size and digest of a newly uploaded file, judged by content; the uploader's name is kept."""
+        validate_document(self.file)
+        self.kind = uploads.detect_key(self.file)
+        if not self.file._committed or not self.original_name:
+            self.original_name = PurePath(self.file.name).name[:255]
+        self.size = self.file.size
+        self.sha256 = _sha256(self.file)
+
+    def clean(self):
+        """The same file twice on one policy is refused with the constraint's message, before anything is
+        stored (the admin's form does not check a constraint on the non-editable digest itself)."""
+        if not self._new_upload:
+            return
+        try:
+            self._read_upload()
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        if self.policy_id and (
+            PolicyAttachment.objects.filter(policy_id=self.policy_id, sha256=self.sha256).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"file": _("该附件已上传。")}, code="duplicate")
 
 
 def _sha256(fileobj) -> str:
@@ -410,7 +434,7 @@ class Interpretation(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         self.key_points = [p.strip() for p in self.key_points if isinstance(p, str) and p.strip()]
-        super().save(*args, **kwargs)
+        uploads.save_with_upload(self, "media", lambda: super(Interpretation, self).save(*args, **kwargs))
 
     def clean(self):
         errors = {}

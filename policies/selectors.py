@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -231,3 +233,19 @@ def with_publish_clock(queryset: QuerySet[Policy]) -> QuerySet[Policy]:
         publish_due=Subquery(clock.values("due_on")[:1]),
         publish_provisional=Subquery(clock.values("provisional")[:1]),
     )
+
+
+def latest_return(policy: Policy):
+    """The 退回修改 that made this draft a draft again (its history record: who, when, reason), or None.
+
+    None for a policy that is not a draft, a draft never submitted, or one that became a draft by 重新修订.
+    """
+    if policy.status != Policy.Status.DRAFT:
+        return None
+    from policies.workflow import POLICY
+
+    records = list(policy.history.order_by("-history_date", "-history_id").select_related("history_user")[:50])
+    for newer, older in pairwise(records):
+        if newer.status == Policy.Status.DRAFT and older.status != Policy.Status.DRAFT:
+            return newer if (newer.history_change_reason or "").startswith(str(POLICY["reject"].label)) else None
+    return None

@@ -90,6 +90,11 @@ def assign_ownership(policy: Policy, *, previous_lead: Department | None = None)
         grant_to_department(policy, department, ["view"])
 
 
+def is_deletable(policy: Policy) -> bool:
+    """A policy may be deleted only as a draft never published: once public it is taken offline, never erased."""
+    return policy.status == Policy.Status.DRAFT and policy.published_at is None
+
+
 def check_complete(step: Step) -> None:
     """提交审核: the policy must be complete, with at least one category."""
     step.obj.full_clean()
@@ -102,7 +107,10 @@ def check_publishable(step: Step) -> None:
     policy = step.obj
     if not policy.interpretations.filter(status=Interpretation.Status.APPROVED).exists():
         raise ValidationError(
-            _("政策解读应与政策原文同步起草、同步审签、同步发布：请先审签至少一篇政策解读再发布。"),
+            _(
+                "政策解读应与政策原文同步起草、同步审签、同步发布：请先审签至少一篇政策解读再发布"
+                "（在本政策的修改页点击“审签解读”按钮，或在政策列表中选择“审签政策解读”操作）。"
+            ),
             code="no_approved_interpretation",
         )
     if policy.expiry_date and policy.expiry_date < timezone.localdate(step.at):
@@ -254,6 +262,11 @@ def approve_interpretation(interpretation: Interpretation, *, by) -> Interpretat
     interpretation._history_user = by
     interpretation._change_reason = "审签"
     interpretation.save()
+    # The policy's own history shows the sign-off too: it is a step of its publication (同步审签).
+    policy = Policy.objects.select_for_update().get(pk=interpretation.policy_id)
+    policy._history_user = by
+    policy._change_reason = f"审签政策解读：{interpretation.title}"[:100]
+    policy.save(update_fields=["updated_at"])
     return interpretation
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -247,3 +249,45 @@ def download_name(request, name: str) -> str | None:
         if name.startswith(entry.key):
             return entry.obj(request, name)
     return None
+
+
+# Files written to storage during a request whose save then fails: the database rolls the rows back, the
+# storage does not, so a failed save would leave orphan files on disk. `discard_stored_on_failure` collects
+# what `stored` reports while it runs and deletes it when the block ends with an exception (the rollback).
+_stored_in_block: ContextVar[list | None] = ContextVar("stored_in_block", default=None)
+
+
+def stored(fieldfile) -> None:
+    """Reports a file just written to storage, to be deleted if the surrounding save fails."""
+    pending = _stored_in_block.get()
+    if pending is not None and fieldfile:
+        pending.append((fieldfile.storage, fieldfile.name))
+
+
+@contextmanager
+def discard_stored_on_failure():
+    """Deletes the files stored inside the block when the block raises (its transaction is rolled back)."""
+    token = _stored_in_block.set([])
+    try:
+        yield
+    except BaseException:
+        for storage, name in _stored_in_block.get():
+            storage.delete(name)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+
+
+def save_with_upload(instance, fieldname: str, save) -> None:
+    """Runs `save()` for a model holding a FileField: a newly uploaded file is deleted again if the row fails
+    to save, and reported to `discard_stored_on_failure` in case the transaction fails later."""
+    fieldfile = getattr(instance, fieldname)
+    new_upload = bool(fieldfile) and not fieldfile._committed
+    try:
+        save()
+    except BaseException:
+        if new_upload and fieldfile._committed:
+            fieldfile.storage.delete(fieldfile.name)
+        raise
+    if new_upload:
+        stored(fieldfile)

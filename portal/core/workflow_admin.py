@@ -142,7 +142,17 @@ class WorkflowAdmin:
         if obj is not None and obj.pk:
             context["workflow_transitions"] = self.get_workflow().available(obj, request.user)
             context["workflow_state"] = self.get_workflow().state_label(self.get_workflow().state_of(obj))
+            context["workflow_notes"] = self.workflow_notes(request, obj)
+            context["workflow_tools"] = self.workflow_tools(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def workflow_notes(self, request, obj) -> list[str]:
+        """Lines shown above the change form about where the object stands (e.g. why it was returned)."""
+        return []
+
+    def workflow_tools(self, request, obj) -> list[dict]:
+        """Further buttons beside the transitions: dicts with `url`, `label` and `name` (its data-tool)."""
+        return []
 
     def transition_view(self, request, object_id, name):
         """GET: the confirmation page of transition `name`; POST (confirmed): performs it, then back to the form."""

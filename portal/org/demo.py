@@ -47,6 +47,8 @@ STAFF = [
     ("czj_finance", "市财政局财政人员", "yc-czj", Role.FINANCE),
     ("zwfw_clerk", "市政务服务中心窗口人员", "yc-zwfw", Role.CLERK),
     ("cyzx_operator", "市城运中心12345话务员", "yc-cyzx", Role.OPERATOR),
+    # 市数据局审核人: the data bureau's approver verifies early offline requests (提前下线, 宜昌 §18).
+    ("sjj_approver", "市数据局审核人", "yc-sjj", Role.APPROVER),
     ("sjj_supervisor", "市数据局督查人员", "yc-sjj", Role.SUPERVISOR),
     ("platform_admin", "平台管理员（超级用户）", "yc-sjj", Role.ADMIN),
 ]

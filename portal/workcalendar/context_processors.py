@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 
 from portal import workdays
@@ -12,4 +13,20 @@ def calendar_warning(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and user.is_staff and user.has_perm("workcalendar.add_calendarday")):
         return {}
-    return {"calendar_warning": workdays.next_uncovered_warning(timezone.localdate())}
+    today = timezone.localdate()
+    warning = workdays.next_uncovered_warning(today)
+    if warning is None:
+        return {}
+    return {"calendar_warning": warning, "calendar_url": _calendar_url(user, today.year + 1)}
+
+
+def _calendar_url(user, year: int) -> str:
+    """Where “录入工作日历” leads: the year's page (new with the year filled in, or the existing one), else the days."""
+    from .models import CalendarYear
+
+    existing = CalendarYear.objects.filter(year=year).first()
+    if existing is None and user.has_perm("workcalendar.add_calendaryear"):
+        return reverse("admin:workcalendar_calendaryear_add") + f"?year={year}"
+    if existing is not None and user.has_perm("workcalendar.change_calendaryear"):
+        return reverse("admin:workcalendar_calendaryear_change", args=[existing.pk])
+    return reverse("admin:workcalendar_calendarday_changelist")

@@ -186,9 +186,10 @@ def test_from_draft_to_an_early_offline_decided_by_the_data_bureau(policy, edito
         "情况属实",
     )
     trail = [(h.history_user, h.history_change_reason) for h in policy.history.order_by("history_date")]
-    assert trail[-5:] == [
+    assert trail[-6:] == [
         (editor_a, "提交审核"),
         (approver_a, "审核通过"),
+        (approver_a, f"审签政策解读：{policy.interpretations.get().title}"),
         (approver_a, "逾期发布"),  # issued 2026-03-02, published today: past the 3 working days of §17
         (approver_a, f"申请提前下线：{OFFLINE_REASON}"),
         (data_officer, "核实同意下线（数据局）：情况属实"),
