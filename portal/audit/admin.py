@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from portal.org.permissions import can
+from portal.org.admin_mixins import ReadOnlyAdmin
 
 from .models import SensitiveAccessLog
 
@@ -43,7 +43,8 @@ def verbose_fields(entry) -> str:
 
 
 @admin.register(SensitiveAccessLog)
-class SensitiveAccessLogAdmin(admin.ModelAdmin):
+class SensitiveAccessLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    view_permission = "audit.view_sensitiveaccesslog"
     """Read-only for supervisors and platform admins; nobody adds, changes or deletes entries."""
 
     list_display = ["accessed_at", "user", "content_type", "object_repr", "fields_viewed", "purpose", "ip"]
@@ -68,18 +69,3 @@ class SensitiveAccessLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("查看的字段"))
     def fields_viewed(self, entry):
         return verbose_fields(entry)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "audit.view_sensitiveaccesslog")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -160,3 +160,28 @@ class ViewOnlyHistoryAdmin(HistoryDisplayAdmin):
         if request.method == "POST":
             raise PermissionDenied(_("历史版本只能查看，不能还原。"))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin:
+    """Mixin for a record nobody edits in the admin (a log, a clock): viewable with `view_permission`, never changed.
+
+    `view_permission` is checked with `portal.org.permissions.can`, so a role's
+    blanket view (the supervisor's) and its exclusions in roles.py apply.
+    """
+
+    view_permission = ""
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, self.view_permission)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

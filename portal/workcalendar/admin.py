@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.org.permissions import can
+from portal.org.admin_mixins import ReadOnlyAdmin
 
 from .models import CalendarDay, CalendarYear, Clock, ClockExtension, ClockPause
 
@@ -71,7 +71,8 @@ class ClockKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Clock)
-class ClockAdmin(SimpleHistoryAdmin):
+class ClockAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    view_permission = "workcalendar.view_clock"
     """Read-only for supervisors and platform admins: clocks move only through their workflows' transitions.
 
     The change page shows how the due date was computed (`Clock.explain`).
@@ -133,18 +134,3 @@ class ClockAdmin(SimpleHistoryAdmin):
             '<div class="clock-explanation">{}</div>',
             format_html_join("", "<div>{}</div>", ((line,) for line in clock.explain().lines())),
         )
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "workcalendar.view_clock")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
