@@ -5,20 +5,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from portal import workdays
 from portal.org.models import Role
 from portal.workcalendar import clocks
 from tests.factories.org import DepartmentFactory, StaffUserFactory, staff_member
 from tests.factories.workcalendar import clock_kind
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    workdays.reload()
-    yield
-    workdays.reload()
 
 
 @pytest.fixture

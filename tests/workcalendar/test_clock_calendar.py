@@ -7,26 +7,12 @@ from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal import workdays
 from portal.workcalendar import clocks, tasks
 from portal.workcalendar.models import CalendarDay, CalendarYear
 from tests.factories.org import DepartmentFactory
 from tests.factories.workcalendar import clock_kind
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    workdays.reload()
-    yield
-    workdays.reload()
-
-
-@pytest.fixture
-def review():
-    with clock_kind("test_review", label="受理审查时限", days=5, article="宜昌 §17", pausable=True) as kind:
-        yield kind
 
 
 @pytest.fixture

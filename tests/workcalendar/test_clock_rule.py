@@ -16,13 +16,6 @@ from tests.factories.workcalendar import clock_kind
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    workdays.reload()
-    yield
-    workdays.reload()
-
-
 def test_without_pauses_the_rule_is_add_workdays():
     assert compute_due(date(2026, 9, 28), 7, []) == workdays.add_workdays(date(2026, 9, 28), 7)
 

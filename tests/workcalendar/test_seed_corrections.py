@@ -11,13 +11,6 @@ from portal.workcalendar.models import CalendarDay, CalendarYear
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    workdays.reload()
-    yield
-    workdays.reload()
-
-
 def test_saturday_2005_12_31_is_a_working_day_after_migrating():
     # 国办发明电〔2005〕35号: "12月31日（星期六）上班"; the package says rest day.
     assert workdays.is_workday(date(2005, 12, 31))

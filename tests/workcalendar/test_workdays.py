@@ -11,13 +11,6 @@ from portal.workcalendar.models import CalendarDay, CalendarYear
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    workdays.reload()
-    yield
-    workdays.reload()
-
-
 def test_national_day_then_saturday_make_up_day():
     assert workdays.add_workdays(date(2026, 9, 30), 3) == date(2026, 10, 10)
 
