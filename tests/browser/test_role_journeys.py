@@ -98,10 +98,13 @@ def test_the_platform_admin_enters_a_day_into_the_working_day_calendar(page, sta
     from portal.workcalendar.models import CalendarDay
 
     staff_sign_in(page, "platform_admin")
-    if page.get_by_role("link", name="录入工作日历").count():
-        page.get_by_role("link", name="录入工作日历").first.click()  # from 1 November: next year's warning
-    else:
-        page.get_by_role("link", name="节假日与调休").first.click()
+    banner = page.get_by_role("link", name="录入工作日历")
+    if banner.count():  # from 1 November: next year's warning opens that year's entry page
+        next_year = dt.date.today().year + 1
+        banner.first.click()
+        expect(page.locator("input[name=year]")).to_have_value(str(next_year))
+        page.goto(page.url.split("/admin/")[0] + "/admin/")
+    page.get_by_role("link", name="节假日与调休").first.click()
     page.locator(".object-tools a.addlink").click()
     page.locator("input[name=date]").fill("2031-10-01")
     page.locator("input[name=name]").fill("国庆节")
