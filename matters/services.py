@@ -1,4 +1,8 @@
-"""Writes for matters and their eligibility rules, one function per use case."""
+"""Writes for matters and their eligibility rules, one function per use case.
+
+The matter lifecycle's guards and effects (`check_complete`, `on_publish` …)
+live here; `matters.workflow` is the table that names them.
+"""
 
 import datetime as dt
 
@@ -8,8 +12,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matters.models import Criterion, RuleSet, RuleSetStatus
+from matters.models import Criterion, DeliveryKind, Matter, RuleSet, RuleSetStatus, WindowKind
+from portal import workdays
+from portal.core.workflow import Step
 from portal.org.permissions import grant_to_department, owning_departments
+
+PERM_SUBMIT = "matters.submit_matter"
+PERM_APPROVE = "matters.approve_matter"
+PERM_PUSH = "matters.push_matter"
+# 宜昌 §20 / 常州 §11: a guide is public at least 5 working days before its window opens.
+GUIDE_LEAD_DAYS = 5
+WINDOW_CLOCK = "matter_window_announce"
+MATTER_OWNER_PERMS = ["view", "change", "delete", "submit", "approve", "push"]
 
 # "谁制定、谁发布": the owning department's editors edit its drafts, its approvers publish them.
 OWNER_PERMS = ["view", "change", "delete", "publish"]
@@ -72,3 +86,106 @@ def new_rule_version(rule_set: RuleSet) -> RuleSet:
     for department in owning_departments(rule_set, "view"):
         assign_ownership(draft, department)
     return draft
+
+
+def assign_matter_ownership(matter: Matter, department) -> None:
+    """归属部门 (谁梳理、谁发布): `department` owns `matter`; its staff act on it as their roles allow."""
+    grant_to_department(matter, department, MATTER_OWNER_PERMS)
+
+
+def guide_due_on(matter: Matter) -> dt.date | None:
+    """指南最迟公开日: 5 working days before the window opens (宜昌 §20), None without an opening day."""
+    if matter.window_opens is None:
+        return None
+    return workdays.add_workdays(matter.window_opens, -GUIDE_LEAD_DAYS)
+
+
+def check_guide_lead_time(matter: Matter, today: dt.date) -> None:
+    """A window opening fewer than 5 working days after `today` is refused (宜昌 §20), with the last good day."""
+    due = guide_due_on(matter)
+    if due is not None and today > due:
+        raise ValidationError(
+            {
+                "window_opens": _(
+                    "申报指南须最迟于申报起始日前5个工作日公开（宜昌 §20）：起始日%(opens)s距今仅%(n)d个工作日，"
+                    "最迟应于%(due)s公开。请推迟申报起始日（最早可设为%(earliest)s）。"
+                )
+                % {
+                    "opens": matter.window_opens.isoformat(),
+                    "n": max(workdays.workdays_between(today, matter.window_opens), 0),
+                    "due": due.isoformat(),
+                    "earliest": workdays.add_workdays(today, GUIDE_LEAD_DAYS).isoformat(),
+                }
+            }
+        )
+
+
+def current_rule_set(matter: Matter) -> RuleSet | None:
+    """The matter's latest rule version, draft or published."""
+    return matter.rule_sets.order_by("-version").first()
+
+
+def check_complete(step: Step) -> None:
+    """提交审核: the guide is complete (宜昌 §23, 常州 §14) and the window leaves 5 working days (§20)."""
+    matter = step.obj
+    matter.full_clean()
+    errors = []
+    rule_set = current_rule_set(matter)
+    if rule_set is None or not rule_set.criteria.exists():
+        errors.append(_("请先编写申报条件（至少一条）。"))
+    if not matter.steps.exists():
+        errors.append(_("请填写申报流程（至少一个环节，含审核部门和办理时限）。"))
+    if matter.delivery_kind != DeliveryKind.AUTOMATIC and not matter.materials.exists():
+        errors.append(_("请填写申报材料（至少一项）；免申即享事项可不填。"))
+    if errors:
+        raise ValidationError(errors)
+    check_guide_lead_time(matter, timezone.localdate(step.at))
+
+
+def on_submit(step: Step) -> None:
+    step.obj.guide_due_on = guide_due_on(step.obj)
+
+
+def check_publishable(step: Step) -> None:
+    """上架: never once the window has closed."""
+    matter = step.obj
+    today = timezone.localdate(step.at)
+    if matter.window_kind == WindowKind.FIXED and matter.window_closes and matter.window_closes < today:
+        raise ValidationError(_("申报期已于%(day)s截止，不能上架。") % {"day": matter.window_closes.isoformat()})
+
+
+def on_publish(step: Step) -> None:
+    """上架: records when, and whether later than 5 working days before the window (§20); publishes the rules."""
+    matter = step.obj
+    today = timezone.localdate(step.at)
+    matter.published_at = step.at
+    matter.guide_due_on = guide_due_on(matter)
+    matter.guide_published_late = bool(matter.guide_due_on and today > matter.guide_due_on)
+    if matter.guide_published_late:
+        step.history = _("上架（指南逾期公开）")
+    rule_set = current_rule_set(matter)
+    if rule_set is not None and not rule_set.is_published:
+        publish_rule_set(rule_set, valid_from=today, by=step.by)
+
+
+def window_closed(matter: Matter, today: dt.date) -> bool:
+    return matter.window_kind == WindowKind.FIXED and matter.window_closes is not None and matter.window_closes < today
+
+
+def close_ended_windows(today: dt.date | None = None) -> int:
+    """Daily: every published matter whose fixed window has closed goes to 已截止; a failing one is logged."""
+    import logging
+
+    from portal.core.workflow import perform
+
+    today = today or timezone.localdate()
+    closed = 0
+    for matter in Matter.objects.filter(
+        status=Matter.Status.PUBLISHED, window_kind=WindowKind.FIXED, window_closes__lt=today
+    ):
+        try:
+            perform(matter, "close", by=None)
+            closed += 1
+        except Exception:
+            logging.getLogger(__name__).exception("closing matter %s failed", matter.pk)
+    return closed

@@ -53,6 +53,21 @@ _ARCHIVE_READ = [
 ]
 _ARCHIVE_CONTACTS = ["enterprises.view_enterprise_contacts"]
 
+# 政策资金事项 and its guide (申报指南): what reading and editing a matter involve.
+_MATTER_GUIDE = ["matter", "material", "processstep", "matterfaq", "supporttier"]
+_MATTER_READ = [
+    *[f"matters.view_{model}" for model in _MATTER_GUIDE],
+    "matters.view_ruleset",
+    "matters.view_criterion",
+    "matters.view_matchresult",
+    "matters.view_pushrecord",
+    "matters.view_impactpreview",
+]
+_MATTER_GUIDE_EDIT = [
+    *[f"matters.{action}_{model}" for model in _MATTER_GUIDE for action in ("view", "add", "change")],
+    *[f"matters.delete_{model}" for model in _MATTER_GUIDE if model != "matter"],
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
         *_ORG_CHART,
@@ -98,6 +113,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.add_criterion",
         "matters.change_criterion",
         "matters.delete_criterion",
+        # 政策资金事项: splits policies into matters, writes their guides, submits them; pushes them (常州 §17).
+        *_MATTER_GUIDE_EDIT,
+        "matters.submit_matter",
+        "matters.push_matter",
+        "matters.view_matchresult",
+        "matters.view_pushrecord",
+        "matters.view_impactpreview",
+        "matters.add_impactpreview",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -107,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.view_policyattachment",
         "policies.view_policyrelation",
         "policies.view_policytagsuggestion",
+        *_MATTER_READ,
         *_ARCHIVE_READ,
         *_ARCHIVE_CONTACTS,
     ],
@@ -124,11 +148,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.view_ruleset",
         "matters.view_criterion",
         "matters.publish_ruleset",
+        # 政策资金事项: reviews guides and puts them on the catalogue (上架), closes and withdraws them.
+        *_MATTER_READ,
+        "matters.approve_matter",
+        "matters.add_impactpreview",
         *_ARCHIVE_READ,
     ],
-    Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ],
-    Role.CLERK: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
-    Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS],
+    Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ, "matters.view_matter"],
+    Role.CLERK: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS, "matters.view_matter"],
+    Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS, "matters.view_matter"],
     # 督查: reads everything, changes nothing; audits contact reveals in the access log, reveals none itself.
     Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS] + [f"-{entry}" for entry in _ARCHIVE_CONTACTS],
     # 平台管理员: everything, except that the access log is append-only for all.
