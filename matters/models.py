@@ -279,7 +279,11 @@ class SupportTier(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.lower}–{self.upper or '∞'}：{self.amount}元"
+        from matters.amounts import money_text
+        from matters.eligibility.text import number
+
+        upper = _("以上") if self.upper is None else f"–{number(self.upper)}"
+        return f"{number(self.lower)}{upper}：{money_text(self.amount)}"
 
 
 class Material(models.Model):
