@@ -75,7 +75,7 @@ PERM_PUBLISH = "matters.publish_ruleset"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# --- rule versions (申报条件版本) ---------------------------------------------------------------------------------
+# --- rule versions (申报条件版本) ---
 
 
 def _editable(request, rule_set) -> bool:
@@ -221,18 +221,25 @@ class RuleSetAdmin(ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         counts = match_counts(obj, on=timezone.localdate())
         url = reverse("admin:matters_ruleset_count", args=[obj.pk])
         return format_html(
-            '<span id="ruleset-count" class="ruleset-count" data-count-url="{}">'
-            '可申报 <strong data-count="eligible">{}</strong> 家 · '
-            '可能符合（缺少数据） <strong data-count="unknown">{}</strong> 家 · '
-            '差一条 <strong data-count="near_miss">{}</strong> 家 · '
-            '暂不符合 <strong data-count="ineligible">{}</strong> 家'
-            '<span class="ruleset-count-note" data-count="note"></span></span> '
-            '<button type="button" class="button" id="ruleset-recount">{}</button>',
+            '<span id="ruleset-count" class="ruleset-count" data-count-url="{}" data-msg-counting="{}" '
+            'data-msg-unsaved="{}" data-msg-failed="{}">{}<span class="ruleset-count-note" data-count="note"></span>'
+            '</span> <button type="button" class="button" id="ruleset-recount">{}</button>',
             url,
-            counts["eligible"],
-            counts["unknown"],
-            counts["near_miss"],
-            counts["ineligible"],
+            _("统计中…"),
+            _("（按当前填写的条件统计，尚未保存）"),
+            _("统计失败，请稍后重试。"),
+            format_html(
+                _(
+                    '可申报 <strong data-count="eligible">{}</strong> 家 · '
+                    '可能符合（缺少数据） <strong data-count="unknown">{}</strong> 家 · '
+                    '差一条 <strong data-count="near_miss">{}</strong> 家 · '
+                    '暂不符合 <strong data-count="ineligible">{}</strong> 家'
+                ),
+                counts["eligible"],
+                counts["unknown"],
+                counts["near_miss"],
+                counts["ineligible"],
+            ),
             _("按当前条件重新统计"),
         )
 
@@ -290,7 +297,7 @@ class RuleSetAdmin(ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         self.message_user(request, _("已发布%(n)d个申报条件版本。") % {"n": published}, messages.SUCCESS)
 
 
-# --- matters (政策资金事项) and their guides (申报指南) ---------------------------------------------------------------
+# --- matters (政策资金事项) and their guides (申报指南) ---
 
 
 def matter_editable(request, matter) -> bool:

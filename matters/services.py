@@ -197,7 +197,7 @@ def close_ended_windows(today: dt.date | None = None) -> int:
     return closed
 
 
-# --- one matter, one name (宜昌 §22, 常州 §13) ------------------------------------------------------------------
+# --- one matter, one name (宜昌 §22, 常州 §13) ---
 
 # fuzz.ratio (0–100) from which two normalised names are taken for the same matter. Measured on the demo names:
 # the same matter retyped (“首次认定奖励” / “首次认定的奖励”, 無錫 / 无锡, full-width brackets) scores 90–100;
@@ -239,7 +239,7 @@ def near_duplicates(name: str, *, exclude_pk=None, limit: int = 3) -> list[NearD
     return [NearDuplicate(by_pk[pk], round(score, 1)) for _choice, score, pk in found if pk in by_pk]
 
 
-# --- 期限待定 (无锡 §11): a window, once decided, is announced within 3 working days ----------------------------
+# --- 期限待定 (无锡 §11): a window, once decided, is announced within 3 working days ---
 
 
 def window_clock(matter: Matter):

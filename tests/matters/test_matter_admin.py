@@ -122,7 +122,7 @@ def formset_errors(response) -> str:
     return " ".join(parts)
 
 
-# --- adding a matter ------------------------------------------------------------------------------------------------
+# --- adding a matter ---
 
 
 def test_editor_adds_a_matter_with_its_guide(editor, policy, department):
@@ -199,7 +199,7 @@ def test_a_disguised_web_page_is_refused_as_a_template(editor, policy, departmen
     assert not Matter.objects.exists()
 
 
-# --- tiers (分档奖补) --------------------------------------------------------------------------------------------------
+# --- tiers (分档奖补) ---
 
 
 def tiered(policy, department, tiers):
@@ -275,11 +275,13 @@ def management_initial(matter, rows):
     return management(combined, {prefix: len(existing[prefix]) for prefix in INLINES})
 
 
-# --- one matter, one name ---------------------------------------------------------------------------------------------
+# --- one matter, one name ---
 
 
 def test_name_key_folds_traditional_characters_width_and_punctuation():
-    assert services.name_key("宜昌市 高新技术企业（首次认定）奖励") == services.name_key("宜昌市高新技術企業(首次認定)獎勵")
+    assert services.name_key("宜昌市 高新技术企业（首次认定）奖励") == services.name_key(
+        "宜昌市高新技術企業(首次認定)獎勵"
+    )
 
 
 def test_a_near_duplicate_name_needs_the_editors_confirmation(editor, policy, department):
@@ -305,7 +307,7 @@ def test_the_same_content_in_another_region_is_not_a_duplicate(policy):
     ]
 
 
-# --- read-only once submitted; transitions from the buttons ---------------------------------------------------------------
+# --- read-only once submitted; transitions from the buttons ---
 
 
 def test_the_lifecycle_through_the_admin_buttons(editor, approver, policy):
@@ -381,7 +383,7 @@ def test_a_reviewer_reads_and_changes_nothing(policy, department):
     assert matter.name in page and 'name="_save"' not in page and "data-transition" not in page
 
 
-# --- the catalogue in Excel -------------------------------------------------------------------------------------------------
+# --- the catalogue in Excel ---
 
 
 def test_the_catalogue_exports_to_excel(editor, approver, policy):
@@ -421,7 +423,7 @@ def test_the_catalogue_follows_the_list_filters(editor, policy):
     assert len(list(load_workbook(BytesIO(response.content)).active.iter_rows())) == 1  # the heading only
 
 
-# --- 期限待定 (无锡 §11) ------------------------------------------------------------------------------------------------------
+# --- 期限待定 (无锡 §11) ---
 
 
 def tbd_matter(policy, **fields):

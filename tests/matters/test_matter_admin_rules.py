@@ -136,9 +136,10 @@ def test_a_new_version_of_published_rules_from_the_matter(editor, matter):
     services.publish_rule_set(published, valid_from=dt.date(2026, 1, 1))
     client = client_for(editor)
     url = reverse("admin:matters_matter_new_rule_version", args=[matter.pk])
-    assert 'data-tool="new_rule_version"' in client.get(
-        reverse("admin:matters_matter_change", args=[matter.pk])
-    ).content.decode()
+    assert (
+        'data-tool="new_rule_version"'
+        in client.get(reverse("admin:matters_matter_change", args=[matter.pk])).content.decode()
+    )
     assert client.get(url).status_code == 200
     response = client.post(url, {"confirm": "1"})
     draft = matter.rule_sets.get(version=2)

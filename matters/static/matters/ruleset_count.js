@@ -1,6 +1,6 @@
 // 符合条件的企业 (live count) on a rule version's page: when a criterion row changes, the rows as typed are posted
 // to the count endpoint (JSON) and the figures replaced; an invalid row shows its Chinese message instead.
-// No inline script: the page only carries data-count-url on #ruleset-count.
+// No inline script: the page carries data-count-url and the (translated) messages on #ruleset-count.
 (function () {
   "use strict";
 
@@ -30,7 +30,7 @@
         return;
       }
       box.classList.add("is-stale");
-      note.textContent = "统计中…";
+      note.textContent = box.dataset.msgCounting;
       fetch(box.dataset.countUrl, {
         method: "POST",
         body: new FormData(form),
@@ -47,10 +47,10 @@
           }
           show(data);
           box.classList.remove("is-stale");
-          note.textContent = "（按当前填写的条件统计，尚未保存）";
+          note.textContent = box.dataset.msgUnsaved;
         })
         .catch(function () {
-          note.textContent = "统计失败，请稍后重试。";
+          note.textContent = box.dataset.msgFailed;
         });
     }
 
