@@ -5,17 +5,23 @@ live here; `matters.workflow` is the table that names them.
 """
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matters.models import Criterion, DeliveryKind, Matter, RuleSet, RuleSetStatus, WindowKind
 from portal import workdays
+from portal.core import normalize
 from portal.core.workflow import Step
 from portal.org.permissions import grant_to_department, owning_departments
+from portal.workcalendar import clocks
+from portal.workcalendar.models import Clock
 
 PERM_SUBMIT = "matters.submit_matter"
 PERM_APPROVE = "matters.approve_matter"
@@ -189,3 +195,109 @@ def close_ended_windows(today: dt.date | None = None) -> int:
         except Exception:
             logging.getLogger(__name__).exception("closing matter %s failed", matter.pk)
     return closed
+
+
+# --- one matter, one name (宜昌 §22, 常州 §13) ---
+
+# fuzz.ratio (0–100) from which two normalised names are taken for the same matter. Measured on the demo names:
+# the same matter retyped (“首次认定奖励” / “首次认定的奖励”, 無錫 / 无锡, full-width brackets) scores 90–100;
+# the same content in another region (“宜昌市…” / “西陵区…”) or another grade (“首次认定” / “重新认定”) 80–87.
+NEAR_DUPLICATE_SCORE = 88
+_NAME_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def name_key(name: str) -> str:
+    """A matter name as it is compared: NFKC (`portal.core.normalize.fold`), traditional folded to simplified
+    and lower-cased (the search's `normalise`, OpenCC t2s), punctuation and spaces removed.
+
+    "宜昌市 高新技术企业（首次认定）奖励" and "宜昌市高新技術企業(首次認定)獎勵" have one key.
+    """
+    from portal.search.segment import normalise
+
+    return _NAME_NOISE.sub("", normalise(normalize.fold(name)))
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    matter: Matter
+    score: float  # fuzz.ratio of the two name keys, 0–100
+
+
+def near_duplicates(name: str, *, exclude_pk=None, limit: int = 3) -> list[NearDuplicate]:
+    """Existing matters whose name is close to `name` (fuzz.ratio of the name keys ≥ NEAR_DUPLICATE_SCORE),
+    closest first, at most `limit`. Every matter counts, whatever its department or status: a catalogue
+    gives one name to one matter platform-wide (宜昌 §22, 常州 §13)."""
+    from rapidfuzz import fuzz, process
+
+    key = name_key(name)
+    if not key:
+        return []
+    rows = Matter.objects.exclude(pk=exclude_pk).values_list("pk", "name")
+    choices = {pk: name_key(other) for pk, other in rows}
+    found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_SCORE, limit=limit)
+    by_pk = Matter.objects.in_bulk([pk for _choice, _score, pk in found])
+    return [NearDuplicate(by_pk[pk], round(score, 1)) for _choice, score, pk in found if pk in by_pk]
+
+
+# --- 期限待定 (无锡 §11): a window, once decided, is announced within 3 working days ---
+
+
+def window_clock(matter: Matter):
+    """The running 申报期公布时限 clock of `matter`, or None (not decided yet, or already announced)."""
+    if matter.pk is None:
+        return None
+    return clocks.of(matter, WINDOW_CLOCK).exclude(state=Clock.State.STOPPED).first()
+
+
+def window_clock_running() -> Exists:
+    """A condition on matters: their 申报期公布时限 clock runs (decided, not yet announced)."""
+    return Exists(
+        Clock.objects.filter(
+            content_type=ContentType.objects.get_for_model(Matter), object_id=OuterRef("pk"), kind=WINDOW_CLOCK
+        ).exclude(state=Clock.State.STOPPED)
+    )
+
+
+def earliest_window_opening(today: dt.date) -> dt.date:
+    """The first day a window may open when its guide goes public `today`: 5 working days later (宜昌 §20)."""
+    return workdays.add_workdays(today, GUIDE_LEAD_DAYS)
+
+
+def window_announcement_pending(matter: Matter) -> bool:
+    """A TBD window has been decided (its clock runs) and is not yet announced."""
+    return matter.window_kind == WindowKind.TBD and window_clock(matter) is not None
+
+
+def record_window_decision(matter: Matter, *, by=None):
+    """确定申报期限: once a TBD matter's `window_decided_on` is entered, the 3-working-day clock to announce it
+    (无锡 §11) starts from that day. Returns the clock started, or None when nothing starts: not TBD, no decision
+    day, a clock already running, or this decision already announced (a clock from that day stopped)."""
+    if matter.window_kind != WindowKind.TBD or matter.window_decided_on is None:
+        return None
+    existing = clocks.of(matter, WINDOW_CLOCK)
+    if existing.exclude(state=Clock.State.STOPPED).exists():
+        return None
+    if existing.filter(started_on=matter.window_decided_on).exists():
+        return None
+    return clocks.start(matter, WINDOW_CLOCK, on=matter.window_decided_on, by=by)
+
+
+def check_window_announceable(step: Step) -> None:
+    """公布申报期限: only a decided, not yet announced TBD window with its opening day, still leaving the guide its
+    5 working days (宜昌 §20)."""
+    matter = step.obj
+    if not window_announcement_pending(matter):
+        raise ValidationError(_("该事项没有待公布的申报期限：期限待定的事项须先由录入员填写申报期限确定日期。"))
+    if matter.window_opens is None:
+        raise ValidationError(_("请先填写申报起始日。"))
+    check_guide_lead_time(matter, timezone.localdate(step.at))
+
+
+def on_announce_window(step: Step) -> None:
+    matter = step.obj
+    matter.guide_due_on = guide_due_on(matter)
+    closes = matter.window_closes.isoformat() if matter.window_closes else _("另行通知")
+    step.history = _("公布申报期限：%(opens)s至%(closes)s") % {
+        "opens": matter.window_opens.isoformat(),
+        "closes": closes,
+    }

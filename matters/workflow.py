@@ -9,6 +9,12 @@ A guide goes public at least 5 working days before its window opens
 refused; a matter approved after that day is published and recorded as late
 (`guide_published_late`). Publishing also publishes the draft rule version and
 matches the register (`matters.matching`).
+
+期限待定 (无锡 §11): once the window of a TBD matter is decided (the editor
+enters 申报期限确定日期), the 申报期公布时限 clock runs 3 working days from that
+day. It stops when the window becomes public: when the matter is published
+(上架), or, for a matter already published, when an approver performs
+公布申报期限 (announce_window, published → published) on the dates entered.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from matters import services
 from matters.models import Matter
 from portal.core.workflow import Transition, Workflow
+from portal.workcalendar import clocks
 
 S = Matter.Status
+
+WINDOW_CLOCK = clocks.register_kind(
+    services.WINDOW_CLOCK,
+    label=_("期限待定事项申报期公布时限"),
+    days=3,
+    article="无锡 §11（期限待定的申报事项确定申报期后3个工作日内公布）",
+)
 
 MATTER = Workflow(
     Matter,
@@ -44,7 +58,20 @@ MATTER = Workflow(
             permission_message=_("只有实施部门的审批人可以审核上架该事项。"),
             guard=services.check_publishable,
             run=services.on_publish,
-            article="宜昌 §20、§24",
+            effects=(clocks.Stop(services.WINDOW_CLOCK),),
+            article="宜昌 §20、§24；无锡 §11",
+        ),
+        Transition(
+            "announce_window",
+            _("公布申报期限"),
+            sources={S.PUBLISHED},
+            target=S.PUBLISHED,
+            permission=services.PERM_APPROVE,
+            permission_message=_("只有实施部门的审批人可以公布该事项的申报期限。"),
+            guard=services.check_window_announceable,
+            run=services.on_announce_window,
+            effects=(clocks.Stop(services.WINDOW_CLOCK),),
+            article="无锡 §11",
         ),
         Transition(
             "reject",

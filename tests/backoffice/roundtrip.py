@@ -81,6 +81,12 @@ TYPED = {
     ("notify.webhookendpoint", "code"): lambda: f"hook-{next(_counter)}",
     ("notify.webhookendpoint", "secret"): "sweep-signing-secret-0001",
     ("matters.ruleset", "code"): lambda: f"rule-{next(_counter)}",
+    # A matter's catalogue code, and the fixed amount its default 定额奖补 standard needs (元).
+    ("matters.matter", "code"): lambda: f"SWEEP-{next(_counter):04d}",
+    ("matters.matter", "support_amount"): "200000",
+    # 分档: the base figure from 0 to under 100, a tier the lint accepts.
+    ("matters.supporttier", "lower"): "0",
+    ("matters.supporttier", "upper"): "100",
     # A well-formed criterion on a registered fact: 从业人员不少于50人.
     ("matters.criterion", "fact"): "employees",
     ("matters.criterion", "operator"): "gte",

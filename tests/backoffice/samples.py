@@ -266,6 +266,25 @@ def _rule_set(staff):
     )
 
 
+def _matter(staff):
+    """A draft matter of 市科技局 under its published policy, with a guide and a rule version, owned as the admin
+    grants it (the 实施部门)."""
+    from matters import services
+    from portal.org.models import Department
+    from tests.factories.matters import complete_matter
+
+    kjj = Department.objects.get(code="yc-kjj")
+    policy = _policy(staff)
+    matter = complete_matter(
+        code=f"YC-KJ-SAMPLE-{_n():03d}", name=f"宜昌市科技型中小企业研发投入补助（样例{_n()}）", policy=policy
+    )
+    matter.department, matter.region = kjj, kjj.region
+    matter.save()
+    services.assign_matter_ownership(matter, kjj)
+    services.assign_ownership(matter.rule_sets.get(), kjj)
+    return matter
+
+
 def _clock(staff):
     """政策发布时限 running on a policy of 市科技局, started as the workflow starts it."""
     from policies.workflow import PUBLISH_CLOCK
@@ -342,4 +361,5 @@ SAMPLES = {
     "enterprises.enterprisemember": _member,
     "enterprise_imports.importjob": _import_job,
     "matters.ruleset": _rule_set,
+    "matters.matter": _matter,
 }
