@@ -28,11 +28,12 @@ created, so a second load writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from matters import services
 from matters.models import (
@@ -43,7 +44,6 @@ from matters.models import (
     MatterFAQ,
     ProcessStep,
     RuleSet,
-    SupportKind,
     SupportTier,
     WindowKind,
 )
@@ -333,7 +333,10 @@ SPECS = [
         REVIEWED,
         LATER,
         fixed(200000),
-        [has("sme_specialised", "持有有效的省级专精特新中小企业称号"), sizes(SMALL_FIRMS, "企业规模为中型、小型或微型")],
+        [
+            has("sme_specialised", "持有有效的省级专精特新中小企业称号"),
+            sizes(SMALL_FIRMS, "企业规模为中型、小型或微型"),
+        ],
         "zjtx",
         "在宜昌市登记、新认定为省级专精特新的中小企业",
     ),
@@ -420,7 +423,10 @@ SPECS = [
         REVIEWED,
         ENDED,
         fixed(1000),
-        [sizes(SMALL_FIRMS, "企业规模为中型、小型或微型"), manual("招用离校2年内未就业高校毕业生并签订1年以上劳动合同")],
+        [
+            sizes(SMALL_FIRMS, "企业规模为中型、小型或微型"),
+            manual("招用离校2年内未就业高校毕业生并签订1年以上劳动合同"),
+        ],
         "talent",
         "在宜昌市登记、招用离校2年内未就业高校毕业生的企业",
         state=CLOSED,
@@ -652,7 +658,7 @@ SPECS = [
         YEAR,
         fixed(30000),
         [
-            HITECH[:4] + ("kjfz",),
+            has("hitech", "持有有效的高新技术企业证书或为已入库科技型中小企业", group="kjfz"),
             has("tech_sme", "持有有效的高新技术企业证书或为已入库科技型中小企业", group="kjfz"),
             c("rd_ratio", "gte", 3, "上一年度研发费用占营业收入比重不低于3%"),
             c("tax_paid", "gte", 100, "上一年度纳税总额不低于100万元"),
@@ -873,7 +879,7 @@ SPECS = [
         TBD,
         fixed(500000),
         [
-            HITECH[:4] + ("bsh",),
+            has("hitech", "为高新技术企业、专精特新“小巨人”企业或省级企业技术中心", group="bsh"),
             has("little_giant", "为高新技术企业、专精特新“小巨人”企业或省级企业技术中心", group="bsh"),
             has("tech_centre", "为高新技术企业、专精特新“小巨人”企业或省级企业技术中心", group="bsh"),
             c("employees", "gte", 200, "从业人员不少于200人"),
@@ -1822,7 +1828,9 @@ THEME_FAQS = {
     "trade": [
         ("进出口额按什么汇率折算？", "按海关统计口径，以美元计；以人民币计的门槛按上一年度平均汇率折算。"),
     ],
-    "fair": [("哪些展会属于境外重点展会？", "以商务部门每年公布的重点展会目录为准，目录外展会按一般展会补助比例执行。")],
+    "fair": [
+        ("哪些展会属于境外重点展会？", "以商务部门每年公布的重点展会目录为准，目录外展会按一般展会补助比例执行。")
+    ],
     "ip": [("同一专利可以重复申请资助吗？", "不可以。同一专利（商标）只资助一次。")],
     "finance": [("贴息按什么利率计算？", "按实际支付利息和贷款市场报价利率（LPR）孰低计算。")],
     "listing": [("奖励分几次兑现？", "按辅导备案、申报受理、成功上市（挂牌）等阶段分次兑现，以实际完成的阶段为准。")],
@@ -1834,7 +1842,9 @@ THEME_FAQS = {
     "standard": [("参与起草但非第一起草单位能否申报？", "不能。须为标准文本列明的第一起草单位。")],
     "startup": [("什么是首次创业？", "创办人此前未在任何经营主体担任法定代表人或主要出资人。")],
     "retail": [("零售额如何认定？", "以统计部门限额以上企业统计报表的零售额为准。")],
-    "growth": [("营业收入以什么数据为准？", "以统计联网直报数据和上一年度财务审计报告为准，两者不一致的以审计报告为准。")],
+    "growth": [
+        ("营业收入以什么数据为准？", "以统计联网直报数据和上一年度财务审计报告为准，两者不一致的以审计报告为准。")
+    ],
     "logistics": [("优惠如何享受？", "车辆安装ETC并办理集装箱车辆优惠备案后，通行费在扣费时自动优惠。")],
     "tax": [
         (
@@ -1986,8 +1996,10 @@ def _create(spec: Spec, index: int, policy: Policy, departments: dict, today: dt
     measures = _measures(policy)
     window = _window(spec, today, policy, index)
     # A window set later (open now, ended) was 期限待定 when the guide went public.
-    listed_as = WindowKind.TBD if "decided" in window else {YEAR: WindowKind.YEAR_ROUND, TBD: WindowKind.TBD}.get(
-        spec.window, WindowKind.FIXED
+    listed_as = (
+        WindowKind.TBD
+        if "decided" in window
+        else {YEAR: WindowKind.YEAR_ROUND, TBD: WindowKind.TBD}.get(spec.window, WindowKind.FIXED)
     )
     matter = Matter(
         code=spec.code,
@@ -2027,8 +2039,8 @@ def _create(spec: Spec, index: int, policy: Policy, departments: dict, today: dt
             )
     theme = THEME_MATERIALS[spec.theme]
     materials = [] if spec.delivery == AUTO else [*COMMON_MATERIALS, *theme]
-    for position, (name, form, required, source, shared, requirements) in enumerate(materials, start=1):
-        Material.objects.create(
+    guide = [
+        Material(
             matter=matter,
             position=position,
             name=name,
@@ -2038,19 +2050,19 @@ def _create(spec: Spec, index: int, policy: Policy, departments: dict, today: dt
             shared=shared,
             requirements=requirements,
         )
-    for position, (name, step_department, days, description) in enumerate(
-        _steps(spec, department, departments), start=1
-    ):
-        ProcessStep.objects.create(
-            matter=matter,
-            position=position,
-            name=name,
-            department=step_department,
-            days=days,
-            description=description,
-        )
-    for position, (question, answer) in enumerate(_faqs(spec, matter), start=1):
-        MatterFAQ.objects.create(matter=matter, position=position, question=question, answer=answer)
+        for position, (name, form, required, source, shared, requirements) in enumerate(materials, start=1)
+    ]
+    steps = [
+        ProcessStep(matter=matter, position=position, name=name, department=where, days=days, description=text)
+        for position, (name, where, days, text) in enumerate(_steps(spec, department, departments), start=1)
+    ]
+    faqs = [
+        MatterFAQ(matter=matter, position=position, question=question, answer=answer)
+        for position, (question, answer) in enumerate(_faqs(spec, matter), start=1)
+    ]
+    for model, rows in ((Material, guide), (ProcessStep, steps), (MatterFAQ, faqs)):
+        if rows:
+            bulk_create_with_history(rows, model, default_user=editor, default_change_reason="演示数据")
     rule_set = RuleSet.objects.create(matter=matter, code=spec.code.lower(), name=f"{spec.name}申报条件")
     for position, fields in enumerate(_criteria(spec, policy.document_number, region), start=1):
         Criterion.objects.create(rule_set=rule_set, position=position, **fields)
