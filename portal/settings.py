@@ -335,6 +335,7 @@ DEMO_LOADERS = [
     "portal.org.demo",
     "enterprises.demo",
     "policies.demo",
+    "matters.demo",
     "portal.search.demo",
 ]
 
