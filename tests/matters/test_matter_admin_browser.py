@@ -57,7 +57,7 @@ def test_the_editor_retypes_a_criterion_and_sees_the_count_change(page, kjj_matt
     page.locator("#matter-rules-link").click()
     count = page.locator("#ruleset-count [data-count=eligible]")
     expect(count).to_have_text("1")
-    page.locator("input[name='criteria-0-value']").fill("1800")
+    page.locator("[name='criteria-0-value']").fill("1800")
     page.locator("input[name='criteria-0-message']").click()
     expect(count).to_have_text("2")
     expect(page.locator("#ruleset-count [data-count=note]")).to_contain_text("尚未保存")
