@@ -564,7 +564,13 @@ class MatterAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         "published_at",
         "guide_published_late",
     ]
-    list_filter = ["status", "department", "delivery_kind", WindowKindFilter, "support_kind"]
+    list_filter = [
+        "status",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "delivery_kind",
+        WindowKindFilter,
+        "support_kind",
+    ]
     search_fields = ["code", "name", "policy__document_number", "policy__title"]
     list_select_related = ["department", "policy"]
     readonly_fields = [*COMPUTED_FIELDS, *DISPLAY_FIELDS]
@@ -674,6 +680,15 @@ class MatterAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
             # The running clock counts from the decision day: it is not moved by retyping it.
             readonly.append("window_decided_on")
         return readonly
+
+    def get_changeform_initial_data(self, request):
+        """A new matter starts in the editor's department and its region (one department: nothing to choose)."""
+        initial = super().get_changeform_initial_data(request)
+        mine = list(departments_of(request.user)[:2])
+        if len(mine) == 1:
+            initial.setdefault("department", mine[0].pk)
+            initial.setdefault("region", mine[0].region_id)
+        return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department" and not is_platform_admin(request.user):

@@ -539,3 +539,19 @@ def test_announce_window_is_not_offered_without_a_decided_window(editor, approve
     announce = reverse("admin:matters_matter_transition", args=[matter.pk, "announce_window"])
     client_for(approver).post(announce, {"confirm": "1"})
     assert not clocks.of(matter, services.WINDOW_CLOCK).exists()
+
+
+def test_the_list_filters_windows_awaiting_announcement(editor, policy):
+    waiting = tbd_matter(policy, name="宜昌市科技成果转化奖励")
+    waiting.window_decided_on, waiting.window_opens = (
+        timezone.localdate(),
+        workdays.add_workdays(timezone.localdate(), 10),
+    )
+    waiting.save()
+    services.record_window_decision(waiting, by=editor)
+    undecided = tbd_matter(policy, name="宜昌市技术合同登记奖励")
+    client = client_for(editor)
+    listing = client.get(reverse("admin:matters_matter_changelist") + "?window=pending").content.decode()
+    assert waiting.code in listing and undecided.code not in listing
+    listing = client.get(reverse("admin:matters_matter_changelist") + "?q=技术合同").content.decode()
+    assert undecided.code in listing and waiting.code not in listing
