@@ -53,7 +53,8 @@ def test_a_visitor_filters_the_catalogue_opens_a_guide_and_downloads_its_pdf(pag
     expect(page.locator("#main")).to_contain_text("上一年度营业收入不低于2000万元")
     expect(page.get_by_role("button", name="打印指南")).to_be_visible()
 
-    with page.expect_download() as download_info:
+    # WeasyPrint lays the guide out on request; on a busy 2-core machine that can take longer than a click.
+    with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("link", name="下载PDF版指南").click()
     path = tmp_path / "guide.pdf"
     download_info.value.save_as(path)
