@@ -158,6 +158,24 @@ FACET_COUNTERS = {
 policy_list_facets: Registry = Registry("policy_list_facets", label="政策列表筛选项")
 
 
+# Blocks another app adds to a public policy's page (政策详情), e.g. matters' "本政策的资金事项".
+# Register an object with `template` (a template name, rendered with `block` as its context)
+# and `context(policy) -> dict | None` (None when it has nothing to show for this policy):
+#
+#     policy_detail_blocks.add("matters", PolicyMatters(), label=_("本政策的资金事项"), order=10)
+policy_detail_blocks: Registry = Registry("policy_detail_blocks", label="政策详情栏目")
+
+
+def detail_blocks(policy: Policy) -> list[dict]:
+    """The registered blocks with something to show for `policy`, in order: {"key", "label", "template", "block"}."""
+    blocks = []
+    for entry in policy_detail_blocks.entries():
+        context = entry.obj.context(policy)
+        if context:
+            blocks.append({"key": entry.key, "label": entry.label, "template": entry.obj.template, "block": context})
+    return blocks
+
+
 def facet_counters() -> dict:
     """Every facet of the policy list, name → counter: the built-in ones, then the registered ones in order."""
     return {**FACET_COUNTERS, **{entry.key: entry.obj.options for entry in policy_list_facets.entries()}}

@@ -128,6 +128,7 @@ def _detail_context(request, slug):
         "interpretations": list(selectors.approved_interpretations(policy)),
         "attachments": list(policy.attachments.all()),
         "relations": selectors.relations(policy),
+        "blocks": selectors.detail_blocks(policy),
         **_subscribe_links(request, policy),
     }
 

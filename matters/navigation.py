@@ -1,0 +1,7 @@
+"""What the matters app shows in the kernel's main navigation (主导航): the public matter catalogue."""
+
+from django.utils.translation import pgettext_lazy
+
+from portal.core.navigation import Section, main_navigation
+
+main_navigation.add("matters", Section("matters:list"), label=pgettext_lazy("navigation", "政策事项"), order=30)
