@@ -13,7 +13,7 @@ matches the register (`matters.matching`).
 
 from django.utils.translation import gettext_lazy as _
 
-from matters import services
+from matters import matching, services
 from matters.models import Matter
 from portal.core.workflow import Transition, Workflow
 
@@ -44,6 +44,7 @@ MATTER = Workflow(
             permission_message=_("只有实施部门的审批人可以审核上架该事项。"),
             guard=services.check_publishable,
             run=services.on_publish,
+            after_commit=(matching.after_publish,),
             article="宜昌 §20、§24",
         ),
         Transition(
