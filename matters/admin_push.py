@@ -255,6 +255,12 @@ class _ByMatterAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         matters = scope(request.user, Matter.objects.all(), "view")
         return super().get_queryset(request).filter(matter__in=matters.values("pk"))
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("对象不存在，或不属于您的部门"))
+        return obj
+
 
 @admin.register(MatchResult)
 class MatchResultAdmin(_ByMatterAdmin):
