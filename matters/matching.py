@@ -28,6 +28,7 @@ never tell an enterprise twice; a sweep finishes what a dead worker left.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -442,14 +443,44 @@ def push_matched(matter: Matter, *, enterprise_ids=None, chunk: int | None = Non
             told += len(fresh)
 
 
+@contextlib.contextmanager
+def matter_run(matter_id: int):
+    """One full run per matter at a time (a session advisory lock); yields False when another run holds it.
+
+    The sweep may start a run while the task's run of a large matter is still
+    going: the second one skips instead of doing the same work again.
+    """
+    key = f"matters.match:{matter_id}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        mine = cursor.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+
+def _full_run(matter: Matter) -> MatchCounts | None:
+    with matter_run(matter.pk) as mine:
+        if not mine:
+            log.info("matter is being matched by another run; skipped", extra={"matter_id": matter.pk})
+            return None
+        counts = match_matter(matter)
+        push_matched(matter)
+        return counts
+
+
 def match_and_push(matter_id: int) -> MatchCounts | None:
-    """The work after a matter is published (上架): match the register, then tell the newly eligible."""
+    """The work after a matter is published (上架): match the register, then tell the newly eligible.
+
+    None when the matter is not published, or another run of it is going on.
+    """
     matter = Matter.objects.filter(pk=matter_id, status=MatterStatus.PUBLISHED).select_related("department").first()
     if matter is None:
         return None
-    counts = match_matter(matter)
-    push_matched(matter)
-    return counts
+    return _full_run(matter)
 
 
 def after_publish(matter: Matter) -> None:
@@ -481,9 +512,7 @@ def rematch_open_matters() -> int:
     ran = 0
     for matter in open_matters().select_related("department"):
         try:
-            match_matter(matter)
-            push_matched(matter)
-            ran += 1
+            ran += _full_run(matter) is not None
         except Exception:
             log.exception("nightly re-match failed", extra={"matter_id": matter.pk})
     return ran

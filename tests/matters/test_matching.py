@@ -291,3 +291,19 @@ def test_an_automatic_matter_gives_the_eligible_list_for_confirmation(register):
     assert {r.enterprise_id for r in listed} == {e.pk for e in register["eligible"]}
     assert all(r.rule_set == automatic.rule_set_on(TODAY) for r in listed)
     assert not matching.eligible_for_confirmation(reviewed).exists()
+
+
+def test_a_second_full_run_of_the_same_matter_skips_while_one_is_going_on(register):
+    from django.db import connection
+
+    matter = publish(draft())
+    other = connection.copy()  # another worker's session
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [f"matters.match:{matter.pk}"])
+    try:
+        assert matching.match_and_push(matter.pk) is None
+        assert not MatchResult.objects.filter(matter=matter).exists()
+    finally:
+        other.close()
+
+    assert matching.match_and_push(matter.pk).eligible == 2
