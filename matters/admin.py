@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from matters import services
+from matters.admin_push import MatterPushAdminMixin
 from matters.amounts import lint_support
 from matters.catalogue import catalogue_workbook
 from matters.eligibility import near_misses, status_annotation
@@ -552,7 +553,7 @@ DISPLAY_FIELDS = ["window_clock"]
 
 
 @admin.register(Matter)
-class MatterAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
+class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     form = MatterForm
     list_display = [
         "code",

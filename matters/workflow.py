@@ -19,7 +19,7 @@ day. It stops when the window becomes public: when the matter is published
 
 from django.utils.translation import gettext_lazy as _
 
-from matters import services
+from matters import matching, services
 from matters.models import Matter
 from portal.core.workflow import Transition, Workflow
 from portal.workcalendar import clocks
@@ -59,6 +59,7 @@ MATTER = Workflow(
             guard=services.check_publishable,
             run=services.on_publish,
             effects=(clocks.Stop(services.WINDOW_CLOCK),),
+            after_commit=(matching.after_publish,),
             article="宜昌 §20、§24；无锡 §11",
         ),
         Transition(

@@ -285,6 +285,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workcalendar.mark_overdue_clocks",
         "schedule": crontab(hour=0, minute=5),
     },
+    # 档案变更 → the changed enterprises re-matched against every open matter, new matches told (within a minute)
+    "matters-consume-change-events": {"task": "matters.consume_change_events", "schedule": 30.0},
+    # matters published but never matched, matches never told, batch pushes whose worker died (every 5 minutes)
+    "matters-sweep-matching": {"task": "matters.sweep_matching", "schedule": 300.0},
+    # the whole register re-matched against every open matter, repairing drift (nightly, after the rule tags)
+    "matters-rematch-open-matters": {
+        "task": "matters.rematch_open_matters",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
@@ -297,6 +306,8 @@ SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="
 SMS_ALIYUN_SIGN_NAME = env.str("SMS_ALIYUN_SIGN_NAME", default="")
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="22:00-08:00")
 SMS_DAILY_CAP_PER_PHONE = env.int("SMS_DAILY_CAP_PER_PHONE", default=10)
+# The portal's public address, for links in SMS (政策推送短信) that cannot be relative.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
 # A row left in "sending" this long (its worker died mid-send) is due again.
 SMS_SENDING_LEASE_SECONDS = env.int("SMS_SENDING_LEASE_SECONDS", default=300)

@@ -285,6 +285,36 @@ def _matter(staff):
     return matter
 
 
+def _matched_matter(staff):
+    """A published matter of 市科技局 matched against one eligible enterprise, as publishing matches it."""
+    from matters import matching, services
+    from portal.org.models import Department
+    from tests.factories.enterprises import AnnualFigureFactory
+    from tests.factories.matters import complete_matter
+    from tests.factories.policies import PolicyFactory
+
+    kjj = Department.objects.get(code="yc-kjj")
+    matter = complete_matter(policy=PolicyFactory(lead_department=kjj, region=kjj.region), department=kjj)
+    services.assign_matter_ownership(matter, kjj)
+    services.publish_rule_set(matter.rule_sets.get(), valid_from=timezone.localdate())
+    type(matter).objects.filter(pk=matter.pk).update(status="published", published_at=timezone.now())
+    AnnualFigureFactory(enterprise=_enterprise(), year=timezone.localdate().year - 1, revenue_wan=5000)
+    matching.match_matter(matter)
+    return matter
+
+
+def _match_result(staff):
+    return _matched_matter(staff).matches.filter(status="eligible").first()
+
+
+def _push_record(staff):
+    from matters import matching
+
+    matter = _matched_matter(staff)
+    matching.push_matched(matter)
+    return matter.pushes.first()
+
+
 def _clock(staff):
     """政策发布时限 running on a policy of 市科技局, started as the workflow starts it."""
     from policies.workflow import PUBLISH_CLOCK
@@ -362,4 +392,6 @@ SAMPLES = {
     "enterprise_imports.importjob": _import_job,
     "matters.ruleset": _rule_set,
     "matters.matter": _matter,
+    "matters.matchresult": _match_result,
+    "matters.pushrecord": _push_record,
 }
