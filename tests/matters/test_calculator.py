@@ -46,9 +46,7 @@ def declared(region, **values):
 
 
 def by_name(result):
-    return {
-        group: [r.matter.name for r in getattr(result, group)] for group in ("eligible", "unknown", "ineligible")
-    }
+    return {group: [r.matter.name for r in getattr(result, group)] for group in ("eligible", "unknown", "ineligible")}
 
 
 # ---------------------------------------------------------------- the form
@@ -57,7 +55,8 @@ def by_name(result):
 def test_the_form_asks_for_industry_region_figures_age_qualifications_and_credit(client, region):
     page = client.get(URL).content.decode()
     year = today().year - 1
-    for label in ("所属行业", "注册地", "成立日期", f"{year}年营业收入", f"{year}年从业人员", "高新技术企业", "信用状况"):
+    labels = ("所属行业", "注册地", "成立日期", f"{year}年营业收入", f"{year}年从业人员", "高新技术企业", "信用状况")
+    for label in labels:
         assert label in page
     assert 'value="420502"' in page
     assert 'list="industry-options"' in page and '<option value="C3911">' in page
@@ -76,7 +75,8 @@ def test_full_width_digits_and_thousands_commas_are_read_as_numbers(region):
     )
     assert form.is_valid(), form.errors
     data = form.cleaned_data
-    assert (data["revenue_wan"], data["employees"], data["rd_expense_wan"]) == (Decimal("5000.5"), 120, Decimal("1234.5"))
+    figures = (data["revenue_wan"], data["employees"], data["rd_expense_wan"])
+    assert figures == (Decimal("5000.5"), 120, Decimal("1234.5"))
     assert (data["industry"], data["registration_date"]) == ("C3911", dt.date(2019, 3, 8))
 
 
@@ -209,9 +209,7 @@ def test_size_age_region_and_credit_come_from_the_form(region):
 
 def test_only_published_matters_with_a_rule_version_valid_today_are_judged(region):
     shown = listed([REVENUE_2000], name="已上架")
-    listed([REVENUE_2000], name="已下架").__class__.objects.filter(name="已下架").update(
-        status=MatterStatus.WITHDRAWN
-    )
+    listed([REVENUE_2000], name="已下架").__class__.objects.filter(name="已下架").update(status=MatterStatus.WITHDRAWN)
     future = listed([REVENUE_2000], name="尚未生效")
     future.rule_sets.update(valid_from=today() + dt.timedelta(days=3))
     assert [m.name for m in open_matters(today())] == ["已上架"]
@@ -312,7 +310,7 @@ def test_a_signed_in_enterprise_is_judged_on_its_archive_without_typing(client, 
     listed([REVENUE_2000], name="营收奖励")
     client.force_login(member.user)
     page = client.get(URL).content.decode()
-    assert "<form method=\"post\" action=\"/matters/calculator/\"" not in page
+    assert '<form method="post" action="/matters/calculator/"' not in page
     assert member.enterprise.name in page
     assert f"{year}年营业收入 5,000万元（税务，" in page
     correction = reverse("enterprises:correction_new", kwargs={"uscc": member.enterprise.uscc})
