@@ -162,6 +162,7 @@ class Window:
     state: str
     state_text: str
     closes: dt.date | None
+    opens: dt.date | None = None
 
     @property
     def sort_key(self) -> tuple:
@@ -180,15 +181,17 @@ def window_of(matter: Matter, on: dt.date) -> Window:
     text = _("%(opens)s 至 %(closes)s") % {"opens": opens.isoformat(), "closes": closes.isoformat() if closes else "—"}
     if on < opens:
         days = (opens - on).days
-        return Window(text, "upcoming", ngettext("%(n)d天后开始申报", "%(n)d天后开始申报", days) % {"n": days}, closes)
+        starts = ngettext("%(n)d天后开始申报", "%(n)d天后开始申报", days) % {"n": days}
+        return Window(text, "upcoming", starts, closes, opens)
     if closes is not None and on > closes:
-        return Window(text, "closed", _("已截止"), closes)
+        return Window(text, "closed", _("已截止"), closes, opens)
     if closes is None:
-        return Window(text, "open", _("申报中"), None)
+        return Window(text, "open", _("申报中"), None, opens)
     days = (closes - on).days
     if days == 0:
-        return Window(text, "open", _("今天截止"), closes)
-    return Window(text, "open", ngettext("申报中，还剩%(n)d天", "申报中，还剩%(n)d天", days) % {"n": days}, closes)
+        return Window(text, "open", _("今天截止"), closes, opens)
+    left = ngettext("申报中，还剩%(n)d天", "申报中，还剩%(n)d天", days) % {"n": days}
+    return Window(text, "open", left, closes, opens)
 
 
 # ---------------------------------------------------------------- the self-test
