@@ -10,6 +10,7 @@ Yearly figures (上一年度) come from `AnnualFigure` of year N-1 only: when th
 archive's latest year is older, the fact is unknown, never the older figure.
 """
 
+import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
@@ -308,7 +309,8 @@ def _read_qualifications(ctx: FactContext) -> Reading:
     def load():
         held = {}
         # .all(), not a new query: a batch caller may have prefetched "qualifications__type".
-        for q in sorted(ctx.enterprise.qualifications.all(), key=lambda q: q.valid_from):
+        # A qualification a visitor declares (政策计算器) has no certificate dates: it sorts first.
+        for q in sorted(ctx.enterprise.qualifications.all(), key=lambda q: q.valid_from or dt.date.min):
             if q.is_valid_on(ctx.on):
                 held[q.type.code] = (_source(q.source), q.valid_from, q.valid_to)
         return held
@@ -347,6 +349,10 @@ register_fact(
 
 
 def _read_tags(ctx: FactContext) -> Reading:
+    if ctx.enterprise.tags is None:
+        # A declared profile (政策计算器) cannot state the platform's tags: unknown, never "none held".
+        return Reading(None, missing=_("缺少企业标签数据（标签由平台根据企业档案生成）"))
+
     def load():
         rows = ctx.enterprise.tags.select_related("tag").order_by("created_at")
         return {

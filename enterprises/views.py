@@ -12,6 +12,7 @@ from enterprises import selectors, services, sizing
 from enterprises.forms import AgentForm, ClaimConfirmForm, ClaimForm, CorrectionForm
 from enterprises.industries import industry_name
 from enterprises.models import Enterprise, EnterpriseMember
+from enterprises.space import space_rows
 from portal.core.crypto import mask_phone
 
 CLAIM_SESSION_KEY = "enterprise_claim"
@@ -53,6 +54,7 @@ def space(request, uscc):
         "registered_phone_masked": mask_phone(enterprise.registered_phone),
         "industry_name": industry_name(enterprise.industry_code) if enterprise.industry_code else "",
         "size_reason": _size_reason(enterprise, figures),
+        "space_blocks": space_rows(enterprise, request.user),
     }
     return render(request, "enterprises/space.html", context)
 

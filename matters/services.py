@@ -76,7 +76,9 @@ def new_rule_version(rule_set: RuleSet) -> RuleSet:
     The draft belongs to the departments that own `rule_set`.
     """
     latest = RuleSet.objects.select_for_update().filter(code=rule_set.code).aggregate(n=Max("version"))["n"]
-    draft = RuleSet.objects.create(code=rule_set.code, name=rule_set.name, version=latest + 1)
+    draft = RuleSet.objects.create(
+        code=rule_set.code, name=rule_set.name, version=latest + 1, matter_id=rule_set.matter_id
+    )
     for criterion in rule_set.criteria.all():
         Criterion.objects.create(
             rule_set=draft,

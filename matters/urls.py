@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from matters import views
+from matters import calculator, space, views
 
 
 class MatterCodeConverter:
@@ -20,7 +20,10 @@ register_converter(MatterCodeConverter, "mattercode")
 
 app_name = "matters"
 
+# Before any "<code>/" pattern: "calculator" and "enterprise" are not matter codes.
 urlpatterns = [
+    path("calculator/", calculator.calculator, name="calculator"),
+    path("enterprise/<str:uscc>/", space.space_matters, name="enterprise_matters"),
     path("", views.matter_list, name="list"),
     path("<mattercode:code>/", views.matter_detail, name="detail"),
     path("<mattercode:code>/guide.pdf", views.matter_guide_pdf, name="guide_pdf"),

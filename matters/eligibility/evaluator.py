@@ -176,7 +176,9 @@ def _judge(criterion, fact: Fact, ctx: FactContext) -> tuple:
     reading = ctx.once(("reading", fact.key), lambda: fact.read(ctx))
     operator = OPERATORS[criterion.operator]
     param = prepare(operator, fact.type, criterion.value, ctx.on)
-    if not fact.is_set and reading.value is None:
+    # A set fact of an archived enterprise is always known (the register of what was granted); a profile that
+    # cannot state it (the calculator's visitor has no tags) reads None, and None is unknown for every fact.
+    if reading.value is None:
         return UNKNOWN, fact, reading, param
     return (PASS if operator.holds(reading.value, param) else FAIL), fact, reading, param
 

@@ -8,8 +8,10 @@ None, and the `Q` is always guarded by "the value is not NULL", so no
 operator can turn missing data into a pass or a fail (the trap of iaso's
 `~Q(exact)`, which silently drops NULL rows).
 
-Set facts (qualifications, tags) are never unknown: the archive is the
-register of what was granted, so "not held" is a fail.
+Set facts (qualifications, tags) of an archived enterprise are never
+unknown: the archive is the register of what was granted, so "not held" is a
+fail. A profile that cannot state a set (the calculator's visitor has no
+tags) reads None, which the evaluator treats as unknown like any other fact.
 """
 
 from __future__ import annotations

@@ -83,6 +83,13 @@ def criterion_text(criterion, fact, reading: Reading | None, outcome: str) -> st
         name = fact.label_for(code)
         if held:
             source, since, until = held
+            if since is None:  # declared in the calculator: no certificate dates to quote
+                return _("%(label)s：持有%(name)s（%(source)s）%(mark)s") % {
+                    "label": fact.label,
+                    "name": name,
+                    "source": source,
+                    "mark": mark,
+                }
             period = (
                 _("%(since)s至%(until)s") % {"since": since, "until": until}
                 if until
