@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from matters import services
+from matters.admin_impact import ImpactPreviewAdminMixin
 from matters.models import Criterion, RuleSet
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, scope
@@ -70,7 +71,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
+class RuleSetAdmin(ImpactPreviewAdminMixin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "version", "status", "valid_from", "valid_to"]
     list_filter = ["status"]
     search_fields = ["code", "name"]

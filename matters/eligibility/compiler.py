@@ -42,8 +42,11 @@ def _criteria(rule_set):
     return list(rule_set.criteria.all())
 
 
-def _with_facts(queryset: QuerySet, criteria, on: dt.date) -> QuerySet:
-    """Adds the filtered relations and value aliases of every scalar fact the criteria use."""
+def with_facts(queryset: QuerySet, criteria, on: dt.date) -> QuerySet:
+    """Adds the filtered relations and value aliases of every scalar fact the criteria use.
+
+    Criteria of several rule sets may be given at once: a fact's alias is the same for all of them.
+    """
     relations, aliases = {}, {}
     for criterion in criteria:
         fact = fact_of(criterion)
@@ -102,20 +105,25 @@ def eligible_enterprises(rule_set, *, on: dt.date, queryset: QuerySet | None = N
     """政策找企业: every enterprise that certainly meets `rule_set` on `on`, as one query."""
     criteria = _criteria(rule_set)
     passes, _fails = rule_conditions(criteria, on)
-    return _with_facts(_enterprises(queryset), criteria, on).filter(passes)
+    return with_facts(_enterprises(queryset), criteria, on).filter(passes)
 
 
-def status_annotation(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> QuerySet:
-    """The enterprises annotated with `eligibility_status`: "eligible", "ineligible" or "unknown"."""
-    criteria = _criteria(rule_set)
+def status_expression(criteria, on: dt.date) -> Case:
+    """ "eligible", "ineligible" or "unknown" for each row of a queryset `with_facts(…, criteria, on)`."""
     passes, fails = rule_conditions(criteria, on)
-    status = Case(
+    return Case(
         When(fails, then=Value(INELIGIBLE)),
         When(passes, then=Value(ELIGIBLE)),
         default=Value(STATUS_UNKNOWN),
         output_field=CharField(),
     )
-    return _with_facts(_enterprises(queryset), criteria, on).annotate(**{STATUS_FIELD: status})
+
+
+def status_annotation(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> QuerySet:
+    """The enterprises annotated with `eligibility_status`: "eligible", "ineligible" or "unknown"."""
+    criteria = _criteria(rule_set)
+    status = status_expression(criteria, on)
+    return with_facts(_enterprises(queryset), criteria, on).annotate(**{STATUS_FIELD: status})
 
 
 def _gap_expression(criterion, on: dt.date):
@@ -167,7 +175,7 @@ def near_misses(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> Q
         which.append(When(fails, then=Value(first.pk)))
         gaps.append(When(fails, then=_gap_expression(first, on)))
     return (
-        _with_facts(_enterprises(queryset), criteria, on)
+        with_facts(_enterprises(queryset), criteria, on)
         .filter(exactly_one)
         .annotate(
             near_miss_criterion=Case(*which, output_field=IntegerField()),
