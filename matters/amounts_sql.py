@@ -1,7 +1,8 @@
 """The amount estimate (预计可获金额) compiled to SQL: `matters.amounts.estimate` over the whole register at once.
 
     amount_expression(matter, on) -> Expression   # Decimal 元, two places; NULL = cannot be estimated
-    with_amount(queryset, matter, *, on, name="estimated_amount") -> QuerySet
+    amount_missing(matter, on) -> Q               # where that expression is NULL, tested cheaply
+    with_amount(queryset, matter, *, on) -> QuerySet   # annotated with both
 
 The same support standard (扶持标准) as `estimate`, row by row:
 
@@ -26,13 +27,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, Q, QuerySet, Value, When
-from django.db.models.functions import Round
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan
+from django.db.models import BooleanField, Case, DecimalField, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest, Least, Round
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan
 
 from matters.amounts import FEN, MONEY_UNITS, NUMBER_TYPES, base_fact
 
 AMOUNT_FIELD = "estimated_amount"
+MISSING_FIELD = "estimated_amount_missing"
+NEVER = Q(pk__isnull=True)
+ALWAYS = Q(pk__isnull=False)
 
 
 def _money() -> DecimalField:
@@ -80,20 +84,21 @@ def amount_expression(matter, on: dt.date):
         if factor is None:
             return _null()
         rate = Decimal(matter.support_rate or 0)
-        raw = Round(
-            ExpressionWrapper(
-                value * Value(factor, output_field=_number()) * Value(rate, output_field=_number()) / Value(100),
-                output_field=_number(),
-            ),
-            2,
+        raw = ExpressionWrapper(
+            value * Value(factor, output_field=_number()) * Value(rate, output_field=_number()) / Value(100),
+            output_field=_number(),
+        )
+        # Rounding commutes with the floor at 0 and a cap in fen: ROUND(LEAST(GREATEST(raw, 0), cap), 2) is
+        # estimate's max(round(raw), 0) capped, with `raw` computed once. GREATEST and LEAST skip NULL, so a
+        # NULL base is kept NULL by the CASE around them.
+        bounded = Greatest(raw, Value(0, output_field=_number()), output_field=_number())
+        if matter.support_cap is not None:
+            bounded = Least(bounded, Value(Decimal(matter.support_cap), output_field=_number()), output_field=_number())
+        return Case(
+            When(IsNull(value, True), then=_null()),
+            default=Round(bounded, 2, output_field=_money()),
             output_field=_money(),
         )
-        # CASE rather than GREATEST/LEAST: those skip NULL, and a NULL base must stay NULL.
-        amount = Case(When(LessThan(raw, Value(0)), then=_money_value(0)), default=raw, output_field=_money())
-        if matter.support_cap is not None:
-            cap = _money_value(matter.support_cap)
-            amount = Case(When(GreaterThan(amount, cap), then=cap), default=amount, output_field=_money())
-        return amount
     tiers = sorted(matter.tiers.all(), key=lambda t: t.lower, reverse=True)
     whens = []
     for tier in tiers:
@@ -105,6 +110,21 @@ def amount_expression(matter, on: dt.date):
     return Case(*whens, default=_null(), output_field=_money())
 
 
+def amount_missing(matter, on: dt.date) -> Q:
+    """True exactly where `amount_expression` is NULL, without computing the amount (a test of the base alone)."""
+    from matters.models import SupportKind
+
+    if matter.support_kind == SupportKind.FIXED:
+        return NEVER
+    fact = base_fact(matter)
+    valid = fact is not None and not fact.is_set and fact.type in NUMBER_TYPES
+    if matter.support_kind == SupportKind.RATE:
+        valid = valid and MONEY_UNITS.get(fact.unit) is not None
+    if matter.support_kind not in (SupportKind.RATE, SupportKind.TIERS) or not valid:
+        return ALWAYS
+    return Q(IsNull(_base_value(fact, on), True))
+
+
 def base_relations(matter, on: dt.date) -> dict:
     """The filtered relations the base fact's expression reads (year N-1's AnnualFigure …), to `alias` first."""
     fact = base_fact(matter)
@@ -113,9 +133,15 @@ def base_relations(matter, on: dt.date) -> dict:
     return fact.relations(on)
 
 
-def with_amount(queryset: QuerySet, matter, *, on: dt.date, name: str = AMOUNT_FIELD) -> QuerySet:
-    """`queryset` (of enterprises) annotated with `name`: the estimated amount of `matter` in 元, NULL when unknown."""
+def with_amount(queryset: QuerySet, matter, *, on: dt.date) -> QuerySet:
+    """`queryset` (of enterprises) annotated with `estimated_amount`, the estimate of `matter` in 元 (NULL when
+    unknown), and `estimated_amount_missing` (a boolean: the estimate is NULL)."""
     relations = base_relations(matter, on)
     if relations:
         queryset = queryset.alias(**relations)
-    return queryset.annotate(**{name: amount_expression(matter, on)})
+    return queryset.annotate(
+        **{
+            AMOUNT_FIELD: amount_expression(matter, on),
+            MISSING_FIELD: ExpressionWrapper(amount_missing(matter, on), output_field=BooleanField()),
+        }
+    )

@@ -32,13 +32,13 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, Sum, Value
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matters.amounts_sql import amount_expression, base_relations
-from matters.eligibility.compiler import status_expression, with_facts
+from matters.amounts_sql import amount_expression, amount_missing, base_relations
+from matters.eligibility.compiler import NEVER, rule_conditions, with_facts
 from matters.eligibility.evaluator import ELIGIBLE, INELIGIBLE, STATUS_UNKNOWN
 from matters.models import ImpactPreview, RuleSet, RuleSetStatus
 
@@ -55,6 +55,7 @@ COUNTS = (
     "unestimated_after",
 )
 AMOUNTS = ("amount_before", "amount_after")
+KEYS = ("was_eligible", "was_ineligible", "is_eligible", "is_ineligible", "region_id", "impact_section", "size")
 
 
 def baseline_for(rule_set: RuleSet, on: dt.date) -> RuleSet | None:
@@ -91,12 +92,23 @@ def criteria_snapshot(rule_set: RuleSet) -> list[dict]:
     return _criteria_snapshot(rule_set.criteria.all())
 
 
-def grouped_rows(rule_set: RuleSet, baseline: RuleSet | None, *, on: dt.date, matter=None):
-    """One GROUP BY query over every enterprise: (before, after, region_id, section, size, n, amount, unestimated).
+def _truth(condition):
+    """TRUE where `condition` is true, FALSE elsewhere (never NULL).
 
-    `before`/`after` are the statuses under the old and new rule ("ineligible" for everyone when there is
-    no old rule); `amount` sums the estimate over the group (NULL estimates left out) and `unestimated`
-    counts the rows whose estimate is NULL.
+    A boolean grouping key, because PostgreSQL takes a boolean expression for two values; a text status
+    it takes for 200, expects a million groups, and sorts the whole register to group it (measured at
+    1M enterprises: 27 s, against a few seconds for a hash aggregate over the ~200 real groups).
+    """
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def grouped_rows(rule_set: RuleSet, baseline: RuleSet | None, *, on: dt.date, matter=None):
+    """One GROUP BY query over every enterprise, one row per group of equal
+    (was_eligible, was_ineligible, is_eligible, is_ineligible, region_id, impact_section, size)
+    with `n`, and for a matter `amount` (the estimates summed, NULL ones left out) and `unestimated`.
+
+    was_* judge the old rule (FALSE both when there is none), is_* the new; neither eligible nor
+    ineligible is unknown, as in `status_annotation`.
     """
     from enterprises.models import Enterprise
 
@@ -105,22 +117,26 @@ def grouped_rows(rule_set: RuleSet, baseline: RuleSet | None, *, on: dt.date, ma
     queryset = with_facts(Enterprise.objects.all(), old + new, on)
     if matter is not None:
         queryset = queryset.alias(**base_relations(matter, on))
-    before = status_expression(old, on) if baseline is not None else Value(INELIGIBLE, output_field=CharField())
+    was_passes, was_fails = rule_conditions(old, on) if baseline is not None else (NEVER, NEVER)
+    is_passes, is_fails = rule_conditions(new, on)
     queryset = queryset.annotate(
-        impact_before=before,
-        impact_after=status_expression(new, on),
+        was_eligible=_truth(was_passes),
+        was_ineligible=_truth(was_fails),
+        is_eligible=_truth(is_passes),
+        is_ineligible=_truth(is_fails),
         impact_section=Substr("industry_code", 1, 1),
     )
     aggregates = {"n": Count("pk")}
     if matter is not None:
-        queryset = queryset.annotate(impact_amount=amount_expression(matter, on))
-        aggregates["amount"] = Sum("impact_amount")
-        aggregates["unestimated"] = Count("pk", filter=Q(impact_amount__isnull=True))
-    return (
-        queryset.values("impact_before", "impact_after", "region_id", "impact_section", "size")
-        .annotate(**aggregates)
-        .order_by()
-    )
+        aggregates["amount"] = Sum(amount_expression(matter, on))
+        aggregates["unestimated"] = Count("pk", filter=amount_missing(matter, on))
+    return queryset.values(*KEYS).annotate(**aggregates).order_by()
+
+
+def _status(eligible: bool, ineligible: bool) -> str:
+    if ineligible:
+        return INELIGIBLE
+    return ELIGIBLE if eligible else STATUS_UNKNOWN
 
 
 def _empty() -> dict:
@@ -128,7 +144,9 @@ def _empty() -> dict:
 
 
 def _add(figures: dict, row: dict) -> None:
-    n, before, after = row["n"], row["impact_before"], row["impact_after"]
+    n = row["n"]
+    before = _status(row["was_eligible"], row["was_ineligible"])
+    after = _status(row["is_eligible"], row["is_ineligible"])
     amount = row.get("amount") or Decimal(0)
     if before == ELIGIBLE:
         figures["before"] += n
