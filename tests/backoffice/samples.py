@@ -266,6 +266,13 @@ def _rule_set(staff):
     )
 
 
+def _impact_preview(staff):
+    """The impact preview of a draft of 市科技局's rule set, computed by its editor."""
+    from matters.impact import compute_preview
+
+    return compute_preview(_rule_set(staff), by=staff["kjj_editor"])
+
+
 def _clock(staff):
     """政策发布时限 running on a policy of 市科技局, started as the workflow starts it."""
     from policies.workflow import PUBLISH_CLOCK
@@ -342,4 +349,5 @@ SAMPLES = {
     "enterprises.enterprisemember": _member,
     "enterprise_imports.importjob": _import_job,
     "matters.ruleset": _rule_set,
+    "matters.impactpreview": _impact_preview,
 }
