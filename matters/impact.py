@@ -7,8 +7,8 @@ replace (`baseline_for`): the matter's published version valid on `on`, or
 none. Both are judged for every enterprise of the register in one set-based
 query — the SQL compiler's status of each rule beside the other, with the
 support standard compiled to SQL (`matters.amounts_sql`), grouped by old
-status, new status, region, industry section (门类, the first letter of the
-GB/T 4754 code) and size. The few hundred groups are then added up into:
+status and new status (two booleans each), region, industry section (门类,
+the first letter of the GB/T 4754 code) and size. The few hundred groups are then added up into:
 
 * 符合 before and after, 新增符合 (eligible now, not before), 不再符合 (the
   reverse), and 可能符合（缺少数据）before and after;
