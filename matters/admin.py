@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from matters import services
+from matters.admin_impact import ImpactPreviewAdminMixin
 from matters.admin_push import MatterPushAdminMixin
 from matters.amounts import lint_support
 from matters.catalogue import catalogue_workbook
@@ -180,7 +181,7 @@ def posted_rows(data, prefix: str = "criteria") -> tuple[list[Criterion], list[s
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
+class RuleSetAdmin(ImpactPreviewAdminMixin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "matter", "version", "status", "valid_from", "valid_to"]
     list_filter = ["status"]
     search_fields = ["code", "name", "matter__code", "matter__name"]

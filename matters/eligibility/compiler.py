@@ -2,9 +2,10 @@
 
 Each criterion becomes two conditions, `passes` and `fails`, each TRUE only
 when the criterion certainly passes or certainly fails; a NULL fact value
-makes both false, so it is *unknown* by construction (the value is guarded
-with IS NOT NULL before any comparison, and negations act only on guarded
-or never-NULL expressions). Terms and the rule set then combine as in
+makes neither true, so it is *unknown* by construction (`fails` guards the
+value with IS NOT NULL before negating, negations act only on guarded or
+never-NULL expressions, and a plain comparison in `passes` is NULL on a NULL
+value — see `NULL_REJECTING`). Terms and the rule set then combine as in
 `evaluator` (OR groups, AND of terms; Kleene logic). Values from staff go
 into the query as parameters of `Q`/`Exists`, never as SQL text.
 
@@ -21,6 +22,31 @@ from django.db.models import Case, CharField, DecimalField, ExpressionWrapper, F
 from matters.eligibility.evaluator import ELIGIBLE, INELIGIBLE, STATUS_UNKNOWN, fact_of, terms
 from matters.eligibility.operators import OPERATORS, prepare
 
+# Operators whose `Q` is a plain comparison: on a NULL value it is NULL, which no WHERE and no WHEN takes for
+# true. Their `passes` needs no IS NOT NULL guard, since `passes` is only ever used positively (filtered on,
+# AND-ed and OR-ed, which keep what is true whether a NULL or a FALSE goes in). Dropping the guard spares a
+# second evaluation of the fact on every row: for 研发费用占比 a numeric division, about a sixth of the batch
+# match's CPU at 1M enterprises. Negated operators (ne, not_in, not_prefix_in) keep it: Django may rewrite a
+# negation so that NULL passes.
+NULL_REJECTING = frozenset(
+    {
+        "eq",
+        "gte",
+        "lte",
+        "gt",
+        "lt",
+        "between",
+        "in",
+        "prefix_in",
+        "within_region",
+        "years_since_gte",
+        "years_since_lt",
+        "date_gte",
+        "date_lte",
+        "is_true",
+        "is_false",
+    }
+)
 NEVER = Q(pk__isnull=True)  # a condition no enterprise meets, kept out of the way of EmptyResultSet
 ALWAYS = Q(pk__isnull=False)  # the AND of no terms: When() refuses an empty Q
 STATUS_FIELD = "eligibility_status"
@@ -42,8 +68,11 @@ def _criteria(rule_set):
     return list(rule_set.criteria.all())
 
 
-def _with_facts(queryset: QuerySet, criteria, on: dt.date) -> QuerySet:
-    """Adds the filtered relations and value aliases of every scalar fact the criteria use."""
+def with_facts(queryset: QuerySet, criteria, on: dt.date) -> QuerySet:
+    """Adds the filtered relations and value aliases of every scalar fact the criteria use.
+
+    Criteria of several rule sets may be given at once: a fact's alias is the same for all of them.
+    """
     relations, aliases = {}, {}
     for criterion in criteria:
         fact = fact_of(criterion)
@@ -58,7 +87,7 @@ def _with_facts(queryset: QuerySet, criteria, on: dt.date) -> QuerySet:
 
 
 def criterion_conditions(criterion, on: dt.date) -> tuple[Q, Q]:
-    """(passes, fails) of one criterion; both false when it is unknown."""
+    """(passes, fails) of one criterion; neither true when it is unknown (see `rule_conditions`)."""
     fact = fact_of(criterion)
     if fact is None:
         return NEVER, NEVER
@@ -70,6 +99,8 @@ def criterion_conditions(criterion, on: dt.date) -> tuple[Q, Q]:
     alias = _alias(fact.key)
     known = fact.known(on) if fact.known is not None else Q(**{f"{alias}__isnull": False})
     holds = operator.q(alias, param)
+    if fact.known is None and operator.key in NULL_REJECTING:
+        return holds, known & ~holds
     return known & holds, known & ~holds
 
 
@@ -87,7 +118,11 @@ def _combine(criteria, on: dt.date) -> list[tuple[list, Q, Q]]:
 
 
 def rule_conditions(criteria, on: dt.date) -> tuple[Q, Q]:
-    """(the rule set passes, the rule set fails)."""
+    """(the rule set passes, the rule set fails): each true exactly when it certainly does.
+
+    Use them positively only (filter, When, AND, OR): `passes` may be NULL rather than false on a row
+    with a missing value, so its negation is not "does not pass" — that is `fails`, or neither.
+    """
     combined = _combine(criteria, on)
     if not combined:
         return ALWAYS, NEVER
@@ -102,20 +137,25 @@ def eligible_enterprises(rule_set, *, on: dt.date, queryset: QuerySet | None = N
     """政策找企业: every enterprise that certainly meets `rule_set` on `on`, as one query."""
     criteria = _criteria(rule_set)
     passes, _fails = rule_conditions(criteria, on)
-    return _with_facts(_enterprises(queryset), criteria, on).filter(passes)
+    return with_facts(_enterprises(queryset), criteria, on).filter(passes)
 
 
-def status_annotation(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> QuerySet:
-    """The enterprises annotated with `eligibility_status`: "eligible", "ineligible" or "unknown"."""
-    criteria = _criteria(rule_set)
+def status_expression(criteria, on: dt.date) -> Case:
+    """ "eligible", "ineligible" or "unknown" for each row of a queryset `with_facts(…, criteria, on)`."""
     passes, fails = rule_conditions(criteria, on)
-    status = Case(
+    return Case(
         When(fails, then=Value(INELIGIBLE)),
         When(passes, then=Value(ELIGIBLE)),
         default=Value(STATUS_UNKNOWN),
         output_field=CharField(),
     )
-    return _with_facts(_enterprises(queryset), criteria, on).annotate(**{STATUS_FIELD: status})
+
+
+def status_annotation(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> QuerySet:
+    """The enterprises annotated with `eligibility_status`: "eligible", "ineligible" or "unknown"."""
+    criteria = _criteria(rule_set)
+    status = status_expression(criteria, on)
+    return with_facts(_enterprises(queryset), criteria, on).annotate(**{STATUS_FIELD: status})
 
 
 def _gap_expression(criterion, on: dt.date):
@@ -167,7 +207,7 @@ def near_misses(rule_set, *, on: dt.date, queryset: QuerySet | None = None) -> Q
         which.append(When(fails, then=Value(first.pk)))
         gaps.append(When(fails, then=_gap_expression(first, on)))
     return (
-        _with_facts(_enterprises(queryset), criteria, on)
+        with_facts(_enterprises(queryset), criteria, on)
         .filter(exactly_one)
         .annotate(
             near_miss_criterion=Case(*which, output_field=IntegerField()),

@@ -315,6 +315,13 @@ def _push_record(staff):
     return matter.pushes.first()
 
 
+def _impact_preview(staff):
+    """The impact preview of a draft of 市科技局's rule set, computed by its editor."""
+    from matters.impact import compute_preview
+
+    return compute_preview(_rule_set(staff), by=staff["kjj_editor"])
+
+
 def _clock(staff):
     """政策发布时限 running on a policy of 市科技局, started as the workflow starts it."""
     from policies.workflow import PUBLISH_CLOCK
@@ -394,4 +401,5 @@ SAMPLES = {
     "matters.matter": _matter,
     "matters.matchresult": _match_result,
     "matters.pushrecord": _push_record,
+    "matters.impactpreview": _impact_preview,
 }
