@@ -265,6 +265,7 @@ def main():
                 "n": total,
                 "batch_s": batch_s,
                 "floor_s": floor_s,
+                "bare_count_s": bare_s,
                 "python_s_est": python_s_est,
                 "impact_s": impact_s,
                 "selftest_ms": selftest_ms,
@@ -274,7 +275,8 @@ def main():
         pass
     print(
         f"matching: n={results['n']} batch_s={results['batch_s']:.3f} floor_s={results['floor_s']:.3f} "
-        f"python_s_est={results['python_s_est']:.1f} impact_s={results['impact_s']:.3f} "
+        f"bare_count_s={results['bare_count_s']:.3f} python_s_est={results['python_s_est']:.1f} "
+        f"impact_s={results['impact_s']:.3f} "
         f"selftest_ms={results['selftest_ms']:.1f}"
     )
 
