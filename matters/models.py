@@ -299,7 +299,7 @@ class Material(models.Model):
     name = models.CharField(_("材料名称"), max_length=200)
     form = models.CharField(_("材料形式"), max_length=12, choices=Form.choices, default=Form.ELECTRONIC)
     required = models.BooleanField(_("必要"), default=True)
-    source = models.CharField(_("来源渠道"), max_length=100, default=_("申请人自备"))
+    source = models.CharField(_("来源渠道"), max_length=100, default="申请人自备")
     shared = models.BooleanField(_("免提交：通过数据共享获取"), default=False)
     requirements = models.TextField(_("提交要求"), blank=True, help_text=_("份数、盖章、格式等"))
     template = models.FileField(_("空白范本"), upload_to="matters/templates/", blank=True)
