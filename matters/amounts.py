@@ -42,7 +42,7 @@ def money_text(amount: Decimal | None) -> str:
         return _("无法测算")
     amount = Decimal(amount)
     if abs(amount) >= WAN:
-        return f"{text.number(amount / WAN)}万元"
+        return f"{text.number((amount / WAN).quantize(FEN, ROUND_HALF_UP))}万元"
     return f"{amount.quantize(FEN).normalize():,f}元"
 
 
@@ -137,9 +137,16 @@ def estimate(matter, enterprise=None, *, on: dt.date, ctx: FactContext | None = 
 def mark_exclusive(items: list[tuple[object, Estimate | None]]) -> dict[int, object]:
     """就高不重复: for each `exclusive_group`, the matter with the highest estimate; {matter pk: that matter}.
 
-    `items` are (matter, estimate) pairs. The result maps every grouped matter's pk to its group's
-    best matter (itself when it is the best), so a page can say "与××就高不重复，按最高一项享受".
+    `items` are (matter, estimate) pairs. The result maps the pk of every matter sharing its group with
+    another of `items` to its group's best matter (itself when it is the best), so a page can say
+    "与××就高不重复，按最高一项享受"; a matter alone of its group among `items` is left out.
     """
+    sizes: dict[str, int] = {}
+    for matter, _est in items:
+        group = getattr(matter, "exclusive_group", "")
+        if group:
+            sizes[group] = sizes.get(group, 0) + 1
+    items = [(m, e) for m, e in items if sizes.get(getattr(m, "exclusive_group", ""), 0) > 1]
     best: dict[str, tuple[object, Decimal]] = {}
     for matter, est in items:
         group = getattr(matter, "exclusive_group", "")

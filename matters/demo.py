@@ -133,8 +133,9 @@ def zjtx(message="持有有效的专精特新中小企业或专精特新“小�
     return [has(code, message, group="zjtx") for code in ZJTX]
 
 
-MANUFACTURING = c("tag", "has_tag", "section-c", "属于制造业企业（国民经济行业分类C门类）")
+MANUFACTURING = c("industry", "prefix_in", ["C"], "属于制造业企业（国民经济行业分类C门类）")
 HITECH = has("hitech", "持有有效的高新技术企业证书")
+FIRST_HITECH = manual("首次通过高新技术企业认定（此前未被认定，以认定公告为准）")
 ABOVE_SCALE = has("above_scale", "为规模以上工业企业（已纳入统计联网直报）")
 EXPORTER = c("export_value", "gt", 0, "上一年度有出口实绩（海关出口额大于0）")
 RD_NEGATIVE_LIST = c(
@@ -154,7 +155,7 @@ SPECS = [
         "yc-swu",
         AUTO,
         YEAR,
-        rate(25, "rd_expense"),
+        NONE,
         [c("rd_expense", "gt", 0, "上一年度发生研发费用"), RD_NEGATIVE_LIST],
         "tax",
         "在宜昌市登记并实行查账征收、开展研发活动的居民企业",
@@ -185,7 +186,7 @@ SPECS = [
         "yc-swu",
         AUTO,
         YEAR,
-        rate(20, "profit", 600000),
+        NONE,
         [
             c("profit", "gt", 0, "上一年度盈利（利润总额大于0）"),
             c("profit", "lte", 300, "上一年度应纳税所得额不超过300万元（以利润总额测算）"),
@@ -278,7 +279,7 @@ SPECS = [
         "yc-swu",
         AUTO,
         YEAR,
-        rate(10, "profit"),
+        NONE,
         [HITECH, c("profit", "gt", 0, "上一年度盈利（利润总额大于0）")],
         "tax",
         "在宜昌市登记、持有有效高新技术企业证书的居民企业",
@@ -409,7 +410,7 @@ SPECS = [
         REVIEWED,
         OPEN,
         fixed(100000),
-        [HITECH, has("tech_sme", "认定高新技术企业时为已入库科技型中小企业")],
+        [HITECH, has("tech_sme", "认定高新技术企业时为已入库科技型中小企业"), FIRST_HITECH],
         "hitech",
         "在宜昌市登记、首次通过高新技术企业认定的科技型中小企业",
     ),
@@ -558,7 +559,7 @@ SPECS = [
         REVIEWED,
         OPEN,
         fixed(200000),
-        [HITECH, c("registration_date", "years_since_gte", 1, "注册成立一年以上")],
+        [HITECH, c("registration_date", "years_since_gte", 1, "注册成立一年以上"), FIRST_HITECH],
         "hitech",
         "在宜昌市注册登记、首次认定为高新技术企业的企业",
         group="yc-hitech",
@@ -573,7 +574,11 @@ SPECS = [
         REVIEWED,
         OPEN,
         fixed(100000),
-        [HITECH, c("registration_date", "years_since_gte", 3, "注册成立三年以上（已完成一个认定周期）")],
+        [
+            HITECH,
+            c("registration_date", "years_since_gte", 3, "注册成立三年以上（已完成一个认定周期）"),
+            manual("高新技术企业资格期满后重新通过认定（以认定公告为准）"),
+        ],
         "hitech",
         "在宜昌市注册登记、高新技术企业资格期满后重新认定的企业",
         group="yc-hitech",
@@ -676,7 +681,7 @@ SPECS = [
         REVIEWED,
         YEAR,
         fixed(100000),
-        [HITECH],
+        [HITECH, FIRST_HITECH],
         "hitech",
         "在宜昌市注册登记、首次认定为高新技术企业的企业",
         state=WITHDRAWN,
@@ -821,7 +826,10 @@ SPECS = [
         REVIEWED,
         ENDED,
         fixed(500000),
-        [MANUFACTURING, manual("首次获评国家级绿色工厂（以工业和信息化部公告为准）")],
+        [
+            c("tag", "has_tag", "section-c", "平台标签为制造业企业（国民经济行业分类C门类）"),
+            manual("首次获评国家级绿色工厂（以工业和信息化部公告为准）"),
+        ],
         "quality",
         "在宜昌市登记、首次获评国家级绿色工厂的企业",
         state=CLOSED,
@@ -1426,7 +1434,7 @@ SPECS = [
         REVIEWED,
         OPEN,
         fixed(100000),
-        [HITECH],
+        [HITECH, FIRST_HITECH],
         "hitech",
         "在夷陵区注册登记、首次认定为高新技术企业的企业",
     ),

@@ -371,7 +371,7 @@ def _deliver(matter: Matter, enterprise_ids: list[int], kind: str) -> None:
         title = _("您的企业符合政策事项“%(matter)s”的条件") % {"matter": matter.name}
     body = _("%(matter)s。扶持标准：%(support)s。申报时间：%(window)s。") % {
         "matter": matter.name,
-        "support": matter.support_text,
+        "support": matter.support_text.strip().rstrip("。．.；;"),
         "window": window_text(matter),
     }
     send_site_message_batch(
