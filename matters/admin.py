@@ -234,13 +234,13 @@ class RuleSetAdmin(ImpactPreviewAdminMixin, ViewOnlyHistoryAdmin, DepartmentScop
                 _(
                     '可申报 <strong data-count="eligible">{}</strong> 家 · '
                     '可能符合（缺少数据） <strong data-count="unknown">{}</strong> 家 · '
-                    '差一条 <strong data-count="near_miss">{}</strong> 家 · '
                     '暂不符合 <strong data-count="ineligible">{}</strong> 家'
+                    '（其中差一条 <strong data-count="near_miss">{}</strong> 家）'
                 ),
-                counts["eligible"],
-                counts["unknown"],
-                counts["near_miss"],
-                counts["ineligible"],
+                f"{counts['eligible']:,}",
+                f"{counts['unknown']:,}",
+                f"{counts['ineligible']:,}",
+                f"{counts['near_miss']:,}",
             ),
             _("按当前条件重新统计"),
         )
@@ -822,9 +822,9 @@ class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, Dep
         return notes
 
     def workflow_tools(self, request, obj):
-        tools = []
+        tools = list(super().workflow_tools(request, obj))
         if (
-            obj.status in (MatterStatus.DRAFT,)
+            obj.status in (MatterStatus.DRAFT, MatterStatus.PUBLISHED)
             and obj.rule_sets.exists()
             and not obj.rule_sets.filter(status="draft").exists()
             and can(request.user, "matters.add_ruleset")
@@ -851,13 +851,18 @@ class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, Dep
         ]
 
     def catalogue_view(self, request):
-        """政策资金上架目录清单: the matters of the list as filtered (the user's departments'), as an .xlsx file."""
+        """政策资金上架目录清单: the matters of the list as filtered (the user's departments'), as an .xlsx file.
+
+        Without a status filter the list is the catalogue proper: listed (已上架) and closed (已截止) matters.
+        """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         try:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             queryset = self.get_queryset(request)
+        if not any(key.startswith("status") for key in request.GET):
+            queryset = queryset.filter(status__in=Matter.PUBLIC_STATUSES)
         filename = _("政策资金上架目录清单-%(day)s.xlsx") % {"day": timezone.localdate().isoformat()}
         return HttpResponse(
             catalogue_workbook(queryset.order_by("code")),
@@ -869,9 +874,11 @@ class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, Dep
         """新建申报条件版本: a draft copy of the latest published version, to edit (GET asks, POST makes it)."""
         matter = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:matters_matter_change", args=[matter.pk])
-        if not self.workflow_tools(request, matter):
+        if not any(tool["name"] == "new_rule_version" for tool in self.workflow_tools(request, matter)):
             self.message_user(
-                request, _("只有草稿状态、已有已发布申报条件且尚无草稿版本的事项可以新建版本。"), messages.ERROR
+                request,
+                _("只有草稿或已上架、已有已发布申报条件且尚无草稿版本的事项可以新建版本。"),
+                messages.ERROR,
             )
             return HttpResponseRedirect(change_url)
         latest = services.current_rule_set(matter)

@@ -181,9 +181,12 @@ def push_page(request, matter: Matter, *, modeladmin):
         chosen = recipients(matter, data["audience"], region=data["region"], codes=codes)
         fingerprint = _fingerprint(matter, data, codes)
         count = chosen.count()
-        already = PushRecord.objects.filter(
-            matter=matter, kind=PushRecord.Kind.BATCH, enterprise__in=chosen.values("pk")
-        ).count()
+        already = (
+            PushRecord.objects.filter(matter=matter, enterprise__in=chosen.values("pk"))
+            .values("enterprise")
+            .distinct()
+            .count()
+        )
         if "confirm" in request.POST and data.get("fingerprint") == fingerprint and count:
             done = matching.batch_push(matter, chosen, by=request.user)
             modeladmin.message_user(

@@ -648,7 +648,7 @@ class BatchPush:
 
 def batch_push(matter: Matter, enterprises, *, by) -> BatchPush:
     """部门批量推送: records a push (kind "batch") to each enterprise of `enterprises` (a queryset) not yet
-    batch-pushed this matter, and queues its delivery after commit.
+    told of this matter in any way (automatic, registration or batch push), and queues its delivery after commit.
 
     One `INSERT … SELECT … ON CONFLICT DO NOTHING` records the selection,
     whatever its size; the fan-out row (`notify.FanOut`, key
@@ -670,8 +670,11 @@ def batch_push(matter: Matter, enterprises, *, by) -> BatchPush:
             cursor.execute(
                 f"""INSERT INTO {table} (matter_id, enterprise_id, kind, by_id, created_at)
                     SELECT %s, chosen.id, %s, %s, %s FROM ({ids_sql}) AS chosen (id)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM {table} told WHERE told.matter_id = %s AND told.enterprise_id = chosen.id
+                    )
                     ON CONFLICT (matter_id, enterprise_id, kind) DO NOTHING""",  # noqa: S608
-                [matter.pk, PushRecord.Kind.BATCH, by.pk, now, *ids_params],
+                [matter.pk, PushRecord.Kind.BATCH, by.pk, now, *ids_params, matter.pk],
             )
             recorded = cursor.rowcount
         if recorded:

@@ -173,7 +173,9 @@ def on_publish(step: Step) -> None:
         step.history = _("上架（指南逾期公开）")
     rule_set = current_rule_set(matter)
     if rule_set is not None and not rule_set.is_published:
-        publish_rule_set(rule_set, valid_from=today, by=step.by)
+        # The day the editor set stands when it is still ahead; a day already past becomes today.
+        valid_from = max(rule_set.valid_from, today) if rule_set.valid_from else today
+        publish_rule_set(rule_set, valid_from=valid_from, valid_to=rule_set.valid_to, by=step.by)
 
 
 def window_closed(matter: Matter, today: dt.date) -> bool:

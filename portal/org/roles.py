@@ -151,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 政策资金事项: reviews guides and puts them on the catalogue (上架), closes and withdraws them.
         *_MATTER_READ,
         "matters.approve_matter",
+        "matters.push_matter",
         "matters.add_impactpreview",
         *_ARCHIVE_READ,
     ],

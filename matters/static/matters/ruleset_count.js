@@ -15,6 +15,14 @@
     var button = document.getElementById("ruleset-recount");
     var note = box.querySelector('[data-count="note"]');
     var timer = null;
+    // A read-only page (a published version, a reviewer) has no criteria rows to send: the saved count stands.
+    var editable = form && form.querySelector('[name="criteria-TOTAL_FORMS"]');
+    if (!editable) {
+      if (button) {
+        button.hidden = true;
+      }
+      return;
+    }
 
     function show(counts) {
       ["eligible", "unknown", "near_miss", "ineligible"].forEach(function (key) {
