@@ -28,6 +28,7 @@ created, so a second load writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -1899,6 +1900,11 @@ def _support_fields(spec: Spec, measure: str) -> dict:
         fields["support_rate"], fields["support_base_fact"], fields["support_cap"] = rest
     elif kind == "tiers":
         fields["support_base_fact"] = rest[0]
+    else:
+        # Assessed case by case: the 最高 the measure states is the cap (the most a matter gives, for the facets).
+        most = re.search(r"最高(?:不超过)?(\d+(?:\.\d+)?)万元", measure)
+        if most:
+            fields["support_cap"] = Decimal(most.group(1)) * 10000
     return fields
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.industries import industry_error
+from enterprises.industries import industries, industry_error
 from enterprises.models import QualificationType
 from portal.core import normalize
 from portal.org.models import Region
@@ -169,6 +169,10 @@ class CalculatorForm(forms.Form):
         code = normalize.code_text(raw.split(" ")[0])
         error = industry_error(code)
         if error:
+            # A name typed instead of a code (计算机整机制造): the classification's own name, exactly.
+            named = [i.code for i in industries() if i.name == raw.strip()]
+            if len(named) == 1:
+                return named[0]
             raise ValidationError(error)
         return code
 

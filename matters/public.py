@@ -159,10 +159,11 @@ OTHER_BAND = ("other", _("不定额或非资金类"))
 
 
 def top_amount(support_kind: str, amount, cap, highest_tier) -> Decimal | None:
-    """The most a matter gives, in 元: the fixed amount, a rate's cap, the highest tier; None when unbounded."""
+    """The most a matter gives, in 元: the fixed amount, a cap (a rate's, or the 最高 of an amount assessed
+    case by case), the highest tier; None when unbounded."""
     if support_kind == SupportKind.FIXED:
         return amount
-    if support_kind == SupportKind.RATE:
+    if support_kind in (SupportKind.RATE, SupportKind.NONE):
         return cap
     if support_kind == SupportKind.TIERS:
         return highest_tier
@@ -180,7 +181,7 @@ def amount_band(top: Decimal | None) -> str:
 
 
 def support_summary(matter, highest_tier=None) -> str:
-    """The support standard in a few characters, for lists: 20万元, 最高50万元, 按研发费用的10%, 非资金类."""
+    """The support standard in a few characters, for lists: 20万元, 最高50万元, 按研发费用的10%, 详见扶持标准."""
     kind = matter.support_kind
     if kind == SupportKind.FIXED and matter.support_amount is not None:
         return money_text(matter.support_amount)
@@ -194,7 +195,9 @@ def support_summary(matter, highest_tier=None) -> str:
         }
     if kind == SupportKind.TIERS and highest_tier is not None:
         return str(_("最高%(amount)s")) % {"amount": money_text(highest_tier)}
-    return str(_("非资金类"))
+    if matter.support_cap is not None:
+        return str(_("最高%(amount)s")) % {"amount": money_text(matter.support_cap)}
+    return str(_("详见扶持标准"))
 
 
 def _number(value) -> str:

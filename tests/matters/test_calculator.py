@@ -86,6 +86,13 @@ def test_an_industry_picked_from_the_list_keeps_only_its_code(region):
     assert form.cleaned_data["industry"] == "C3911"
 
 
+def test_an_industry_typed_by_its_name_is_read_as_its_code(region):
+    form = CalculatorForm(form_data(region, industry="计算机整机制造"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["industry"] == "C3911"
+    assert not CalculatorForm(form_data(region, industry="造电脑")).is_valid()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
