@@ -36,6 +36,13 @@ WITHOUT_HISTORY = {
     "accounts.RequestCounter",
     # Outbox of enterprise changes for the matching work; append-only, the row is the record.
     "enterprises.ChangeEvent",
+    # Match results: rewritten by every matching run over the register (millions of rows a night); the rule
+    # version, first-matched, first-eligible and notified times on the row are what must be kept.
+    "matters.MatchResult",
+    # A push told once (unique per matter, enterprise and kind); append-only, the row is the record.
+    "matters.PushRecord",
+    # An impact preview is a stored computation, never changed after it is made; the row is the record.
+    "matters.ImpactPreview",
 }
 
 

@@ -72,9 +72,10 @@ def test_the_home_page_does_not_count_a_future_policy_as_in_force(client, future
     assert client.get("/").status_code == 200
 
 
-def test_every_home_count_links_to_a_list_of_exactly_that_many(client):
+def test_every_home_count_links_to_a_list_of_exactly_that_many(client, settings):
     from django.core.management import call_command
 
+    settings.DEMO_LOADERS = [loader for loader in settings.DEMO_LOADERS if loader != "matters.demo"]  # not needed here
     call_command("load_demo")
     links = [*selectors.category_counts(), *selectors.level_counts()]
     assert any(link["count"] for link in links)

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from matters import services
 from matters.models import Matter
 from portal.org.demo import DEMO_PASSWORD
-from tests.browser.conftest import browser, demo_org, login_as, new_page, page, staff  # noqa: F401
 from tests.factories.matters import complete_matter
 from tests.matters import build
 
@@ -24,7 +23,7 @@ def _no_second_factor(settings):
     settings.STAFF_OTP_REQUIRED = False
 
 
-def sign_in(page, login):  # noqa: F811
+def sign_in(page, login):
     # The change page loads about twenty admin scripts and styles from the single live server.
     page.set_default_timeout(30_000)
     page.goto("/admin/login/")
@@ -35,7 +34,7 @@ def sign_in(page, login):  # noqa: F811
 
 
 @pytest.fixture
-def kjj_matter(staff):  # noqa: F811
+def kjj_matter(staff):
     from portal.org.models import Department
 
     kjj = Department.objects.get(code="yc-kjj")
@@ -49,7 +48,7 @@ def kjj_matter(staff):  # noqa: F811
     return matter
 
 
-def test_the_editor_retypes_a_criterion_and_sees_the_count_change(page, kjj_matter):  # noqa: F811
+def test_the_editor_retypes_a_criterion_and_sees_the_count_change(page, kjj_matter):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     sign_in(page, "kjj_editor")
@@ -64,7 +63,7 @@ def test_the_editor_retypes_a_criterion_and_sees_the_count_change(page, kjj_matt
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
-def test_the_editor_adds_a_matter(page, staff, published_policy):  # noqa: F811
+def test_the_editor_adds_a_matter(page, staff, published_policy):
     sign_in(page, "kjj_editor")
     page.goto("/admin/matters/matter/add/")
     page.locator("input[name=code]").fill("yc-kj-2026-901")
@@ -92,7 +91,7 @@ def test_the_editor_adds_a_matter(page, staff, published_policy):  # noqa: F811
 
 
 @pytest.fixture
-def published_policy(staff):  # noqa: F811
+def published_policy(staff):
     from policies.models import Policy
     from portal.org.models import Department
     from tests.factories.policies import PolicyFactory
