@@ -771,13 +771,8 @@ class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, Dep
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["rule_versions"] = self.rule_versions(request, obj)
-        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-        if obj is not None and obj.pk and not services.window_announcement_pending(obj):
-            # 公布申报期限 is offered only where a decided window waits for it.
-            context["workflow_transitions"] = [
-                t for t in context.get("workflow_transitions", []) if t.name != "announce_window"
-            ]
-        return response
+        # 公布申报期限 is offered only where a decided window waits for it (the transition's `offered`).
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def workflow_notes(self, request, obj):
         notes = []

@@ -70,6 +70,7 @@ MATTER = Workflow(
             permission=services.PERM_APPROVE,
             permission_message=_("只有实施部门的审批人可以公布该事项的申报期限。"),
             guard=services.check_window_announceable,
+            offered=services.window_announcement_pending,
             run=services.on_announce_window,
             effects=(clocks.Stop(services.WINDOW_CLOCK),),
             article="无锡 §11",

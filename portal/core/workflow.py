@@ -107,6 +107,9 @@ class Transition:
     - `run(step)`: the transition's own changes to the object (dates, related
       rows) before the state is set and saved.
     - `after_commit`: callables `(obj) -> None`, run after the commit.
+    - `offered`: `(obj) -> bool`, whether the transition is worth offering on `obj` now (a button shown):
+      for a transition whose guard can only pass in some situations ("a decided window is waiting").
+      `perform` does not consult it: the guard refuses with its own message.
     """
 
     name: str
@@ -128,6 +131,7 @@ class Transition:
     run: Callable[[Step], None] | None = None
     after_commit: tuple[Callable[[Any], None], ...] = ()
     refusal_hint: str = ""
+    offered: Callable[[Any], bool] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -210,9 +214,12 @@ class Workflow:
         return [t for t in self if state in t.sources]
 
     def available(self, obj, user) -> list[Transition]:
-        """What `user` may do to `obj` now: the state is a source, the user is permitted, it is not automatic-only."""
+        """What `user` may do to `obj` now: the state is a source, the user is permitted, it is not automatic-only,
+        and it is `offered` on `obj`."""
         state = self.state_of(obj)
-        return [t for t in self if state in t.sources and t.permits(user, obj)]
+        return [
+            t for t in self if state in t.sources and t.permits(user, obj) and (t.offered is None or t.offered(obj))
+        ]
 
     def ever_available(self, user) -> list[Transition]:
         """The transitions `user` could perform on some object (for the admin's action menu)."""
