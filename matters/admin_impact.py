@@ -235,20 +235,7 @@ class ImpactPreviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     ]
     list_filter = ["computed_on"]
     search_fields = ["rule_set__code", "rule_set__name"]
-    fields = [
-        "rule_set",
-        "baseline",
-        "computed_on",
-        "computed_at",
-        "computed_by",
-        "eligible_before",
-        "eligible_after",
-        "gained",
-        "lost",
-        "amount_before",
-        "amount_after",
-        "breakdown",
-    ]
+    fields = [*list_display, "breakdown"]
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -6,18 +6,14 @@ so a wrong table or a wrong role fails this test. The users are real members
 of real departments with only the permissions roles.py gives their role.
 """
 
-import re
-
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from policies import services
 from policies.models import Policy
-from portal.core.workflow import TransitionNotAllowed, available, perform
 from portal.org.models import Department, Role
 from tests.factories.org import CityFactory, DepartmentFactory
 from tests.factories.policies import EnterpriseUserFactory, InterpretationFactory, PolicyFactory, member
+from tests.workflow_matrix import assert_offered_exactly, expected_outcomes, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +66,6 @@ ROLES = [
     "other_approver",
     "platform",
 ]
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -139,32 +133,15 @@ def _walk_to(state, people) -> Policy:
     return policy
 
 
-def _outcome(policy, name, user) -> str:
-    """ "allowed", or the refusal's kind; the attempt is rolled back either way."""
-    with transaction.atomic():
-        try:
-            perform(policy, name, by=user, reason=REASON)
-        except (TransitionNotAllowed, PermissionDenied, ValidationError) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            assert all(CHINESE.search(m) for m in messages), messages
-            return "refused"
-        else:
-            return "allowed"
-        finally:
-            transaction.set_rollback(True)
-
-
 @pytest.mark.parametrize("name", list(WHO))
 @pytest.mark.parametrize("state", list(S.values))
 def test_who_may_perform_what_from_which_state(state, name, people):
     policy = _in_state(state, people)
-    expected = {role: "allowed" if state in FROM[name] and role in WHO[name] else "refused" for role in ROLES}
-    assert {role: _outcome(policy, name, people[role]) for role in ROLES} == expected
+    expected = expected_outcomes(state, name, ROLES, WHO, FROM)
+    assert {role: outcome(policy, name, people[role], REASON) for role in ROLES} == expected
 
 
 @pytest.mark.parametrize("state", list(S.values))
 def test_each_role_is_offered_exactly_what_it_may_perform(state, people):
     policy = _in_state(state, people)
-    for role in ROLES[:-1]:
-        offered = {t.name for t in available(policy, people[role])}
-        assert offered == {n for n in WHO if state in FROM[n] and role in WHO[n]}, role
+    assert_offered_exactly(policy, state, people, ROLES[:-1], WHO, FROM)
