@@ -524,7 +524,7 @@ class MaterialInline(GuideInline, admin.StackedInline):
 class ProcessStepInline(GuideInline, admin.TabularInline):
     model = ProcessStep
     extra = 0
-    fields = ["position", "name", "department", "days", "description"]
+    fields = ["position", "name", "department", "role", "kind", "days", "description"]
 
 
 class MatterFAQInline(GuideInline, admin.StackedInline):
@@ -622,7 +622,10 @@ class MatterAdmin(MatterPushAdminMixin, WorkflowAdmin, ViewOnlyHistoryAdmin, Dep
                 ]
             },
         ),
-        (gettext_lazy("指南"), {"fields": ["time_limit_days", "notes", "guide_due_on"]}),
+        (
+            gettext_lazy("指南"),
+            {"fields": ["time_limit_days", "publicity_days", "confidential", "confirm_days", "notes", "guide_due_on"]},
+        ),
         (gettext_lazy("联系方式"), {"fields": ["consult_phone", "supervise_phone"]}),
         (gettext_lazy("上架状态"), {"fields": ["status", "published_at", "guide_published_late", "created_by"]}),
     ]

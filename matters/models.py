@@ -135,6 +135,19 @@ class Matter(models.Model):
         help_text=_("同组事项企业只能享受其一（就高）；不涉及的留空"),
     )
     notes = models.TextField(_("注意事项"), blank=True)
+    publicity_days = models.PositiveSmallIntegerField(
+        _("结果公示期（工作日）"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("核准后在网站公示的工作日数"),
+    )
+    confidential = models.BooleanField(_("涉密或不宜公开"), default=False, help_text=_("勾选后核准结果不在网站公示"))
+    confirm_days = models.PositiveSmallIntegerField(
+        _("免申即享确认期限（工作日）"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("企业收到兑现通知后确认的工作日数，逾期视为放弃"),
+    )
     consult_phone = models.CharField(_("咨询电话"), max_length=64)
     supervise_phone = models.CharField(_("监督电话"), max_length=64)
     status = models.CharField(
@@ -315,6 +328,19 @@ class Material(models.Model):
         return self.name
 
 
+class StepRole(models.TextChoices):
+    """Who decides a process step: the department's reviewers, or its approver (负责人)."""
+
+    REVIEWER = "reviewer", _("审核员")
+    APPROVER = "approver", _("审批人（负责人）")
+
+
+class StepKind(models.TextChoices):
+    REVIEW = "review", _("书面审核")
+    INSPECTION = "inspection", _("现场核查")
+    THIRD_PARTY = "third_party", _("第三方评审")
+
+
 class ProcessStep(models.Model):
     """申报流程的一个环节: its name, reviewing department and time limit in working days."""
 
@@ -324,6 +350,8 @@ class ProcessStep(models.Model):
     department = models.ForeignKey(
         "org.Department", verbose_name=_("审核部门"), on_delete=models.PROTECT, related_name="matter_steps"
     )
+    role = models.CharField(_("办理岗位"), max_length=16, choices=StepRole.choices, default=StepRole.REVIEWER)
+    kind = models.CharField(_("环节类型"), max_length=12, choices=StepKind.choices, default=StepKind.REVIEW)
     days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), validators=[MinValueValidator(1)])
     description = models.TextField(_("环节说明"), blank=True)
     history = HistoricalRecords()

@@ -68,6 +68,28 @@ _MATTER_GUIDE_EDIT = [
     *[f"matters.delete_{model}" for model in _MATTER_GUIDE if model != "matter"],
 ]
 
+# 申报办理: what reading a case involves (the case, its materials, steps, notices, objections, rating).
+_APPLICATION_READ = [
+    "applications.view_application",
+    "applications.view_submittedmaterial",
+    "applications.view_reviewstep",
+    "applications.view_supplementnotice",
+    "applications.view_supplementitem",
+    "applications.view_objection",
+    "applications.view_rating",
+    "applications.view_rectification",
+    "applications.view_confirmationlist",
+    "applications.view_confirmation",
+]
+# The department's work on cases: pre-review and acceptance, its steps, one-time notices, rectifications.
+_APPLICATION_REVIEW = [
+    *_APPLICATION_READ,
+    "applications.review_application",
+    "applications.change_rectification",
+    "applications.add_confirmationlist",
+    "applications.change_confirmationlist",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
         *_ORG_CHART,
@@ -133,6 +155,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_MATTER_READ,
         *_ARCHIVE_READ,
         *_ARCHIVE_CONTACTS,
+        # 申报办理: pre-reviews and accepts the department's cases, decides its steps, tells what is missing.
+        *_APPLICATION_REVIEW,
     ],
     Role.APPROVER: [
         *_ORG_CHART,
@@ -154,9 +178,36 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.push_matter",
         "matters.add_impactpreview",
         *_ARCHIVE_READ,
+        # 申报办理: everything the reviewer does, plus the decisions (核准 / 不予通过), objections and 免申即享 lists.
+        *_APPLICATION_REVIEW,
+        "applications.decide_application",
+        "applications.handle_objection",
+        "applications.accept_confirmationlist",
     ],
-    Role.FINANCE: [*_ORG_CHART, *_ARCHIVE_READ, "matters.view_matter"],
-    Role.CLERK: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS, "matters.view_matter"],
+    Role.FINANCE: [
+        *_ORG_CHART,
+        *_ARCHIVE_READ,
+        "matters.view_matter",
+        # 兑付: reads the approved cases and confirmations waiting for payment.
+        "applications.view_application",
+        "applications.view_confirmationlist",
+        "applications.view_confirmation",
+    ],
+    Role.CLERK: [
+        *_ORG_CHART,
+        *_ARCHIVE_READ,
+        *_ARCHIVE_CONTACTS,
+        "matters.view_matter",
+        # 一窗受理: applications on behalf of enterprises, paper materials, walk-in consultations (帮办).
+        "applications.accept_at_window",
+        "applications.view_application",
+        "applications.view_submittedmaterial",
+        "applications.view_reviewstep",
+        "applications.view_supplementnotice",
+        "applications.view_consultation",
+        "applications.add_consultation",
+        "applications.add_rating",
+    ],
     Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS, "matters.view_matter"],
     # 督查: reads everything, changes nothing; audits contact reveals in the access log, reveals none itself.
     Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS] + [f"-{entry}" for entry in _ARCHIVE_CONTACTS],

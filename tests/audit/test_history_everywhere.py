@@ -43,6 +43,8 @@ WITHOUT_HISTORY = {
     "matters.PushRecord",
     # An impact preview is a stored computation, never changed after it is made; the row is the record.
     "matters.ImpactPreview",
+    # A replay guard: one row per signed API call, swept after the timestamp window; the call is logged.
+    "applications.ApiNonce",
 }
 
 
