@@ -1,1 +1,3 @@
-# Register your models here.
+"""The back office for applications: each part registers its own admins in its own module."""
+
+from applications import admin_api, admin_confirmations, admin_followup  # noqa: F401 - they register admins

@@ -24,6 +24,8 @@ urlpatterns = [
     path("matters/", include("matters.urls")),
     path("enterprise/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
+    path("window/", include("applications.window_urls")),
+    path("api/", include("applications.api_urls")),
     path("payouts/", include("payouts.urls")),
     path("appeals/", include("appeals.urls")),
 ]
