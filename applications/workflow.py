@@ -104,6 +104,12 @@ def _on_submit(step) -> None:
     services.on_submit(step)
 
 
+def _check_instant(step) -> None:
+    blockers = services.instant_blockers(step.obj)
+    if blockers:
+        raise ValidationError(_("不能自动核准：%(why)s。") % {"why": "；".join(str(b) for b in blockers)}, code="not_instant")
+
+
 def _on_auto_approve(step) -> None:
     application = step.obj
     application.approved_amount = step.options.get("approved_amount")
@@ -320,6 +326,7 @@ APPLICATION = Workflow(
             target=S.APPROVED,
             manual=False,
             automatic=True,
+            guard=_check_instant,
             run=_on_auto_approve,
             effects=(clocks.Stop(services.PRE_REVIEW_CLOCK),),
             after_commit=(_issue("decision"), _progress(gettext_lazy("即申即享，已自动核准")), _after_approve),

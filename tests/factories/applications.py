@@ -14,7 +14,8 @@ from tests.factories.policies import member
 
 def published_matter(*, steps=1, delivery_kind=DeliveryKind.REVIEWED, materials=1, shared=0, criteria=None, **fields):
     """A published matter: one rule version (营业收入 ≥ 2000万 by default), `materials` required electronic
-    materials plus `shared` 免提交 ones, and `steps` process steps (the second one in a second department)."""
+    materials plus `shared` 免提交 ones, and `steps` process steps (the second one in a second department) —
+    or `steps` as a list of ProcessStep fields, one dict per step."""
     matter = MatterFactory(delivery_kind=delivery_kind, **fields)
     rule_set = RuleSetFactory(matter=matter, code=matter.code.lower(), name=f"{matter.name}申报条件")
     for spec in criteria or [{}]:
@@ -24,6 +25,10 @@ def published_matter(*, steps=1, delivery_kind=DeliveryKind.REVIEWED, materials=
     for n in range(shared):
         MaterialFactory(matter=matter, name=f"共享材料{n + 1}", position=50 + n, shared=True, source="市场监管局")
     second = None
+    if not isinstance(steps, int):
+        for n, spec in enumerate(steps):
+            ProcessStepFactory(matter=matter, position=n + 1, **{"days": 5, "department": matter.department, **spec})
+        steps = 0
     for n in range(steps):
         department = matter.department
         if n == 1:
