@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portal.core.vendor_apps.NotifyConfig",
     "portal.audit",
     "portal.search",
+    "portal.documents",
     # the domains
     "policies",
     "matters",
@@ -242,6 +243,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Signed documents (签章文书: 受理回执, 一次性告知书, 决定书) are kept apart from the uploads, in storage no URL
+# serves: only the views of the domain that issued one hand it out, to those it allows.
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env.path("DOCUMENT_ROOT", default=BASE_DIR / "var" / "documents")},
+}
 MEDIA_URL = "/media/"
 # Uploads: a hard ceiling for any request body, and the largest single file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -339,6 +346,21 @@ PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="")
 PORTAL_ICP = env.str("PORTAL_ICP", default="")
 PORTAL_PSB = env.str("PORTAL_PSB", default="")
 PORTAL_SITE_CODE = env.str("PORTAL_SITE_CODE", default="")
+
+# Signing keys of the documents (文书数字签名). DOCUMENT_SIGNING_DIR holds one PKCS#12 file per department,
+# `<department code>.p12`, and `platform.p12` for documents no department issues, all opened with
+# DOCUMENT_SIGNING_PASSPHRASE; DOCUMENT_SIGNING_TRUST_ROOTS are the PEM certificates a signature must chain to
+# (default: `root-ca.pem` in that directory). Seals (电子印章图片) are `seals/<department code>.png` there.
+# On a development machine `manage.py create_signing_keys` (or the first document issued) makes a development
+# CA, keys and seals; where DOCUMENT_SIGNING_REQUIRE_CONFIGURED_KEYS is on (production), nothing is ever made up.
+DOCUMENT_SIGNING_DIR = env.path("DOCUMENT_SIGNING_DIR", default=BASE_DIR / "var" / "signing")
+DOCUMENT_SIGNING_PASSPHRASE = env.str(
+    "DOCUMENT_SIGNING_PASSPHRASE", default="" if PRODUCTION else "dev-only-signing-passphrase"
+)
+DOCUMENT_SIGNING_TRUST_ROOTS = env.list("DOCUMENT_SIGNING_TRUST_ROOTS", default=[])
+DOCUMENT_SIGNING_REQUIRE_CONFIGURED_KEYS = env.bool("DOCUMENT_SIGNING_REQUIRE_CONFIGURED_KEYS", default=PRODUCTION)
+# Uploads checked on the public verification page (文书核验), per client address and hour.
+DOCUMENT_VERIFY_UPLOADS_PER_HOUR = env.int("DOCUMENT_VERIFY_UPLOADS_PER_HOUR", default=30)
 
 # Demo data loaders, in the order they run (`manage.py load_demo`).
 DEMO_LOADERS = [

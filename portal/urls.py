@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("messages/", include("portal.notify.urls")),
+    path("documents/", include("portal.documents.urls")),
     path("policies/", include("policies.urls")),
     path("matters/", include("matters.urls")),
     path("enterprise/", include("enterprises.urls")),

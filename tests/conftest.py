@@ -38,12 +38,26 @@ def _fresh_home_page():
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads in tests go to a temporary folder, never into var/media."""
+    """Uploads and signed documents in tests go to a temporary folder, never into var/media or var/documents."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "media"}},
+        "documents": {**settings.STORAGES["documents"], "OPTIONS": {"location": tmp_path / "documents"}},
     }
+
+
+@pytest.fixture(scope="session")
+def _session_signing_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys(settings, _session_signing_dir):
+    """Development signing keys and seals, made on first use and shared by the whole test run, never in var/."""
+    settings.DOCUMENT_SIGNING_DIR = _session_signing_dir
+    settings.DOCUMENT_SIGNING_TRUST_ROOTS = []
+    settings.DOCUMENT_SIGNING_REQUIRE_CONFIGURED_KEYS = False
 
 
 def _reseed_after_flush(sender, using, **kwargs):

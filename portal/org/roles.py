@@ -27,6 +27,7 @@ PORTAL_APPS = [
     "workcalendar",
     "notify",
     "audit",
+    "documents",
     "policies",
     "matters",
     "enterprises",

@@ -355,6 +355,26 @@ def _fan_out(staff):
     return fanout
 
 
+def _issued_document(staff):
+    """A 受理回执 of 市科技局, issued and signed as the documents service issues it."""
+    from portal.documents.registry import document_kinds, register_kind
+    from portal.documents.services import issue
+    from portal.org.models import Department
+
+    if "sample_receipt" not in document_kinds:
+        register_kind("sample_receipt", "受理回执")
+    kjj = Department.objects.get(code="yc-kjj")
+    return issue(
+        "sample_receipt",
+        "documents/base.html",
+        {},
+        title="受理回执（样例）",
+        department=kjj,
+        obj=kjj,
+        issued_by=staff["kjj_editor"],
+    )
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -383,6 +403,7 @@ SAMPLES = {
     "notify.webhookendpoint": _webhook_endpoint,
     "notify.fanout": _fan_out,
     "audit.sensitiveaccesslog": _access_log,
+    "documents.issueddocument": _issued_document,
     "search.synonym": _synonym,
     "search.searchdocument": _search_document,
     "policies.policycategory": _policy_category,
