@@ -546,6 +546,7 @@ def attach_shared(application, *, by=None) -> int:
 def attach(application, material, upload, *, by, source: str = MaterialSource.UPLOAD) -> SubmittedMaterial:
     """Stores one uploaded file for a guide material: judged by content (PDF, OFD, Office/WPS, images),
     within the size limit and the count limits, with its SHA-256."""
+    application.refresh_from_db(fields=["status"])
     if application.status not in (Status.DRAFT, Status.SUPPLEMENT) and source != MaterialSource.WINDOW:
         raise ValidationError(_("申报件已提交，不能再上传材料；如需补正请等待一次性告知。"), code="not_editable")
     if material is not None and material.matter_id != application.matter_id:

@@ -107,7 +107,9 @@ def _on_submit(step) -> None:
 def _check_instant(step) -> None:
     blockers = services.instant_blockers(step.obj)
     if blockers:
-        raise ValidationError(_("不能自动核准：%(why)s。") % {"why": "；".join(str(b) for b in blockers)}, code="not_instant")
+        raise ValidationError(
+            _("不能自动核准：%(why)s。") % {"why": "；".join(str(b) for b in blockers)}, code="not_instant"
+        )
 
 
 def _on_auto_approve(step) -> None:

@@ -45,6 +45,8 @@ from matters.models import (
     MatterFAQ,
     ProcessStep,
     RuleSet,
+    StepKind,
+    StepRole,
     SupportTier,
     WindowKind,
 )
@@ -71,8 +73,6 @@ PHONES = {
     "yl-kjj": "0717-7822100",
 }
 # Departments the demo uses for acceptance (受理) and payment (拨付) per region.
-HALLS = {"420500": "yc-zwfw", "420502": "xl-zwfw"}
-FINANCE = {"420500": "yc-czj", "420503": "wjg-czj"}
 
 SMALL_FIRMS = ["medium", "small", "micro"]
 SMALL_MICRO = ["small", "micro"]
@@ -1908,27 +1908,30 @@ def _support_fields(spec: Spec, measure: str) -> dict:
     return fields
 
 
-def _steps(spec: Spec, department: Department, departments: dict) -> list[tuple[str, Department, int, str]]:
-    region = department.region.code
-    hall = departments.get(HALLS.get(region, ""), department)
-    finance = departments.get(FINANCE.get(region, ""), department)
+REVIEWER, APPROVER = StepRole.REVIEWER, StepRole.APPROVER
+REVIEW, INSPECTION = StepKind.REVIEW, StepKind.INSPECTION
+
+
+def _steps(spec: Spec, department: Department, departments: dict) -> list[tuple[str, Department, int, str, str, str]]:
+    """The guide's review steps: (name, department, working days, description, role, kind).
+
+    Acceptance (预审受理) by the implementing department, publicity and payment are stages of every case
+    (the application workflow), not review steps, so they are described in the guide's notes, not here.
+    """
     if spec.delivery == AUTO:
         return [
-            ("数据比对", department, 5, "依据税务、市场监管等共享数据比对，生成符合条件的企业名单"),
-            ("名单公示", department, 5, "在惠企服务平台公示符合条件的企业名单，企业在线确认"),
-            ("兑现", finance, 10, "税费类优惠在申报时直接享受，资金类奖补拨付至企业对公账户"),
+            ("数据比对", department, 5, "依据税务、市场监管等共享数据比对，生成符合条件的企业名单", REVIEWER, REVIEW),
+            ("名单确认", department, 5, "审核名单，受理后10日内推送企业确认", APPROVER, REVIEW),
         ]
     if spec.delivery == INSTANT:
         return [
-            ("在线申报即时核验", department, 1, "系统比对共享数据，材料齐全、核验通过的即时办结"),
-            ("资金拨付", finance, 5, "拨付至企业对公账户"),
+            ("在线核验", department, 1, "系统比对共享数据，核验通过的即时核准；未通过的由部门复核", APPROVER, REVIEW)
         ]
-    return [
-        ("受理", hall, 2, "综合窗口或平台在线受理；材料不全的一次性告知需补正的全部内容"),
-        ("部门审核", department, 10, "审核申报条件和材料，必要时现场核查"),
-        ("结果公示", department, 5, "在惠企服务平台公示拟支持企业名单和金额"),
-        ("资金拨付", finance, 10, "公示无异议的，拨付至企业对公账户"),
-    ]
+    steps = [("部门初审", department, 5, "审核申报条件和材料，材料不全的一次性告知需补正的全部内容", REVIEWER, REVIEW)]
+    if spec.clause % 3 == 0:
+        steps.append(("现场核查", department, 5, "到企业现场核查项目实施情况", REVIEWER, INSPECTION))
+    steps.append(("审批决定", department, 3, "部门负责人审定支持金额，结果在平台公示后拨付", APPROVER, REVIEW))
+    return steps
 
 
 def _criteria(spec: Spec, number: str, region: Region) -> list[dict]:
@@ -2031,7 +2034,7 @@ def _create(spec: Spec, index: int, policy: Policy, departments: dict, today: dt
         window_kind=listed_as,
         window_opens=window["opens"] if listed_as == WindowKind.FIXED else None,
         window_closes=window["closes"] if listed_as == WindowKind.FIXED else None,
-        time_limit_days=sum(days for _n, _d, days, _t in _steps(spec, department, departments)),
+        time_limit_days=sum(step[2] for step in _steps(spec, department, departments)),
         exclusive_group=spec.group,
         notes=_notes(spec, policy),
         consult_phone=department.phone or PHONES.get(department.code, SUPERVISE_PHONE),
@@ -2067,8 +2070,17 @@ def _create(spec: Spec, index: int, policy: Policy, departments: dict, today: dt
         for position, (name, form, required, source, shared, requirements) in enumerate(materials, start=1)
     ]
     steps = [
-        ProcessStep(matter=matter, position=position, name=name, department=where, days=days, description=text)
-        for position, (name, where, days, text) in enumerate(_steps(spec, department, departments), start=1)
+        ProcessStep(
+            matter=matter,
+            position=position,
+            name=name,
+            department=where,
+            days=days,
+            description=text,
+            role=role,
+            kind=kind,
+        )
+        for position, (name, where, days, text, role, kind) in enumerate(_steps(spec, department, departments), start=1)
     ]
     faqs = [
         MatterFAQ(matter=matter, position=position, question=question, answer=answer)

@@ -369,6 +369,7 @@ DEMO_LOADERS = [
     "enterprises.demo",
     "policies.demo",
     "matters.demo",
+    "applications.demo",
     "portal.search.demo",
 ]
 

@@ -85,6 +85,14 @@ class IssuedDocument(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("所属对象类型"), on_delete=models.PROTECT)
     object_id = models.CharField(_("所属对象"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
+    event = models.CharField(
+        _("出具事由"),
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("同一对象同一事由只出具一次（如“受理”“第2次补正告知”）"),
+    )
     issued_at = models.DateTimeField(_("出具时间"), db_index=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,6 +122,11 @@ class IssuedDocument(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status="valid") | ~models.Q(status_reason=""), name="document_revoked_with_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "event"],
+                condition=~models.Q(event=""),
+                name="document_once_per_event",
             ),
         ]
 

@@ -66,7 +66,7 @@ def _unused_code() -> str:
     raise RuntimeError("no unused verification code after 5 attempts")
 
 
-def issue(kind, template_name, context, *, title, department, obj, issued_by=None) -> IssuedDocument:
+def issue(kind, template_name, context, *, title, department, obj, issued_by=None, event: str = "") -> IssuedDocument:
     """Renders, seals and signs a document of `kind` for `obj` and records it (出具签章文书).
 
     `template_name` extends "documents/base.html"; besides `context` it receives `document_code`
@@ -74,9 +74,16 @@ def issue(kind, template_name, context, *, title, department, obj, issued_by=Non
     (data URIs), `department`, `issued_at`, `kind_label` and `title`. The PDF is signed with
     `department`'s key (the platform's when None) and stored privately; only its facts are public.
     Raises `LookupError` for an unregistered kind and `signing.SigningNotConfigured` where keys are
-    required and missing.
+    required and missing. With an `event` ("受理", "补正告知#2"), a document of this kind already issued
+    for `obj` and that event is returned instead of a second one (a retried effect issues once).
     """
     entry = document_kinds.entry(kind)
+    if event:
+        existing = IssuedDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), kind=kind, event=event
+        ).first()
+        if existing is not None:
+            return existing
     code = _unused_code()
     issued_at = timezone.now()
     document = IssuedDocument(
@@ -86,6 +93,7 @@ def issue(kind, template_name, context, *, title, department, obj, issued_by=Non
         department=department,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
+        event=event,
         issued_at=issued_at,
         issued_by=issued_by,
     )

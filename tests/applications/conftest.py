@@ -25,3 +25,11 @@ def _run_after_commit(request, monkeypatch):
             depth["n"] -= 1
 
     monkeypatch.setattr(Workflow, "perform", perform)
+
+
+@pytest.fixture(autouse=True)
+def _documents_only_where_checked(request, monkeypatch):
+    """Rendering and signing a PDF takes a noticeable time; the tests that check documents mark themselves
+    `@pytest.mark.documents`, the others skip issuing them."""
+    if request.node.get_closest_marker("documents") is None:
+        monkeypatch.setattr("applications.documents.issue_for", lambda application, kind: None)

@@ -23,7 +23,7 @@ from portal.org.models import Department, Role
 from tests.factories import files
 from tests.factories.applications import enterprise_with_user, published_matter
 from tests.factories.org import DepartmentFactory
-from tests.factories.policies import EnterpriseUserFactory, member
+from tests.factories.policies import member
 from tests.workflow_matrix import CHINESE
 
 pytestmark = pytest.mark.django_db
@@ -87,12 +87,6 @@ OPTIONS = {
 
 def test_the_table_names_every_transition():
     assert set(WHO) == set(APPLICATION.transitions)
-
-
-@pytest.fixture(autouse=True)
-def _no_documents(monkeypatch):
-    """The signed PDFs are tested on their own; here they would only slow the matrix down."""
-    monkeypatch.setattr("applications.documents.issue_for", lambda application, kind: None)
 
 
 @pytest.fixture
