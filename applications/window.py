@@ -118,6 +118,14 @@ def _case(request, number: str) -> Application:
     return application
 
 
+def _code(typed) -> str:
+    """A typed 统一社会信用代码, folded; "" for text that cannot be a code (a spreadsheet's 9.1E+17)."""
+    try:
+        return normalize.identifier(typed)
+    except normalize.NormalizeError:
+        return ""
+
+
 # --- finding an enterprise -------------------------------------------------------------------------------------------
 
 
@@ -133,10 +141,7 @@ def find_enterprises(typed: str):
     text = normalize.text(typed)
     if not text:
         return None, []
-    try:
-        code = normalize.identifier(text)
-    except normalize.NormalizeError:
-        code = ""
+    code = _code(text)
     if code and USCC_CHARS.match(code):
         if len(code) == 18:
             return Enterprise.objects.filter(uscc=code).first(), []
@@ -260,9 +265,10 @@ class ConsultationForm(forms.ModelForm):
         typed = self.cleaned_data.get("enterprise_code") or ""
         if not normalize.text(typed):
             return None
-        found = Enterprise.objects.filter(uscc=normalize.identifier(typed)).first()
+        code = _code(typed)
+        found = Enterprise.objects.filter(uscc=code).first() if code else None
         if found is None:
-            raise ValidationError(_("未找到统一社会信用代码为%(code)s的企业。") % {"code": normalize.identifier(typed)})
+            raise ValidationError(_("未找到统一社会信用代码为%(code)s的企业。") % {"code": code or typed})
         return found
 
     def save(self, commit=True):
@@ -352,7 +358,7 @@ def enterprise(request, uscc: str):
     """The enterprise at the window: its applications and the matters open to it."""
     from enterprises.models import Enterprise
 
-    company = get_object_or_404(Enterprise.objects.select_related("region"), uscc=normalize.identifier(uscc))
+    company = get_object_or_404(Enterprise.objects.select_related("region"), uscc=_code(uscc))
     today = timezone.localdate()
     applications = list(company.applications.select_related("matter").order_by("-created_at"))
     held = {(a.matter_id, a.period): a for a in applications if a.status not in RELEASED_STATES}
@@ -374,7 +380,7 @@ def start(request, uscc: str):
     from enterprises.models import Enterprise
     from matters.models import Matter
 
-    company = get_object_or_404(Enterprise, uscc=normalize.identifier(uscc))
+    company = get_object_or_404(Enterprise, uscc=_code(uscc))
     matter_id = request.POST.get("matter", "")
     matter = Matter.objects.filter(pk=matter_id).first() if matter_id.isdigit() else None
     if matter is None:
@@ -400,7 +406,7 @@ def _save_window_input(request, application, *, since=None) -> list[str]:
     """The form values, paper ticks and scans of one POST; returns the Chinese errors (nothing is lost on error:
     each part is saved on its own)."""
     errors = []
-    if application.status == Status.DRAFT:
+    if application.status in (Status.DRAFT, Status.SUPPLEMENT):
         keys = [f.key for f in services.form_fields(application)]
         values = {key: request.POST.get(key, "") for key in keys if key in request.POST}
         if values:

@@ -128,6 +128,15 @@ def test_an_unknown_uscc_says_so(signed_in):
     assert "未找到与" in page
 
 
+def test_a_code_mangled_by_a_spreadsheet_is_not_an_error(signed_in):
+    assert "未找到与" in signed_in.get(reverse("window:home"), {"q": "9.14205E+17"}).content.decode()
+    assert signed_in.get(reverse("window:enterprise", args=["9.14205E+17"])).status_code == 404
+    response = signed_in.post(
+        reverse("window:consultations"), {"visitor": "张", "question": "问", "enterprise_code": "9.1E+17"}
+    )
+    assert "未找到统一社会信用代码" in response.content.decode()
+
+
 def test_the_enterprise_page_shows_its_applications(signed_in, company, matter, clerk):
     application = started(company, matter, clerk)
     page = signed_in.get(reverse("window:enterprise", args=[company.uscc])).content.decode()
@@ -287,9 +296,10 @@ def test_a_supplement_is_answered_at_the_window(signed_in, company, matter, cler
     assert f'value="{material.pk}" checked' not in page  # the earlier original does not answer the notice
     response = signed_in.post(url, {"action": "resubmit"})
     assert "请按一次性告知书补正" in signed_in.get(response["Location"]).content.decode()
-    signed_in.post(url, {"action": "resubmit", "paper": [str(material.pk)]})
+    signed_in.post(url, {"action": "resubmit", "paper": [str(material.pk)], "contact_name": "王五"})
     application.refresh_from_db()
     assert application.status == Status.PRE_REVIEW
+    assert application.contact_name == "王五"
 
 
 # --- 统一反馈 and 好差评 ---------------------------------------------------------------------------------------------
