@@ -171,6 +171,16 @@ class Application(models.Model):
     publicity_from = models.DateField(_("公示开始日"), null=True, blank=True, editable=False)
     publicity_to = models.DateField(_("公示截止日"), null=True, blank=True, editable=False)
     rating_invited_at = models.DateTimeField(_("评价邀请时间"), null=True, blank=True, editable=False)
+    feedback_at = models.DateTimeField(_("窗口反馈时间"), null=True, blank=True, editable=False)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反馈窗口人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["contact_phone"])

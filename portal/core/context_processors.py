@@ -20,7 +20,7 @@ def portal(request):
         **identity(),
         **filings(request),
         "a11y": a11y_preferences(request),
-        "navigation": navigation(request.path),
+        "navigation": navigation(request.path, getattr(request, "user", None)),
     }
 
 
