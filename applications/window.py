@@ -24,7 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -516,38 +516,36 @@ def _resubmit(request, application):
 
 
 def documents_of(application) -> list[dict]:
-    """The documents the case has reached: 受理回执 once accepted, 一次性告知书 once notified, 决定书 once decided."""
-    reached = {
-        "receipt": application.accepted_at is not None,
-        "notice": application.notices.exists(),
-        "decision": application.decided_at is not None,
-    }
-    return [{"kind": kind, "label": label, "issued": reached[kind]} for kind, label in DOCUMENT_KINDS.items()]
+    """The case's documents by kind: the latest issued 受理回执, 一次性告知书 and 决定书 (None where not issued yet)."""
+    from applications import documents
+
+    issued = {}
+    for row in documents.documents_of(application):
+        issued.setdefault(row.kind, row)
+    return [
+        {"kind": kind, "label": label, "issued": issued.get(documents.KINDS[kind]) is not None}
+        for kind, label in DOCUMENT_KINDS.items()
+    ]
 
 
 @clerk_required
 def document(request, number: str, kind: str):
-    """The signed PDF of one of the case's documents, as `applications.documents.issue_for` gives it."""
+    """The latest signed PDF of one kind issued for the case (never issues one: documents follow transitions)."""
     from applications import documents
+    from portal.documents.views import document_download_response
 
     application = _case(request, number)
     if kind not in DOCUMENT_KINDS:
         raise Http404
-    issued = documents.issue_for(application, kind)
-    data = getattr(issued, "file", issued)
-    if not data:
+    issued = documents.documents_of(application).filter(kind=documents.KINDS[kind]).first()
+    if issued is None:
         return render(
             request,
             "window/not_issued.html",
             {"application": application, "label": DOCUMENT_KINDS[kind]},
             status=404,
         )
-    filename = f"{application.number}-{kind}.pdf"
-    if isinstance(data, bytes):
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
-    return FileResponse(data.open("rb"), content_type="application/pdf", filename=filename)
+    return document_download_response(request, issued)
 
 
 @clerk_required

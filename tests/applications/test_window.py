@@ -265,14 +265,19 @@ def test_a_document_not_yet_issued_says_so(signed_in, company, matter, clerk):
     assert signed_in.get(reverse("window:document", args=[application.number, "other"])).status_code == 404
 
 
-def test_an_issued_document_is_served_as_pdf(signed_in, company, matter, clerk, monkeypatch):
-    from applications import documents
-
+@pytest.mark.documents
+def test_the_issued_receipt_is_served_as_pdf(signed_in, company, matter, clerk):
     application = submitted(signed_in, company, matter, clerk)
-    monkeypatch.setattr(documents, "issue_for", lambda app, kind: files.pdf())
+    perform(application, "accept", by=member(matter.department, Role.REVIEWER))
     response = signed_in.get(reverse("window:document", args=[application.number, "receipt"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    again = signed_in.get(reverse("window:document", args=[application.number, "receipt"]))
+    assert again.status_code == 200
+    from applications import documents
+
+    assert documents.documents_of(application).filter(kind="application_receipt").count() == 1
 
 
 # --- 补正 at the window --------------------------------------------------------------------------------------------
