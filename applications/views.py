@@ -91,6 +91,8 @@ def _form_context(request, application, form=None, upload_errors=None):
 def detail(request, number):
     """`/applications/<number>/`: the one form while a draft; the case page once submitted."""
     application = selectors.application_for(request.user, number)
+    if application.status == Status.SUPPLEMENT and request.method == "POST":
+        return _correct_form(request, application)
     if application.status != Status.DRAFT:
         if request.method == "POST":
             return _detail(application)
@@ -109,6 +111,21 @@ def detail(request, number):
                 return _detail(application)
         return render(request, "applications/form.html", _form_context(request, application, form), status=400)
     return render(request, "applications/form.html", _form_context(request, application, form))
+
+
+def _correct_form(request, application):
+    """补正 of the form itself (a 申报表 item of the one-time notice): the edits stay visible to the reviewer."""
+    form = ApplicationForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            services.update_form(application, form.values(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("申报表已更新。"))
+            return redirect(_back(application) + "#supplement")
+    context = _case_context(request, application, supplement_form=form)
+    return render(request, "applications/detail.html", context, status=400)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -208,7 +225,7 @@ def done(request, number):
     return render(request, "applications/done.html", {"application": application})
 
 
-def _case_context(request, application, *, upload_errors=None, rating_form=None, withdraw_form=None):
+def _case_context(request, application, *, upload_errors=None, rating_form=None, supplement_form=None):
     transitions = available(application, request.user)
     names = {t.name for t in transitions}
     notice = services.open_notice(application) if application.status == Status.SUPPLEMENT else None
@@ -240,26 +257,34 @@ def _case_context(request, application, *, upload_errors=None, rating_form=None,
         "upload_errors": upload_errors or {},
         "rating": rating,
         "rating_form": rating_form or (RatingForm() if application.is_concluded and rating is None else None),
-        "withdraw_form": withdraw_form,
+        "supplement_form": supplement_form
+        or (ApplicationForm(application=application) if notice is not None else None),
         "documents": _documents(application),
         "next_action": selectors.next_action(application),
     }
 
 
-def _documents(application) -> list:
-    """The application's issued documents (受理回执、一次性告知书、决定书): filled once signed documents are
-    issued by `applications.documents`; until then the page shows the documents block empty."""
+def _documents(application) -> list[dict]:
+    """The application's issued documents (受理回执、一次性告知书、决定书: `portal.documents.IssuedDocument`), each
+    with its verification link; empty until signed documents exist in this installation."""
     try:
         from portal.documents.models import IssuedDocument
     except ImportError:
         return []
     from django.contrib.contenttypes.models import ContentType
+    from django.urls import NoReverseMatch
 
-    return list(
-        IssuedDocument.objects.filter(
-            content_type=ContentType.objects.get_for_model(application), object_id=application.pk
-        ).order_by("-pk")
-    )
+    rows = []
+    found = IssuedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(application), object_id=str(application.pk)
+    ).order_by("-issued_at", "-pk")
+    for document in found:
+        try:
+            verify = reverse("documents:verify_code", kwargs={"code": document.code})
+        except NoReverseMatch:
+            verify = ""
+        rows.append({"document": document, "verify": verify})
+    return rows
 
 
 @login_required

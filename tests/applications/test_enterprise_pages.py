@@ -281,6 +281,7 @@ def test_the_case_page_shows_status_timeline_and_step(signed_in, draft, enterpri
     reviewer.save(update_fields=["name"])
     html = signed_in.get(application.get_absolute_url()).content.decode()
     assert "王审核" not in html
+    assert "办理文书" in html
 
 
 def test_supplement_flow(signed_in, draft, enterprise):
@@ -303,6 +304,12 @@ def test_supplement_flow(signed_in, draft, enterprise):
     response = signed_in.post(url("supplement", application))
     assert response.status_code == 400
     assert "请按一次性告知书补正以下材料" in response.content.decode()
+    response = signed_in.post(application.get_absolute_url(), {"contact_phone": "12"})
+    assert response.status_code == 400 and "手机号码" in response.content.decode()
+    response = signed_in.post(application.get_absolute_url(), {"contact_phone": "139-1234-5678"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.contact_phone == "13912345678"
     response = signed_in.post(url("upload", application, material_id=material.pk), {"file": pdf("盖章版.pdf")})
     assert response.status_code == 302
     response = signed_in.post(url("supplement", application))

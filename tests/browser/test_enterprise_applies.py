@@ -140,3 +140,17 @@ def test_the_application_pages_fit_a_phone(new_page, login_as, applicant):
         assert result["page"] == 0, url
         assert all(extra == 0 for extra in result["tables"]), (url, result)
         shot(page, f"phone-{name}")
+
+    services.update_form(draft, {"contact_name": "李四", "contact_phone": PHONE_NUMBER}, by=user)
+    for material in matter.materials.filter(shared=False):
+        services.attach(draft, material, files.upload("营业执照（盖章扫描件）.pdf", files.pdf()), by=user)
+    application = services.submit(draft, by=user)
+    for name, url in [
+        ("case", application.get_absolute_url()),
+        ("progress-detail", f"/applications/progress/{application.code}/"),
+    ]:
+        page.goto(url)
+        result = overflow(page)
+        assert result["page"] == 0, url
+        assert all(extra == 0 for extra in result["tables"]), (url, result)
+        shot(page, f"phone-{name}")
