@@ -372,8 +372,8 @@ def update_form(application: Application, values: dict, *, by) -> Application:
         if field.kind == "phone" and value:
             try:
                 value = normalize.phone(value)
-            except ValidationError as error:
-                errors[key] = error.messages
+            except normalize.NormalizeError as error:
+                errors[key] = [str(error)]
                 continue
         entry = dict(data.get(key) or {"prefilled": False, "source": "", "as_of": None})
         entry["value"] = value

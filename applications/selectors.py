@@ -1,0 +1,249 @@
+"""Reads for the enterprise's application pages. Every page of an application goes through `application_for`:
+an application the user does not act for (another enterprise's number, or a staff account — staff review in
+the admin) is a 404, never a 403, so that its existence is not revealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import services
+from applications.models import (
+    RELEASED_STATES,
+    Application,
+    Channel,
+    MaterialSource,
+    Status,
+    StepStatus,
+    SubmittedMaterial,
+)
+from enterprises import selectors as enterprise_selectors
+from portal.core import normalize
+from portal.workdays import workdays_between
+
+
+def application_for(user, number: str) -> Application:
+    """The application `number` if `user` is a member of its enterprise (法定代表人 or 经办人), else Http404."""
+    application = (
+        Application.objects.select_related("matter__department", "enterprise", "current_step__department")
+        .filter(number=str(number or "").upper())
+        .first()
+    )
+    if application is None or not services.is_member(user, application.enterprise):
+        raise Http404
+    return application
+
+
+def material_for(application: Application, pk) -> SubmittedMaterial:
+    try:
+        return application.materials.get(pk=pk, superseded=False)
+    except (SubmittedMaterial.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def applications_of(enterprise):
+    """我的申报: every application of the enterprise, drafts included, newest first."""
+    return enterprise.applications.select_related("matter", "current_step").order_by("-created_at", "-id")
+
+
+def applications_for_user(user):
+    return (
+        Application.objects.filter(enterprise__in=enterprise_selectors.enterprises_for_user(user))
+        .select_related("matter", "enterprise", "current_step")
+        .order_by("-created_at", "-id")
+    )
+
+
+def active_application(enterprise, matter, *, on: dt.date | None = None) -> Application | None:
+    """The enterprise's application of `matter` in the current period that still holds it (a draft included)."""
+    period = services.period_for(matter, on or timezone.localdate())
+    return (
+        Application.objects.filter(enterprise=enterprise, matter=matter, period=period)
+        .exclude(status__in=RELEASED_STATES)
+        .first()
+    )
+
+
+def next_action(application: Application) -> str:
+    """What the enterprise should do next (下一步), in one phrase."""
+    if application.status == Status.DRAFT:
+        return _("继续填写并提交")
+    if application.status == Status.SUPPLEMENT:
+        return _("按一次性告知书补正材料")
+    if application.is_concluded and not hasattr(application, "rating"):
+        return _("评价本次服务")
+    if application.status in (Status.WITHDRAWN, Status.CLOSED, Status.PAID) or application.is_concluded:
+        return _("无需操作")
+    return _("等待办理，可随时查看进度")
+
+
+# --- the one form's fields as shown ----------------------------------------------------------------------------
+
+
+@dataclass
+class ShownField:
+    key: str
+    label: str
+    required: bool
+    kind: str
+    value: str
+    prefilled: bool
+    source: str
+    as_of: str | None
+    edited: bool
+    missing: str
+
+
+def shown_fields(application: Application, edited: list[str] | None = None) -> list[ShownField]:
+    data = application.form_data or {}
+    edited = set(edited if edited is not None else services.edited_fields(application))
+    rows = []
+    for field in services.form_fields(application):
+        entry = data.get(field.key) or {}
+        rows.append(
+            ShownField(
+                key=field.key,
+                label=str(field.label),
+                required=field.required,
+                kind=field.kind,
+                value=str(entry.get("value", "")),
+                prefilled=bool(entry.get("prefilled")),
+                source=str(entry.get("source") or ""),
+                as_of=entry.get("as_of"),
+                edited=field.key in edited,
+                missing=str(entry.get("missing") or ""),
+            )
+        )
+    return rows
+
+
+@dataclass
+class MaterialRow:
+    material: object
+    files: list
+    shared: bool
+    missing: bool
+
+
+def material_rows(application: Application) -> list[MaterialRow]:
+    """The guide's materials (申报材料) with what is on file for each; files not tied to a guide material last."""
+    on_file = list(application.materials.filter(superseded=False).select_related("material"))
+    rows = []
+    for material in application.matter.materials.order_by("position", "id"):
+        files = [row for row in on_file if row.material_id == material.pk]
+        present = any(row.file or row.paper_received or row.source == MaterialSource.SHARED for row in files)
+        rows.append(MaterialRow(material, files, material.shared, material.required and not present))
+    others = [row for row in on_file if row.material_id is None]
+    if others:
+        rows.append(MaterialRow(None, others, False, False))
+    return rows
+
+
+# --- timeline (办理过程) -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    at: dt.datetime
+    what: str
+    who: str
+
+
+def _actor(user, application) -> str:
+    """Who did it, as a department or role, never a person's name."""
+    if user is None:
+        return _("平台自动办理")
+    if services.is_member(user, application.enterprise):
+        return _("申报企业")
+    memberships = list(user.memberships.select_related("department")) if getattr(user, "is_staff", False) else []
+    if not memberships:
+        return _("工作人员")
+    related = {application.matter.department_id, *application.steps.values_list("department_id", flat=True)}
+    chosen = next((m for m in memberships if m.department_id in related), memberships[0])
+    if application.channel == Channel.WINDOW and application.clerk_id == user.pk:
+        return _("%(department)s窗口") % {"department": chosen.department.name}
+    return chosen.department.name
+
+
+def timeline(application: Application) -> list[Event]:
+    """The case's history: each change of state of the application and of its steps, with the acting department."""
+    events = []
+    previous = None
+    for record in application.history.select_related("history_user").order_by("history_date", "history_id"):
+        if previous is None or record.status != previous:
+            what = record.history_change_reason or Status(record.status).label
+            events.append(Event(record.history_date, what, _actor(record.history_user, application)))
+        previous = record.status
+    for step in application.steps.select_related("department"):
+        before = None
+        for record in step.history.order_by("history_date", "history_id"):
+            if record.status != before and record.status != StepStatus.WAITING:
+                label = StepStatus(record.status).label
+                events.append(Event(record.history_date, f"{step.name}：{label}", step.department.name))
+            before = record.status
+    for notice in application.notices.all():
+        if notice.answered_at:
+            events.append(Event(notice.answered_at, _("补正材料已提交"), _("申报企业")))
+    events.sort(key=lambda e: e.at)
+    return events
+
+
+def working_days_left(step) -> int | None:
+    if step is None or step.due_on is None:
+        return None
+    today = timezone.localdate()
+    if step.due_on < today:
+        return -workdays_between(step.due_on, today)
+    return workdays_between(today, step.due_on)
+
+
+# --- the public progress page (办件进度查询) --------------------------------------------------------------------------
+
+
+def normalize_code(raw) -> str:
+    """A 查询码 as typed: full-width, lower case, spaces and dashes all accepted."""
+    text = normalize.text(raw or "").upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def by_code(code: str) -> Application | None:
+    code = normalize_code(code)
+    if len(code) != 12:
+        return None
+    return (
+        Application.objects.select_related("matter__department").exclude(status=Status.DRAFT).filter(code=code).first()
+    )
+
+
+@dataclass
+class Stage:
+    label: str
+    day: dt.date | None
+    department: str
+    state: str  # done | current | waiting
+
+
+def public_stages(application: Application) -> list[Stage]:
+    """Only what anyone holding the code may see: stages, dates and departments; no names, contacts or amounts."""
+    department = application.matter.department.name
+    stages = [Stage(_("提交申报"), _day(application.submitted_at), department, "done")]
+    accepted = application.accepted_at is not None
+    if application.status == Status.NOT_ACCEPTED:
+        stages.append(Stage(_("不予受理"), _day(application.decided_at), department, "done"))
+        return stages
+    stages.append(Stage(_("受理"), _day(application.accepted_at), department, "done" if accepted else "current"))
+    for step in application.steps.select_related("department").order_by("position", "id"):
+        state = {StepStatus.ACTIVE: "current", StepStatus.WAITING: "waiting"}.get(step.status, "done")
+        label = f"{step.name}（{step.get_status_display()}）"
+        stages.append(Stage(label, _day(step.decided_at), step.department.name, state))
+    if application.decided_at and application.status not in (Status.WITHDRAWN,):
+        stages.append(Stage(_("办结"), _day(application.decided_at), department, "done"))
+    return stages
+
+
+def _day(value):
+    return timezone.localdate(value) if value else None
