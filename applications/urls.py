@@ -37,4 +37,5 @@ urlpatterns = [
     path("<number:number>/supplement/", views.supplement, name="supplement"),
     path("<number:number>/withdraw/", views.withdraw, name="withdraw"),
     path("<number:number>/rate/", views.rate, name="rate"),
+    path("<number:number>/documents/<str:code>/", views.document, name="document"),
 ]

@@ -265,26 +265,31 @@ def _case_context(request, application, *, upload_errors=None, rating_form=None,
 
 
 def _documents(application) -> list[dict]:
-    """The application's issued documents (受理回执、一次性告知书、决定书: `portal.documents.IssuedDocument`), each
-    with its verification link; empty until signed documents exist in this installation."""
-    try:
-        from portal.documents.models import IssuedDocument
-    except ImportError:
-        return []
-    from django.contrib.contenttypes.models import ContentType
-    from django.urls import NoReverseMatch
+    """The application's issued documents (受理回执、一次性告知书、决定书), each with its download and public
+    verification links."""
+    from applications import documents
 
-    rows = []
-    found = IssuedDocument.objects.filter(
-        content_type=ContentType.objects.get_for_model(application), object_id=str(application.pk)
-    ).order_by("-issued_at", "-pk")
-    for document in found:
-        try:
-            verify = reverse("documents:verify_code", kwargs={"code": document.code})
-        except NoReverseMatch:
-            verify = ""
-        rows.append({"document": document, "verify": verify})
-    return rows
+    return [
+        {
+            "document": document,
+            "download": reverse("applications:document", kwargs={"number": application.number, "code": document.code}),
+            "verify": reverse("documents:verify_code", kwargs={"code": document.code}),
+        }
+        for document in documents.documents_of(application)
+    ]
+
+
+@login_required
+def document(request, number, code):
+    """Downloads one of the case's signed documents (the enterprise's own cases only; anything else is a 404)."""
+    from applications import documents
+    from portal.documents.views import document_download_response
+
+    application = selectors.application_for(request.user, number)
+    issued = documents.documents_of(application).filter(code=code.upper()).first()
+    if issued is None:
+        raise Http404
+    return document_download_response(request, issued)
 
 
 @login_required

@@ -57,3 +57,24 @@ def test_receipt_notice_and_decision_are_signed_and_issued_once():
     tampered = bytearray(data)
     tampered[len(tampered) // 2] ^= 0x01
     assert not verify(decision.code, bytes(tampered)).authentic
+
+
+def test_the_enterprise_downloads_its_documents_and_no_one_elses(client):
+    matter = published_matter()
+    enterprise = enterprise_with_user()
+    user = enterprise.user
+    application = services.start(enterprise, matter, by=user)
+    services.update_form(application, {"contact_name": "李四", "contact_phone": "13800138000"}, by=user)
+    services.attach(application, matter.materials.first(), files.upload("a.pdf", files.pdf()), by=user)
+    application = services.submit(application, by=user)
+    perform(application, "accept", by=member(matter.department, Role.REVIEWER))
+    receipt = documents.documents_of(application).get()
+    client.force_login(user)
+    page = client.get(application.get_absolute_url())
+    url = f"/applications/{application.number}/documents/{receipt.code}/"
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(enterprise_with_user().user)
+    assert client.get(url).status_code == 404
