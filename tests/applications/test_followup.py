@@ -79,7 +79,7 @@ def test_the_warning_comes_two_working_days_before_the_due_date_across_a_holiday
 
 
 def test_an_overdue_step_is_recorded_and_escalated_once(step_due_thursday):
-    application, step = step_due_thursday
+    _application, step = step_due_thursday
     approver = member(step.department, Role.APPROVER)
     approver.set_phone("13900000002")
     approver.save()
@@ -220,7 +220,11 @@ def test_an_objection_puts_the_case_under_objection_and_stays_private(django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             url,
-            {"name": "王　五", "phone": "１３９ ００００ １１１１", "content": "该企业上年度营业收入未达到申报条件，请核实。"},
+            {
+                "name": "王　五",
+                "phone": "１３９ ００００ １１１１",
+                "content": "该企业上年度营业收入未达到申报条件，请核实。",
+            },
         )
     assert response.status_code == 302
     objection = Objection.objects.get(application=application)
@@ -396,7 +400,10 @@ def test_objections_and_ratings_are_scoped_to_the_matters_department():
     assert application.number not in other.get(reverse("admin:applications_objection_changelist")).content.decode()
 
     rating = rated(concluded())
-    assert _admin_client(member(rating.application.matter.department, Role.REVIEWER)).get(
-        reverse("admin:applications_rating_change", args=[rating.pk])
-    ).status_code == 200
+    assert (
+        _admin_client(member(rating.application.matter.department, Role.REVIEWER))
+        .get(reverse("admin:applications_rating_change", args=[rating.pk]))
+        .status_code
+        == 200
+    )
     assert other.get(reverse("admin:applications_rating_change", args=[rating.pk])).status_code == 404
