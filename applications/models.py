@@ -535,6 +535,7 @@ class Rectification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    escalated_at = models.DateTimeField(_("超期督办时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     history = HistoricalRecords()
 

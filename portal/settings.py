@@ -301,6 +301,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matters.rematch_open_matters",
         "schedule": crontab(hour=3, minute=45),
     },
+    # review steps: 临期提醒 two working days before, 超期 recorded and escalated once (hourly: idempotent)
+    "applications-check-step-deadlines": {"task": "applications.check_step_deadlines", "schedule": 3600.0},
+    # 公示期满 without an open objection → 待兑付 (hourly, and just after midnight when a period ends)
+    "applications-end-publicity": {"task": "applications.end_publicity", "schedule": 3600.0},
+    # 好差评 invitations three days after the decision, sent in the morning (09:30)
+    "applications-invite-ratings": {"task": "applications.invite_ratings", "schedule": crontab(hour=9, minute=30)},
+    # 差评整改 past its due date escalated to the supervisors (daily, 08:45)
+    "applications-check-rectifications": {
+        "task": "applications.check_rectifications",
+        "schedule": crontab(hour=8, minute=45),
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.

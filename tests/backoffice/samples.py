@@ -375,6 +375,41 @@ def _issued_document(staff):
     )
 
 
+def _kjj_matter():
+    """A published one-step matter of 市科技局 (the demo reviewer's and approver's department)."""
+    from portal.org.models import Department
+    from tests.factories.applications import published_matter
+    from tests.factories.policies import PolicyFactory
+
+    kjj = Department.objects.get(code="yc-kjj")
+    return published_matter(policy=PolicyFactory(lead_department=kjj, region=kjj.region))
+
+
+def _objection(staff):
+    """公示异议 on a 市科技局 case in publicity, raised through the public form's service."""
+    from applications.publicity import raise_objection
+    from tests.factories.followup import in_publicity
+
+    return raise_objection(
+        in_publicity(_kjj_matter()), name="王五", phone="13900001111", content="该企业上年度营业收入未达到申报条件。"
+    )
+
+
+def _rating(staff):
+    """好差评 of a concluded 市科技局 case."""
+    from applications.models import RatingLevel
+    from tests.factories.followup import concluded, rated
+
+    return rated(concluded(_kjj_matter()), level=RatingLevel.SATISFIED, comment="办理及时。")
+
+
+def _rectification(staff):
+    """差评整改 owed by 市科技局 after a bad rating."""
+    from tests.factories.followup import concluded, rated, rectification
+
+    return rectification(rated(concluded(_kjj_matter())))
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -423,4 +458,7 @@ SAMPLES = {
     "matters.matchresult": _match_result,
     "matters.pushrecord": _push_record,
     "matters.impactpreview": _impact_preview,
+    "applications.objection": _objection,
+    "applications.rating": _rating,
+    "applications.rectification": _rectification,
 }

@@ -41,6 +41,7 @@ EDITS = {
     "workcalendar.calendaryear": {},
     "enterprises.correctionrequest": {"decision": "answered", "answer": "已核实，地址已更正。"},
     "enterprises.enterprisemember": {},
+    "applications.rectification": {"answer": "已约谈经办人员，明确专人接听咨询电话，并向企业致歉说明。"},
 }
 TEXT_FIELDS = ["name", "title", "summary", "address", "word", "canonical", "short_name"]
 
