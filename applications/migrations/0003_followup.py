@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0001_initial"),
+        ("applications", "0002_window"),
     ]
 
     operations = [
