@@ -253,7 +253,7 @@ def step_rows(application) -> list[dict]:
                 "days": step.days,
                 "status": step.get_status_display(),
                 "active": step.status == StepStatus.ACTIVE,
-                "due": deadline_badge(step.due_on) if step.status == StepStatus.ACTIVE else (step.due_on or ""),
+                "due": deadline_badge(step.due_on) if step.status == StepStatus.ACTIVE else _day(step.due_on),
                 "opened_at": _day(step.opened_at),
                 "decided_at": _day(step.decided_at),
                 "decided_by": _user(step.decided_by) if step.decided_by_id else "",
@@ -275,9 +275,9 @@ def clock_rows(application) -> list[dict]:
                     "label": clock.kind_label,
                     "owner": owner,
                     "state": clock.get_state_display(),
-                    "started_on": clock.started_on,
+                    "started_on": _day(clock.started_on),
                     "limit_days": clock.limit_days,
-                    "due": deadline_badge(clock.due_on) if clock.state == "running" else (clock.due_on or ""),
+                    "due": deadline_badge(clock.due_on) if clock.state == "running" else _day(clock.due_on),
                     "provisional": clock.provisional,
                     "stopped_late": clock.stopped_late,
                     "lines": clocks.explain(clock).lines(),
@@ -569,6 +569,8 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     search_fields = ["number", "code", "enterprise__name", "enterprise__uscc"]
     list_select_related = ["enterprise", "matter", "current_step"]
     change_form_template = "admin/applications/application/change_form.html"
+    # The case's public page is the enterprise's (查询码 progress page), not a view of this record.
+    view_on_site = False
     actions = [bulk_accept, bulk_approve]
     fieldsets = [
         (
