@@ -410,6 +410,34 @@ def _rectification(staff):
     return rectification(rated(concluded(_kjj_matter())))
 
 
+def _application(staff):
+    """A case submitted online for a published matter of 市科技局 (one step, one upload, one shared material), as
+    an enterprise submits it through the services."""
+    from applications import services
+    from portal.org.models import Department
+    from tests.factories import files
+    from tests.factories.applications import enterprise_with_user, published_matter
+    from tests.factories.policies import PolicyFactory
+
+    kjj = Department.objects.get(code="yc-kjj")
+    matter = published_matter(policy=PolicyFactory(lead_department=kjj, region=kjj.region), shared=1)
+    enterprise = enterprise_with_user()
+    user = enterprise.user
+    application = services.start(enterprise, matter, by=user)
+    services.update_form(application, {"contact_name": "李四", "contact_phone": "13800138000"}, by=user)
+    for material in matter.materials.filter(shared=False):
+        services.attach(application, material, files.upload("申报书.pdf", files.pdf()), by=user)
+    return services.submit(application, by=user)
+
+
+def _review_step(staff):
+    """The active step of a case 市科技局's reviewer has accepted (受理)."""
+    from applications.workflow import perform
+
+    application = perform(_application(staff), "accept", by=staff["kjj_reviewer"])
+    return application.current_step
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -461,4 +489,6 @@ SAMPLES = {
     "applications.objection": _objection,
     "applications.rating": _rating,
     "applications.rectification": _rectification,
+    "applications.application": _application,
+    "applications.reviewstep": _review_step,
 }

@@ -144,6 +144,37 @@ def _publishes_rule_set(client, model, obj, user):
     assert obj.history.order_by("-history_date").first().history_user == user
 
 
+def _accepts_complete_cases(client, model, obj, user):
+    """批量受理: asks first, then accepts a case of the user's department whose materials are complete."""
+    from applications import services
+    from applications.models import Status
+
+    assert _run(client, model, "bulk_accept", obj).status_code == 200
+    assert _run(client, model, "bulk_accept", obj, confirm="1").status_code == 302
+    obj.refresh_from_db()
+    accepts = services.matter_department_reviewer(user, obj)
+    assert obj.status == (Status.ACCEPTED if accepts else Status.SUBMITTED)
+
+
+def _approves_at_the_estimate(client, model, obj, user):
+    """批量核准（按测算金额）: a fixed-amount case at its last step is approved at its estimate by its step's holder."""
+    from applications import services
+    from applications.models import Status
+    from applications.workflow import perform
+    from portal.org.models import Department, Membership, Role
+
+    reviewer = Membership.objects.get(department=Department.objects.get(code="yc-kjj"), role=Role.REVIEWER).user
+    perform(obj, "accept", by=reviewer)
+    obj.refresh_from_db()
+    holder = services.current_step_holder(user, obj) and services.may_view(user, obj)
+    assert _run(client, model, "bulk_approve", obj, confirm="1", reason="定额奖补").status_code == 302
+    obj.refresh_from_db()
+    if holder:
+        assert obj.status == Status.APPROVED and obj.approved_amount == obj.estimated_amount
+    else:
+        assert obj.status == Status.ACCEPTED
+
+
 EFFECTS = {
     "delete_selected": _deletes,
     "show_full_contacts": _reveals_contacts,
@@ -151,6 +182,8 @@ EFFECTS = {
     "cleanup_expired_attempts": _cleans_up_attempts,
     "confirm_legacy_uscc": _confirms_legacy_uscc,
     "publish_rule_sets": _publishes_rule_set,
+    "bulk_accept": _accepts_complete_cases,
+    "bulk_approve": _approves_at_the_estimate,
 }
 
 
