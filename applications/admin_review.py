@@ -596,7 +596,7 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         ),
         (
             gettext_lazy("决定"),
-            {"fields": ["estimated_amount", "approved_amount", "auto_approved", "decision_reason"]},
+            {"fields": ["estimated_amount", "approved_amount", "auto_approved", "decision_reason", "documents"]},
         ),
     ]
 
@@ -652,6 +652,50 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         return fieldsets
 
     # --- the list ---
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        download = path(
+            "<path:object_id>/documents/<str:code>/",
+            self.admin_site.admin_view(self.document_view),
+            name="applications_application_document",
+        )
+        return [download, *urls]
+
+    def document_view(self, request, object_id, code):
+        """Downloads one of the case's signed documents, for those who may see the case."""
+        from applications import documents
+        from portal.documents.views import document_download_response
+
+        application = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, application):
+            raise PermissionDenied
+        issued = documents.documents_of(application).filter(code=code.upper()).first()
+        if issued is None:
+            raise Http404(_("没有这份文书"))
+        return document_download_response(request, issued)
+
+    @admin.display(description=gettext_lazy("办理文书"))
+    def documents(self, obj):
+        from django.utils.html import format_html_join
+
+        from applications import documents
+
+        rows = [
+            (
+                reverse("admin:applications_application_document", args=[obj.pk, document.code]),
+                document.kind_label,
+                document.grouped_code,
+                date_format(timezone.localtime(document.issued_at), "Y-m-d H:i"),
+                document.get_status_display(),
+            )
+            for document in documents.documents_of(obj)
+        ]
+        if not rows:
+            return _("尚未出具（受理、一次性告知和办结时出具签章文书）")
+        return format_html_join("", '<div><a href="{}">{}</a> · {} · {} · {}</div>', rows)
 
     @admin.display(description=gettext_lazy("查询码"))
     def grouped_code(self, obj):

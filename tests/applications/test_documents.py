@@ -10,6 +10,7 @@ from applications.workflow import perform
 from portal.org.roles import Role
 from tests.factories import files
 from tests.factories.applications import enterprise_with_user, published_matter
+from tests.factories.org import DepartmentFactory
 from tests.factories.policies import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.documents]
@@ -78,3 +79,23 @@ def test_the_enterprise_downloads_its_documents_and_no_one_elses(client):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(enterprise_with_user().user)
     assert client.get(url).status_code == 404
+
+
+def test_the_reviewer_downloads_the_documents_from_the_one_screen(client):
+    matter = published_matter()
+    enterprise = enterprise_with_user()
+    user = enterprise.user
+    application = services.start(enterprise, matter, by=user)
+    services.update_form(application, {"contact_name": "李四", "contact_phone": "13800138000"}, by=user)
+    services.attach(application, matter.materials.first(), files.upload("a.pdf", files.pdf()), by=user)
+    application = services.submit(application, by=user)
+    reviewer = member(matter.department, Role.REVIEWER)
+    perform(application, "accept", by=reviewer)
+    receipt = documents.documents_of(application).get()
+    client.force_login(reviewer)
+    page = client.get(f"/admin/applications/application/{application.pk}/change/")
+    url = f"/admin/applications/application/{application.pk}/documents/{receipt.code}/"
+    assert url in page.content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(member(DepartmentFactory(region=matter.region), Role.REVIEWER))
+    assert client.get(url).status_code in (403, 404)
