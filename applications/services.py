@@ -200,8 +200,16 @@ def check_not_duplicate(enterprise, matter, period) -> None:
         raise ValidationError(message, code="duplicate")
 
 
+NUMBER_LOCK = 0x53420001  # pg_advisory_xact_lock key of the 申报编号 serial ("SB" 1)
+
+
 def _next_number(day: dt.date) -> str:
-    """申报编号 SB + yyyymmdd + 6 digits, serial per day. The unique constraint settles a race (the caller retries)."""
+    """申报编号 SB + yyyymmdd + 6 digits, serial per day. Called inside the creating transaction, which holds an
+    advisory lock until it ends, so simultaneous submissions never draw the same serial."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBER_LOCK])
     prefix = f"SB{day:%Y%m%d}"
     last = Application.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
     serial = int(last[len(prefix) :]) + 1 if last else 1
@@ -512,6 +520,12 @@ def start(enterprise, matter, *, by, channel: str = Channel.ONLINE, on: dt.date 
                 attach_shared(application, by=by)
                 return application
         except IntegrityError as error:
+            # A simultaneous start for the same enterprise won: its draft is this one.
+            draft = Application.objects.filter(
+                enterprise=enterprise, matter=matter, period=period, status=Status.DRAFT
+            ).first()
+            if draft is not None:
+                return draft
             message = _duplicate_message(enterprise, matter, period)
             if message:
                 raise ValidationError(message, code="duplicate") from error
