@@ -355,6 +355,15 @@ def _fan_out(staff):
     return fanout
 
 
+def _api_client(staff):
+    """市科技局's system key, issued as the admin issues it."""
+    from applications.api_auth import issue_client
+    from portal.org.models import Department
+
+    client, _secret = issue_client(Department.objects.get(code="yc-kjj"), by=staff["platform_admin"])
+    return client
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -402,4 +411,5 @@ SAMPLES = {
     "matters.matchresult": _match_result,
     "matters.pushrecord": _push_record,
     "matters.impactpreview": _impact_preview,
+    "applications.apiclient": _api_client,
 }

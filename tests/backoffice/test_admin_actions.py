@@ -144,6 +144,16 @@ def _publishes_rule_set(client, model, obj, user):
     assert obj.history.order_by("-history_date").first().history_user == user
 
 
+def _deactivates_api_client(client, model, obj, user):
+    """停用: the department's system can no longer sign calls; the history names who stopped it."""
+    response = _run(client, model, "deactivate", obj)
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert not obj.active
+    latest = obj.history.order_by("-history_date").first()
+    assert latest.history_user == user and latest.history_change_reason == "停用接入"
+
+
 EFFECTS = {
     "delete_selected": _deletes,
     "show_full_contacts": _reveals_contacts,
@@ -151,6 +161,7 @@ EFFECTS = {
     "cleanup_expired_attempts": _cleans_up_attempts,
     "confirm_legacy_uscc": _confirms_legacy_uscc,
     "publish_rule_sets": _publishes_rule_set,
+    "deactivate": _deactivates_api_client,
 }
 
 
