@@ -14,6 +14,7 @@ would break it is refused with 409.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from rest_framework.views import APIView
 from applications import services
 from applications.api_auth import HasApiClient, HmacSignatureAuthentication
 from applications.models import RELEASED_STATES, Application, Channel, Status
+from portal.core import normalize
 
 S = Status
 
@@ -76,8 +78,6 @@ MONEY = re.compile(r"^[0-9]{1,14}(\.[0-9]{1,2})?$")
 
 
 def status_key(text: str) -> str:
-    from portal.core import normalize
-
     return re.sub(r"[\s-]+", "_", normalize.fold(text).casefold())
 
 
@@ -92,6 +92,12 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("与平台已有申报件冲突。")
     default_code = "conflict"
+
+
+class Busy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("系统繁忙，请稍后重试。")
+    default_code = "busy"
 
 
 @extend_schema_field({"type": "string", "pattern": MONEY.pattern, "example": "12000.50", "nullable": True})
@@ -169,7 +175,6 @@ class CaseInSerializer(serializers.Serializer):
 
     def validate_matter(self, value):
         from matters.models import Matter
-        from portal.core import normalize
 
         code = normalize.compact(value).upper()
         matter = Matter.objects.select_related("department").filter(code=code).first()
@@ -225,8 +230,6 @@ class CaseOutSerializer(serializers.Serializer):
 
 def _moment(day):
     """A pushed date as the start of that day, local time (the systems send dates, the model keeps moments)."""
-    import datetime as dt
-
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
@@ -314,7 +317,7 @@ def push(client, external_id: str, data: dict, *, enterprise, matter, platform_s
             if "application_external_id_unique" in text or "number" in text:
                 continue
             raise
-    raise Conflict(_("系统繁忙，请稍后重试。"))
+    raise Busy()
 
 
 def _apply(application, data: dict, platform_status: str, *, today) -> bool:
