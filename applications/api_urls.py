@@ -1,7 +1,32 @@
-"""The departments' systems' API (部门业务系统对接), HMAC-signed."""
+"""The departments' systems' API (部门业务系统对接), HMAC-signed; its OpenAPI schema and a docs page."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from applications import api
+
+
+class ExternalIdConverter:
+    regex = api.EXTERNAL_ID
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExternalIdConverter, "external_id")
 
 app_name = "api"
 
-urlpatterns = []
+urlpatterns = [
+    path("v1/cases/", api.CaseListView.as_view(), name="cases"),
+    path("v1/cases/<external_id:external_id>/", api.CaseView.as_view(), name="case"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
+]

@@ -8,7 +8,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("政策申报")
 
     def ready(self):
-        from applications import files, ratings, workflow  # noqa: F401 - registers the workflow and the clock kinds
+        from applications import api_tasks, files, ratings, workflow  # noqa: F401 - registers tasks, workflow, clocks
         from portal.core.uploads import served_uploads
 
         served_uploads.add("applications/", files.download_name, label="申报材料")

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "portal.core.vendor_apps.TotpConfig",
     "csp",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # the shared kernel
     "portal.core",
     "portal.accounts",
@@ -312,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.check_rectifications",
         "schedule": crontab(hour=8, minute=45),
     },
+    # nonces of signed API calls older than the ±300 s window: a replay that old is refused anyway (every 10 minutes)
+    "applications-sweep-api-nonces": {"task": "applications.sweep_api_nonces", "schedule": 600.0},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
@@ -420,6 +424,27 @@ if PRODUCTION:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The OpenAPI schema of the departments' systems' API (/api/schema/, /api/docs/): open to read, like any
+# published interface; Swagger UI is served from drf-spectacular-sidecar's static files (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "惠企服务平台 · 部门业务系统对接接口",
+    "DESCRIPTION": (
+        "部门自建业务系统向平台推送办件（宜昌 §31、常州 §23）。按业务系统办件编号新建或更新，幂等；"
+        "每个请求以本部门的接入密钥作 HMAC-SHA256 签名，详见安全方案 hmacSignature。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise ask validator.swagger.io about the schema.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "supportedSubmitMethods": []},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -438,6 +438,15 @@ def _review_step(staff):
     return application.current_step
 
 
+def _api_client(staff):
+    """市科技局's system key, issued as the admin issues it."""
+    from applications.api_auth import issue_client
+    from portal.org.models import Department
+
+    client, _secret = issue_client(Department.objects.get(code="yc-kjj"), by=staff["platform_admin"])
+    return client
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -491,4 +500,5 @@ SAMPLES = {
     "applications.rectification": _rectification,
     "applications.application": _application,
     "applications.reviewstep": _review_step,
+    "applications.apiclient": _api_client,
 }

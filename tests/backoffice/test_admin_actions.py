@@ -175,6 +175,16 @@ def _approves_at_the_estimate(client, model, obj, user):
         assert obj.status == Status.ACCEPTED
 
 
+def _deactivates_api_client(client, model, obj, user):
+    """停用: the department's system can no longer sign calls; the history names who stopped it."""
+    response = _run(client, model, "deactivate", obj)
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert not obj.active
+    latest = obj.history.order_by("-history_date").first()
+    assert latest.history_user == user and latest.history_change_reason == "停用接入"
+
+
 EFFECTS = {
     "delete_selected": _deletes,
     "show_full_contacts": _reveals_contacts,
@@ -184,6 +194,7 @@ EFFECTS = {
     "publish_rule_sets": _publishes_rule_set,
     "bulk_accept": _accepts_complete_cases,
     "bulk_approve": _approves_at_the_estimate,
+    "deactivate": _deactivates_api_client,
 }
 
 
