@@ -294,6 +294,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matters.rematch_open_matters",
         "schedule": crontab(hour=3, minute=45),
     },
+    # 免申即享: pending confirmations past their deadline are recorded as 逾期视为放弃, and accepted lists whose
+    # notification task was lost are told (hourly: idempotent)
+    "applications-waive-overdue-confirmations": {
+        "task": "applications.waive_overdue_confirmations",
+        "schedule": 3600.0,
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
