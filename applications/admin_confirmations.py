@@ -327,7 +327,8 @@ class ConfirmationAdmin(admin.ModelAdmin):
     """免申即享确认, read-only: the answers are the enterprise's; the account is shown masked."""
 
     list_display = ["enterprise", "confirmation_list", "state", "amount", "due_on", "notified_at", "answered_at"]
-    list_filter = ["state", "confirmation_list"]
+    # Only the lists the user sees: a plain related filter would name every department's lists.
+    list_filter = ["state", ("confirmation_list", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["enterprise__name", "enterprise__uscc", "code"]
     list_select_related = ["enterprise", "confirmation_list__matter"]
     fields = [

@@ -2,7 +2,7 @@
 企业在一定期限内确认，形成扶持清单".
 
     build_list(matter, *, by, period=None) -> ConfirmationList     # 生成名单 (draft), facts and amounts frozen
-    accept(confirmation_list, *, by) -> ConfirmationList            # 受理: the 10-working-day push clock starts
+    accept(confirmation_list, by) -> ConfirmationList               # 受理: the 10-working-day push clock starts
     notify_list(list_id) -> int                                     # 推送企业 (task, idempotent): the clock stops
     confirm(confirmation, *, by, bank_name, bank_account, details_ok)
     decline(confirmation, *, by, reason)
@@ -312,7 +312,7 @@ def build_list(matter, *, by, period: str | None = None, confirm_days: int | Non
     return confirmation_list
 
 
-def accept(confirmation_list, *, by) -> ConfirmationList:
+def accept(confirmation_list, by) -> ConfirmationList:
     """受理名单: the approver of the matter's department; the push clock (10 working days) starts and, after the
     commit, the enterprises are told."""
     return perform(confirmation_list, "accept", by=by)

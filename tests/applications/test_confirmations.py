@@ -194,6 +194,7 @@ def test_notifying_tells_every_enterprise_once_and_stops_the_clock(firms, built,
     for enterprise in firms:
         row = row_of(built, enterprise)
         assert row.notified_at and row.due_on == due
+        assert row.history.first().history_change_reason == f"推送企业，确认截止{due.isoformat()}"
         message = SiteMessage.objects.get(user=enterprise.user, dedupe_key=f"confirmation:{row.pk}")
         assert "200,000" in message.body or "20万元" in message.body
         assert due.isoformat() in message.body
