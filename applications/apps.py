@@ -8,7 +8,8 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("政策申报")
 
     def ready(self):
-        from applications import api_tasks, files, ratings, workflow  # noqa: F401 - registers tasks, workflow, clocks
+        # The workflows, their clock kinds and tasks, and the enterprise space's 免申即享 block register on import.
+        from applications import api_tasks, confirm_space, confirmations, files, ratings, workflow  # noqa: F401
         from portal.core.uploads import served_uploads
 
         served_uploads.add("applications/", files.download_name, label="申报材料")

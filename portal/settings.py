@@ -316,6 +316,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # nonces of signed API calls older than the ±300 s window: a replay that old is refused anyway (every 10 minutes)
     "applications-sweep-api-nonces": {"task": "applications.sweep_api_nonces", "schedule": 600.0},
+    # 免申即享: pending confirmations past their deadline are recorded as 逾期视为放弃, and accepted lists whose
+    # notification task was lost are told (hourly: idempotent)
+    "applications-waive-overdue-confirmations": {
+        "task": "applications.waive_overdue_confirmations",
+        "schedule": 3600.0,
+    },
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.

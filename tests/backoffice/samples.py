@@ -285,7 +285,7 @@ def _matter(staff):
     return matter
 
 
-def _matched_matter(staff):
+def _matched_matter(staff, **fields):
     """A published matter of 市科技局 matched against one eligible enterprise, as publishing matches it."""
     from matters import matching, services
     from portal.org.models import Department
@@ -294,7 +294,7 @@ def _matched_matter(staff):
     from tests.factories.policies import PolicyFactory
 
     kjj = Department.objects.get(code="yc-kjj")
-    matter = complete_matter(policy=PolicyFactory(lead_department=kjj, region=kjj.region), department=kjj)
+    matter = complete_matter(policy=PolicyFactory(lead_department=kjj, region=kjj.region), department=kjj, **fields)
     services.assign_matter_ownership(matter, kjj)
     services.publish_rule_set(matter.rule_sets.get(), valid_from=timezone.localdate())
     type(matter).objects.filter(pk=matter.pk).update(status="published", published_at=timezone.now())
@@ -313,6 +313,25 @@ def _push_record(staff):
     matter = _matched_matter(staff)
     matching.push_matched(matter)
     return matter.pushes.first()
+
+
+def _confirmation_list(staff):
+    """A 免申即享 list (draft) of 市科技局's automatic matter, built by its reviewer from the match results."""
+    from applications import confirmations
+
+    matter = _matched_matter(staff, delivery_kind="automatic")
+    matter.refresh_from_db()
+    return confirmations.build_list(matter, by=staff["kjj_reviewer"])
+
+
+def _confirmation(staff):
+    """One enterprise's 免申即享确认 on a list accepted by 市科技局's approver and pushed to the enterprises."""
+    from applications import confirmations
+
+    confirmation_list = _confirmation_list(staff)
+    confirmations.accept(confirmation_list, by=staff["kjj_approver"])
+    confirmations.notify_list(confirmation_list.pk)
+    return confirmation_list.confirmations.first()
 
 
 def _impact_preview(staff):
@@ -501,4 +520,6 @@ SAMPLES = {
     "applications.application": _application,
     "applications.reviewstep": _review_step,
     "applications.apiclient": _api_client,
+    "applications.confirmationlist": _confirmation_list,
+    "applications.confirmation": _confirmation,
 }
