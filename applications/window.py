@@ -280,25 +280,11 @@ class ConsultationForm(forms.ModelForm):
 
 
 def rate_at_window(application, level, comment: str, *, by) -> Rating:
-    """好差评 given at the window (无锡 §26): once per application, only when concluded (办结)."""
-    try:
-        level = RatingLevel(int(level))
-    except (TypeError, ValueError):
-        raise ValidationError(_("请选择评价等级（非常满意至非常不满意）。"), code="level") from None
-    if not application.is_concluded:
-        raise ValidationError(_("申报件尚未办结，办结后才能评价。"), code="not_concluded")
-    if Rating.objects.filter(application=application).exists():
-        raise ValidationError(_("该申报件已评价，每件只能评价一次。"), code="rated")
-    rating = Rating(
-        application=application,
-        level=level,
-        comment=normalize.text(comment or "")[:2000],
-        channel=Channel.WINDOW,
-        rated_by=by,
-    )
-    rating._history_user = by
-    rating.save()
-    return rating
+    """好差评 given at the window (无锡 §26): `ratings.rate` with the window channel (a bad one opens its
+    rectification)."""
+    from applications import ratings
+
+    return ratings.rate(application, level=level, comment=comment, channel=Channel.WINDOW, by=by)
 
 
 def give_feedback(application, *, by, level=None, comment: str = "") -> Application:
