@@ -161,10 +161,41 @@ def load():
     for enterprise, stage in zip(others, stages, strict=False):
         agent = _member_of(enterprise)
         _apply(enterprise, agent, reviewed, stage)
+    _confirmation_list(department)
     clerk = _staff("zwfw_clerk")
     if clerk is not None:
         walk_in = Enterprise.objects.filter(region__code__startswith="4205").exclude(pk=showcase.pk).order_by("-uscc")
         _apply(walk_in.first(), clerk, reviewed, "submitted", channel="window")
+
+
+def _confirmation_list(department):
+    """免申即享: the first automatic matter with eligible enterprises (the 科技局's if it has one) gets its list,
+    built, accepted and pushed (by the platform admin where the department has no demo staff)."""
+    from applications import confirmations
+    from matters.matching import eligible_for_confirmation, match_matter
+    from matters.models import DeliveryKind, Matter
+
+    admin = _staff("platform_admin")
+    matters = Matter.objects.filter(status="published", delivery_kind=DeliveryKind.AUTOMATIC)
+    for matter in sorted(matters, key=lambda m: (m.department_id != department.pk, m.code)):
+        if not eligible_for_confirmation(matter).exists():
+            match_matter(matter)
+        if not eligible_for_confirmation(matter).exists():
+            continue
+        own = matter.department_id == department.pk
+        reviewer = _staff("kjj_reviewer") if own else admin
+        approver = _staff("kjj_approver") if own else admin
+        if reviewer is None or approver is None:
+            continue
+        try:
+            with transaction.atomic():
+                listed = confirmations.build_list(matter, by=reviewer)
+                confirmations.accept(listed, by=approver)
+        except ValidationError as error:
+            log.info("demo confirmation list skipped: %s", error)
+            continue
+        confirmations.notify_list(listed.pk)
+        return
 
 
 def _member_of(enterprise):
