@@ -32,6 +32,7 @@ from applications import confirmations
 from applications.models import Confirmation, ConfirmationList
 from portal.core.crypto import mask_bank_account
 from portal.core.workflow_admin import WorkflowAdmin, refusal_text
+from portal.org.admin_mixins import ReadOnlyAdmin
 from portal.org.permissions import can, is_platform_admin, is_supervisor
 from portal.org.roles import Role
 from portal.org.selectors import departments_of
@@ -323,7 +324,8 @@ class ConfirmationListAdmin(WorkflowAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Confirmation)
-class ConfirmationAdmin(admin.ModelAdmin):
+class ConfirmationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    view_permission = "applications.view_confirmation"
     """免申即享确认, read-only: the answers are the enterprise's; the account is shown masked."""
 
     list_display = ["enterprise", "confirmation_list", "state", "amount", "due_on", "notified_at", "answered_at"]
@@ -361,18 +363,6 @@ class ConfirmationAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "applications.view_confirmation")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("银行账号"))
     def masked_account(self, obj):

@@ -51,7 +51,7 @@ from applications.workflow import APPLICATION
 from matters.models import DeliveryKind, SupportKind
 from portal import workdays
 from portal.core.workflow_admin import WorkflowAdmin, confirmed_action, refusal_text
-from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
 from portal.org.models import Role
 from portal.org.permissions import can
 from portal.workcalendar import clocks
@@ -801,7 +801,8 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReviewStep)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    view_permission = "applications.view_reviewstep"
     """我的待办: the active steps the user decides, soonest due first."""
 
     list_display = [
@@ -844,18 +845,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if obj is None:
             raise Http404(_("该环节不在您的待办中"))
         return obj
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "applications.view_reviewstep")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": _("我的待办"), **(extra_context or {})})
