@@ -98,7 +98,13 @@ def _run_to(application, stage, user):
             perform(application, "publicize", by=None)
             application.refresh_from_db()
         if stage == "to_payout" and application.status == "publicity":
-            type(application).objects.filter(pk=application.pk).update(publicity_to=timezone.localdate())
+            # As if approved a publicity period ago: the period is over today.
+            from portal.workdays import add_workdays
+
+            today = timezone.localdate()
+            type(application).objects.filter(pk=application.pk).update(
+                publicity_from=add_workdays(today, -application.matter.publicity_days), publicity_to=today
+            )
             perform(application, "end_publicity", by=None)
 
 

@@ -6,8 +6,6 @@ Who may rate is the caller's business (the enterprise's page checks membership, 
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Channel, Rating, RatingLevel, Rectification
+from portal.core import normalize
 from portal.workcalendar import clocks
 
 RECTIFICATION_CLOCK = clocks.register_kind(
@@ -35,7 +34,7 @@ def rate(application: Application, *, level, comment: str = "", channel: str = C
         level = 0
     if level not in RatingLevel.values:
         raise ValidationError({"level": _("请选择评价等级（非常满意至非常不满意）。")}, code="level")
-    comment = unicodedata.normalize("NFKC", str(comment or "")).strip()
+    comment = normalize.prose(comment)
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": _("评价内容不能超过%(n)d个字。") % {"n": MAX_COMMENT}}, code="too_long")
     with transaction.atomic():

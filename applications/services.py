@@ -237,9 +237,10 @@ BASE_FIELDS = [
     FormField("industry", gettext_lazy("所属行业"), required=False),
     FormField("size", gettext_lazy("企业规模"), required=False),
 ]
+BASE_KEYS = {field.key for field in BASE_FIELDS}
 CONTACT_FIELDS = [
     FormField("contact_name", gettext_lazy("联系人")),
-    FormField("contact_phone", gettext_lazy("联系电话"), kind="phone"),
+    FormField("contact_phone", gettext_lazy("联系人手机（接收办理进度短信）"), kind="phone"),
     FormField("project", gettext_lazy("申报说明"), required=False, kind="textarea"),
 ]
 
@@ -291,6 +292,8 @@ def fact_fields(matter, rule_set) -> list[FormField]:
     for criterion in rule_set.criteria.all() if rule_set is not None else []:
         if criterion.manual or not criterion.fact or criterion.fact in keys or criterion.fact not in facts:
             continue
+        if criterion.fact in BASE_KEYS:  # 成立日期 and the like are on the form already
+            continue
         keys.append(criterion.fact)
     base = matter.support_base_fact
     if base and base in facts and base not in keys:
@@ -328,13 +331,44 @@ def prefill(application, *, on: dt.date | None = None) -> dict:
                 "missing": str(reading.missing or ""),
             }
         else:
-            value = _plain(reading.value if not fact.is_set else list(reading.value))
-            data[field.key] = _entry(
-                application, field.key, value, reading.source, reading.as_of.isoformat() if reading.as_of else None
-            )
+            value, source, as_of = fact_display(fact, reading)
+            data[field.key] = _entry(application, field.key, value, source, as_of)
     data["contact_phone"] = {"value": "", "prefilled": False, "source": "", "as_of": None}
     data["project"] = {"value": "", "prefilled": False, "source": "", "as_of": None}
     return data
+
+
+def fact_display(fact, reading) -> tuple[str, str, str | None]:
+    """A fact reading as people read it on the form: (text, source, as-of date).
+
+    Codes become their names (行政区划, 经营状态, 资质), a yes/no fact 是/否, a set its members' names; a set's
+    source and date are its members' (the distinct sources, the latest date)."""
+    from portal.core.facts import FactType
+
+    value = reading.value
+    source = reading.source
+    as_of = reading.as_of
+    if fact.is_set:
+        members = sorted(value)
+        text = "、".join(fact.label_for(code) for code in members)
+        provenance = [value[code] for code in members if isinstance(value, dict) and value[code]]
+        sources = []
+        for item in provenance:
+            name = str(item[0]) if isinstance(item, (tuple, list)) else str(item)
+            if name and name not in sources:
+                sources.append(name)
+        dates = [item[1] for item in provenance if isinstance(item, (tuple, list)) and len(item) > 1 and item[1]]
+        source = "、".join(sources) or source
+        as_of = max(dates) if dates else as_of
+    elif fact.type == FactType.BOOLEAN:
+        text = _("是") if value else _("否")
+    elif fact.type in (FactType.CODE, FactType.REGION, FactType.CODE_PREFIX):
+        label = fact.label_for(str(value))
+        text = label if label == str(value) or fact.type == FactType.CODE else f"{label}（{value}）"
+    else:
+        text = _plain(value)
+    as_of_text = as_of.isoformat() if hasattr(as_of, "isoformat") else (str(as_of) if as_of else None)
+    return text, str(source or ""), as_of_text
 
 
 def _entry(application, key, value, source, as_of) -> dict:
@@ -375,8 +409,8 @@ def update_form(application: Application, values: dict, *, by) -> Application:
     for key, raw in values.items():
         if key not in allowed:
             continue
-        value = normalize.text(raw or "")
         field = allowed[key]
+        value = normalize.prose(raw) if field.kind == "textarea" else normalize.text(raw or "")
         if field.kind == "phone" and value:
             try:
                 value = normalize.phone(value)
@@ -785,7 +819,7 @@ def create_notice(application, items: list[dict], *, by, summary: str, at) -> Su
 
     clean = []
     for item in items or []:
-        detail = normalize.text(item.get("detail") or "")
+        detail = normalize.prose(item.get("detail") or "")
         material_id = item.get("material")
         material = None
         if material_id:

@@ -154,8 +154,18 @@ def find_enterprises(typed: str):
     return None, list(Enterprise.objects.filter(query).order_by("name")[:SEARCH_LIMIT])
 
 
-def open_matters(today: dt.date):
-    """The matters one may apply for today: published, within their window, not 免申即享."""
+def covering_regions(region) -> list[str]:
+    """The codes of `region` and the regions above it (区 → 市 → 省): the places whose matters reach it."""
+    codes = []
+    while region is not None:
+        codes.append(region.code)
+        region = region.parent
+    return codes
+
+
+def open_matters(today: dt.date, enterprise=None):
+    """The matters one may apply for today: published, within their window, not 免申即享 — for an enterprise,
+    only those of its own region or a region above it (a 伍家岗区 matter is not for a 西陵区 enterprise)."""
     from matters.models import DeliveryKind, Matter, MatterStatus
 
     matters = (
@@ -164,6 +174,8 @@ def open_matters(today: dt.date):
         .select_related("department")
         .order_by("code")
     )
+    if enterprise is not None and enterprise.region_id:
+        matters = matters.filter(region__code__in=covering_regions(enterprise.region))
     return [m for m in matters if m.window_open_on(today)]
 
 
@@ -350,7 +362,7 @@ def enterprise(request, uscc: str):
     held = {(a.matter_id, a.period): a for a in applications if a.status not in RELEASED_STATES}
     matters = [
         {"matter": matter, "application": held.get((matter.pk, services.period_for(matter, today)))}
-        for matter in open_matters(today)
+        for matter in open_matters(today, company)
     ]
     return render(
         request,
@@ -475,7 +487,7 @@ def _submit(request, application):
         application = services.submit(application, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         for message in _errors(error) if isinstance(error, ValidationError) else [str(error)]:
-            messages.error(request, message)
+            messages.error(request, _("未能提交：%(why)s") % {"why": message})
         return redirect("window:case", number=application.number)
     application.refresh_from_db()
     messages.success(

@@ -16,6 +16,8 @@ prepare_app
 say "Loading demo data"
 manage load_demo
 export PORT="${PORT:-8000}"
+# The public address printed on documents, QR codes and SMS links (set it to the real site in production).
+export PORTAL_URL="${PORTAL_URL:-http://127.0.0.1:$PORT}"
 # Demo values for the footer's identity and filings (each kept if already set; see README).
 export PORTAL_HOST_DEPARTMENT="${PORTAL_HOST_DEPARTMENT-宜昌市政务服务和数据管理局}"
 export PORTAL_HOST_DEPARTMENT_EN="${PORTAL_HOST_DEPARTMENT_EN-Yichang Administration of Government Services and Data}"

@@ -71,6 +71,15 @@ def text(value: object) -> str:
     return fold(value)
 
 
+def prose(value: object) -> str:
+    """Prose people write (an explanation, an opinion, a comment): invisible characters removed, line ends unified,
+    trailing spaces and blank lines at either end trimmed. Not NFKC: Chinese punctuation（，。：）stays as typed."""
+    if value is None:
+        return ""
+    s = str(value).translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in s.split("\n")).strip()
+
+
 def compact(value: object) -> str:
     """`fold` with every space removed: the form of codes, numbers and dates."""
     return "".join(fold(value).split())
