@@ -557,7 +557,7 @@ class ConfirmationList(models.Model):
     """
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("待确认")
+        DRAFT = "draft", _("待受理")
         ACCEPTED = "accepted", _("已受理")
         NOTIFIED = "notified", _("已通知")
         CLOSED = "closed", _("已结束")

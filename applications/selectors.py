@@ -271,8 +271,9 @@ def _sees_everything(user) -> bool:
 
 def visible_to(user) -> QuerySet[Application]:
     """The applications `user` may see: an enterprise's members their enterprise's; staff the cases of their
-    departments (the matter's implementing department or any step's department); a window clerk every window
-    case; supervisors and platform admins all. The query form of `services.may_view`."""
+    departments (the matter's implementing department or any step's department); finance the cases of its
+    region from 待兑付 on; a window clerk every window case; supervisors and platform admins all.
+    The query form of `services.may_view`."""
     applications = Application.objects.all()
     if user is None or not getattr(user, "is_authenticated", False):
         return applications.none()
@@ -285,6 +286,8 @@ def visible_to(user) -> QuerySet[Application]:
         departments = user.memberships.values("department_id")
         stepped = ReviewStep.objects.filter(department_id__in=departments).values("application_id")
         seen |= Q(matter__department_id__in=departments) | Q(pk__in=stepped)
+        for prefix in services.finance_region_prefixes(user):
+            seen |= Q(status__in=services.PAYOUT_STATES, matter__region__code__startswith=prefix)
     if services.is_window_clerk(user):
         seen |= Q(channel=Channel.WINDOW)
     return applications.filter(seen)

@@ -82,8 +82,8 @@ def is_window_clerk(user) -> bool:
 
 
 def may_view(user, application: Application) -> bool:
-    """The enterprise's members; the matter's department and every step's department; the clerk of a window
-    case; supervisors and platform admins."""
+    """The enterprise's members; the matter's department and every step's department; the finance bureau of the
+    matter's region once the case waits for payout; the clerk of a window case; supervisors and platform admins."""
     if is_member(user, application.enterprise):
         return True
     if not getattr(user, "is_staff", False):
@@ -95,7 +95,30 @@ def may_view(user, application: Application) -> bool:
     departments = {application.matter.department_id, *application.steps.values_list("department_id", flat=True)}
     if user.memberships.filter(department_id__in=departments).exists() and can(user, "applications.view_application"):
         return True
+    if application.status in PAYOUT_STATES and can(user, "applications.view_application"):
+        region = application.matter.region.code
+        if any(region.startswith(prefix) for prefix in finance_region_prefixes(user)):
+            return True
     return application.channel == Channel.WINDOW and is_window_clerk(user)
+
+
+# 待兑付 and after: what the finance bureau (财政) of the matter's region reads, to pay (宜昌 §10).
+PAYOUT_STATES = (Status.TO_PAYOUT, Status.PAID, Status.CLOSED)
+
+
+def region_prefix(code: str) -> str:
+    """The significant digits of a 行政区划 code: 420000 → 42, 420500 → 4205, 420502 → 420502."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def finance_region_prefixes(user) -> list[str]:
+    """The regions (as code prefixes) of the user's finance memberships."""
+    codes = user.memberships.filter(role=Role.FINANCE).values_list("department__region__code", flat=True)
+    return [region_prefix(code) for code in codes if code]
 
 
 def acts_for_applicant(user, application) -> bool:
@@ -469,7 +492,7 @@ def eligibility_snapshot(application, *, on: dt.date | None = None) -> dict:
                 "message": str(row.message),
                 "manual": row.manual,
                 "legal_reference": row.legal_reference,
-                "value": _plain(row.value) if row.value is not None else None,
+                "value": _shown_value(row),
                 "source": str(row.source or ""),
                 "as_of": row.as_of.isoformat() if row.as_of else None,
                 "self_declared": bool(row.source) and str(row.source) == self_declared,
@@ -485,6 +508,13 @@ def eligibility_snapshot(application, *, on: dt.date | None = None) -> dict:
         "amount": str(amount.amount) if amount.amount is not None else None,
         "amount_text": str(amount.text),
     }
+
+
+def _shown_value(row) -> str | None:
+    """The value a criterion used, as people read it (names, not codes); None when unknown."""
+    if row.reading is None or row.reading.value is None or row.fact is None:
+        return None
+    return fact_display(row.fact, row.reading)[0]
 
 
 def _self_declared_label():

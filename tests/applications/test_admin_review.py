@@ -387,3 +387,37 @@ def test_no_case_is_added_changed_or_deleted_here(matter, people):
     assert client.get(reverse("admin:applications_application_delete", args=[application.pk])).status_code == 403
     application.refresh_from_db()
     assert application.contact_name == "李四"
+
+
+def test_the_reviewer_opens_the_enterprises_materials_and_an_outsider_cannot(matter, people):
+    application = submitted(matter)
+    row = application.materials.exclude(file="").first()
+    url = f"/media/{row.file.name}"
+    response = signed_in(people["reviewer_a"]).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert signed_in(people["outsider"]).get(url).status_code == 404
+
+
+def test_finance_of_the_region_sees_the_cases_waiting_for_payout_only(matter, people):
+    from applications.models import Status
+    from portal.org.models import Department
+
+    finance_department = DepartmentFactory(
+        region=matter.region, name="宜昌市财政局（兑付）", kind=Department.Kind.FINANCE
+    )
+    from tests.factories.org import CityFactory
+
+    jingzhou = CityFactory(code="421000", name="荆州市")
+    elsewhere = DepartmentFactory(region=jingzhou, name="荆州市财政局", kind=Department.Kind.FINANCE)
+    finance = member(finance_department, Role.FINANCE)
+    stranger = member(elsewhere, Role.FINANCE)
+    waiting = submitted(matter)
+    under_review = submitted(matter)
+    Application.objects.filter(pk=waiting.pk).update(status=Status.TO_PAYOUT)
+    waiting.refresh_from_db()
+    assert set(selectors.visible_to(finance).values_list("pk", flat=True)) == {waiting.pk}
+    assert services.may_view(finance, waiting) and not services.may_view(finance, under_review)
+    assert not selectors.visible_to(stranger).exists()
+    assert signed_in(finance).get(change_url(waiting)).status_code == 200
+    assert signed_in(finance).get(change_url(under_review)).status_code == 404
