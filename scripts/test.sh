@@ -22,4 +22,6 @@ manage compilemessages --ignore=.venv -v 0
 manage collectstatic --noinput -v 0
 say "pytest"
 # Two processes (pytest-xdist), each with its own test database: the suite fits the 2-core CI machine.
-"$VENV/bin/pytest" --create-db -n 2 "$@"
+# Tests are handed out one by one, except those marked with one xdist_group, which one process runs
+# together (the matters demo they share is loaded once, not by both).
+"$VENV/bin/pytest" --create-db -n 2 --dist loadgroup "$@"

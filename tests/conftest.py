@@ -10,6 +10,19 @@ def _roles_as_declared(django_db_setup, django_db_blocker):
         sync_roles()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_looked_up_on_request():
+    """Every test client builds the middleware anew, and WhiteNoise would index all of STATIC_ROOT each time.
+
+    After collectstatic (scripts/test.sh runs it) that index cost about 40 ms per client, thousands of times
+    a run; in autorefresh mode WhiteNoise looks a file up only when one is asked for, and serves the same files.
+    tests/core/test_run_command.py checks the production mode, which indexes them once at start-up.
+    """
+    from django.conf import settings
+
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the portal's language: a request in English leaves its thread in English otherwise."""

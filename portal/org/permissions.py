@@ -13,6 +13,9 @@ everything; supervisors (督查) may view everything and change nothing.
 Enterprise users never pass either check, whatever groups they are in.
 """
 
+import contextlib
+from contextvars import ContextVar
+
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from guardian.core import ObjectPermissionChecker
@@ -21,6 +24,38 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from .models import Role
 
 DEFAULT_ACTIONS = ("view", "change", "delete")
+
+# Within one request the same few questions are asked hundreds of times: the admin's side bar asks, for
+# every model, whether the user may add, change, view and delete, and each answer read the user's roles
+# and role permissions again (about 570 queries for one admin page). While a request is being answered
+# (`remembered_for_the_request`, PermissionCacheMiddleware) they are read once per user. Any change to a
+# membership, a group or a group's permissions in that request forgets them (signals.py), so an answer
+# never lags behind a write. Outside a request (services, tasks, commands) nothing is remembered.
+_remembered: ContextVar[dict | None] = ContextVar("org_permissions_remembered", default=None)
+
+
+@contextlib.contextmanager
+def remembered_for_the_request():
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_remembered() -> None:
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def _recall(user, key: str, read):
+    remembered = _remembered.get()
+    if remembered is None or user.pk is None:
+        return read()
+    if (user.pk, key) not in remembered:
+        remembered[(user.pk, key)] = read()
+    return remembered[(user.pk, key)]
 
 
 def _full_perm(perm: str, model) -> str:
@@ -32,8 +67,8 @@ def _full_perm(perm: str, model) -> str:
     return f"{opts.app_label}.{codename}"
 
 
-def _roles(user) -> set[str]:
-    return set(user.memberships.values_list("role", flat=True))
+def _roles(user) -> frozenset[str]:
+    return _recall(user, "roles", lambda: frozenset(user.memberships.values_list("role", flat=True)))
 
 
 def _is_staff(user) -> bool:
@@ -58,15 +93,22 @@ def _supervisor_reads(perm: str) -> bool:
     return perm.partition(".")[2].startswith("view_") and perm not in withheld
 
 
+def _role_permissions(user):
+    """The permissions of the groups of the user's roles only (never a direct or stray grant)."""
+    return Permission.objects.filter(group__user=user, group__name__in=user.memberships.values("role"))
+
+
 def _role_grants(user, perm: str) -> bool:
-    """The model permission, from the groups of the user's roles only (never a direct or stray grant)."""
+    """The model permission, from the groups of the user's roles only."""
     app_label, _, codename = perm.partition(".")
-    return Permission.objects.filter(
-        group__user=user,
-        group__name__in=user.memberships.values("role"),
-        content_type__app_label=app_label,
-        codename=codename,
-    ).exists()
+    if _remembered.get() is None:
+        return _role_permissions(user).filter(content_type__app_label=app_label, codename=codename).exists()
+    granted = _recall(
+        user,
+        "granted",
+        lambda: frozenset(_role_permissions(user).values_list("content_type__app_label", "codename")),
+    )
+    return (app_label, codename) in granted
 
 
 def grant_to_department(obj, department, perms: list[str] | None = None) -> None:

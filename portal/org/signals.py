@@ -3,10 +3,11 @@
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from .models import DEPARTMENT_GROUP_PREFIX, Department, Membership, Role
+from .permissions import forget_remembered
 
 
 def sync_user_groups(user) -> None:
@@ -26,6 +27,20 @@ def sync_user_groups(user) -> None:
     )
     user.groups.remove(*(managed - wanted))
     user.groups.add(*wanted)
+
+
+@receiver(m2m_changed, dispatch_uid="org_forget_permissions_on_m2m")
+def _forget_permissions_on_m2m(sender, **kwargs):
+    # A user's groups or a group's permissions changed: permission answers remembered in this request go.
+    forget_remembered()
+
+
+@receiver(post_save, sender=Group, dispatch_uid="org_group_saved")
+@receiver(post_delete, sender=Group, dispatch_uid="org_group_deleted")
+@receiver(post_save, sender=Membership, dispatch_uid="org_membership_saved_forget")
+@receiver(post_delete, sender=Membership, dispatch_uid="org_membership_deleted_forget")
+def _forget_permissions(sender, **kwargs):
+    forget_remembered()
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="org_membership_saved")

@@ -12,6 +12,19 @@ NS = "{http://www.w3.org/1999/xhtml}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def csrf_cookie(client) -> str:
+    """The client's CSRF cookie, set first if no page has set it yet: its value is also a valid form token."""
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    cookie = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    if cookie is None or not cookie.value:
+        client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+        cookie = client.cookies[settings.CSRF_COOKIE_NAME]
+    return cookie.value
+
+
 def parse(html: str | bytes):
     return tinyhtml5.parse(html.decode() if isinstance(html, bytes) else html)
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from policies.models import Policy
 from portal.org import demo as org_demo
 from tests.backoffice import pages
+from tests.backoffice.conftest import kept_for_the_module, staff_by_login
 from tests.backoffice.roundtrip import signed_in
 from tests.backoffice.samples import SAMPLES
 
@@ -33,6 +34,19 @@ LOGINS = [login for login, *_rest in org_demo.STAFF]
 
 def _workflow_actions():
     return {getattr(action, "__name__", action) for action in admin.site._registry[Policy].actions}
+
+
+@pytest.fixture(scope="module")
+def _demo_staff(django_db_setup, django_db_blocker):
+    """The demo organisation, made once for the module; each test (and each role in it) rolls back its own writes."""
+    with kept_for_the_module(django_db_blocker):
+        org_demo.load()
+        yield
+
+
+@pytest.fixture
+def staff(_demo_staff, db):
+    return staff_by_login()
 
 
 @contextlib.contextmanager

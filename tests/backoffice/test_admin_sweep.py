@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from portal.org import demo as org_demo
 from tests.backoffice import pages
+from tests.backoffice.conftest import kept_for_the_module, make_draft_policy, publish, staff_by_login
 from tests.backoffice.roundtrip import AdminPage, signed_in
 from tests.backoffice.samples import SAMPLES
 
@@ -51,15 +52,26 @@ ADD_IS_ELSEWHERE = {"enterprise_imports.importjob"}
 CHANGE_IS_A_REPORT = {"enterprise_imports.importjob"}
 
 
-@pytest.fixture(autouse=True)
-def reference_data(staff, published_policy):
-    """What a person picks from when filling these forms: a manual tag, an enterprise, a public policy."""
+@pytest.fixture(scope="module")
+def _reference_data(django_db_setup, django_db_blocker):
+    """The demo staff and what a person picks from when filling these forms: a manual tag, an enterprise,
+    a public policy. Made once for the module; each test (and each role in it) rolls back its own writes."""
     from enterprises.models import Tag, TagCategory
+    from portal.org.models import Department
     from tests.factories.enterprises import EnterpriseFactory
 
-    category = TagCategory.objects.create(code="ref-cat", name="参考类别")
-    Tag.objects.create(category=category, code="ref-tag", name="参考标签")
-    EnterpriseFactory()
+    with kept_for_the_module(django_db_blocker):
+        org_demo.load()
+        publish(make_draft_policy(Department.objects.get(code="yc-kjj")), staff_by_login())
+        category = TagCategory.objects.create(code="ref-cat", name="参考类别")
+        Tag.objects.create(category=category, code="ref-tag", name="参考标签")
+        EnterpriseFactory()
+        yield
+
+
+@pytest.fixture
+def staff(_reference_data, db):
+    return staff_by_login()
 
 
 @contextlib.contextmanager
@@ -117,9 +129,12 @@ def _assert_reshown_in_chinese(response):
 
 
 def _post_with_token(client, url, data=None):
-    """A POST carrying a valid CSRF token (from the admin index), so a refusal is the permission's, not CSRF's."""
-    index = client.get(reverse("admin:index"))
-    token = pages.csrf_token(pages.parse(index.content)) if index.status_code == 200 else ""
+    """A POST carrying a valid CSRF token, so a refusal is the permission's, not CSRF's.
+
+    The token is the browser's own: the CSRF cookie and the same secret in the form, as any admin page would
+    have set and rendered them (fetching the admin index for it cost a whole app list per refusal).
+    """
+    token = pages.csrf_cookie(client)
     return client.post(url, {**(data or {}), "csrfmiddlewaretoken": token})
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from portal.org import demo as org_demo
 from tests.backoffice import pages
+from tests.backoffice.conftest import kept_for_the_module, make_draft_policy, publish, staff_by_login
 from tests.backoffice.roundtrip import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -75,16 +76,38 @@ def _broken(seen):
     }
 
 
-@pytest.fixture
-def content(staff, published_policy):
-    from django.core.cache import cache
-
+@pytest.fixture(scope="module")
+def _site(django_db_setup, django_db_blocker):
+    """The demo organisation, a published policy and an enterprise, made once for the module."""
+    from portal.org.models import Department
     from tests.factories.enterprises import EnterpriseFactory
+
+    with kept_for_the_module(django_db_blocker):
+        org_demo.load()
+        publish(make_draft_policy(Department.objects.get(code="yc-kjj")), staff_by_login())
+        EnterpriseFactory(name="宜昌链接巡检科技有限公司")
+        yield
+
+
+@pytest.fixture
+def staff(_site, db):
+    return staff_by_login()
+
+
+@pytest.fixture
+def enterprise_user(_site, db):
+    from portal.accounts.models import User
+
+    return User.objects.get(kind=User.Kind.ENTERPRISE, name=org_demo.ENTERPRISE_NAME)
+
+
+@pytest.fixture
+def content(_site, db):
+    from django.core.cache import cache
 
     # Page blocks are cached: those of an earlier test would link to policies rolled back since,
     # and ours must not outlive this test either.
     cache.clear()
-    EnterpriseFactory(name="宜昌链接巡检科技有限公司")
     yield
     cache.clear()
 

@@ -71,6 +71,7 @@ def test_with_debug_off_static_files_are_still_served_by_whitenoise(settings):
     from django.test import Client
 
     settings.DEBUG = False
+    settings.WHITENOISE_AUTOREFRESH = False  # as in production: the files are indexed when the middleware starts
     url = staticfiles_storage.url("css/admin.css")
     response = Client().get(url)  # a new client builds the middleware with DEBUG off
     assert response.status_code == 200

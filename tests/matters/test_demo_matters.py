@@ -1,7 +1,8 @@
 """Demo matters: enough of every kind, complete guides, lawful criteria, the real workflow, and a demo
 enterprise that sees matches, near misses, unknowns and amounts.
 
-The demo is loaded once for the module (it takes a while) inside a transaction rolled back at the end.
+The demo is loaded once for the module (it takes a while), by one test process, inside a transaction rolled
+back at the end.
 """
 
 import re
@@ -32,6 +33,10 @@ from matters.models import (
 from portal import workdays
 from portal.core.facts import facts
 from portal.org.permissions import owning_departments
+
+# One worker loads the demo for all of these (scripts/test.sh distributes with --dist loadgroup): spread
+# over both, each would spend the minute or two it takes.
+pytestmark = pytest.mark.xdist_group("matters-demo")
 
 
 @pytest.fixture(scope="module")
