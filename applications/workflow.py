@@ -97,6 +97,14 @@ def _stop_all(step) -> None:
             clocks.stop(obj, clock.kind, at=step.at, by=step.by)
 
 
+def _on_withdraw(step) -> None:
+    """撤回: every clock stops; the step at work and those not reached end as 已终止."""
+    application = step.obj
+    _stop_all(step)
+    application.steps.filter(status__in=(StepStatus.ACTIVE, StepStatus.WAITING)).update(status=StepStatus.CANCELLED)
+    application.decided_at = step.at
+
+
 # --- run functions ------------------------------------------------------------------------------------------------
 
 
@@ -541,7 +549,7 @@ APPLICATION = Workflow(
             sources={S.SUBMITTED, S.PRE_REVIEW, S.SUPPLEMENT, S.ACCEPTED, S.REVIEWING},
             target=S.WITHDRAWN,
             reason_label=gettext_lazy("撤回原因"),
-            run=_stop_all,
+            run=_on_withdraw,
             after_commit=(_progress(gettext_lazy("已撤回")),),
             article="无锡 §21",
             **APPLICANT,

@@ -23,6 +23,24 @@ def _static_files_looked_up_on_request():
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_worker():
+    """Each pytest-xdist process gets cache keys of its own: the home page cached by one process (its own
+    database's policies) must never be read by the other."""
+    import os
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = {
+        name: {**options, "KEY_PREFIX": f"{options.get('KEY_PREFIX', '')}-test-{worker}"}
+        for name, options in settings.CACHES.items()
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the portal's language: a request in English leaves its thread in English otherwise."""

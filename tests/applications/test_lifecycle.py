@@ -186,7 +186,13 @@ def test_withdrawn_application_frees_the_period():
     enterprise = enterprise_with_user()
     user = enterprise.user
     application = services.submit(filled(services.start(enterprise, matter, by=user), user), by=user)
-    perform(application, "withdraw", by=user)
+    reviewer = member(matter.department, Role.REVIEWER)
+    perform(application, "accept", by=reviewer)
+    perform(application, "withdraw", by=user, reason="项目调整")
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+    assert set(application.steps.values_list("status", flat=True)) == {StepStatus.CANCELLED}
+    assert clocks.of(application, services.CASE_CLOCK).get().state == "stopped"
     again = services.start(enterprise, matter, by=user)
     assert again.pk != application.pk
 

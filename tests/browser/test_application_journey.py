@@ -117,7 +117,7 @@ def test_an_application_from_online_form_to_rating(new_page, login_as):
     expect(company.locator("#materials")).to_contain_text("数据共享获取，免提交")
     expect(company.locator("#eligibility")).to_contain_text("测算金额")
     journey.shot(company, "enterprise-form")
-    company.get_by_label("联系电话").fill("13912345678")
+    company.get_by_label("联系人手机").fill("13912345678")
     company.get_by_role("button", name="保存草稿").click()
     expect(company.locator(".messages")).to_contain_text("草稿已保存")
 

@@ -77,7 +77,7 @@ def test_an_enterprise_applies_online(page, applicant):
     expect(page.locator("#eligibility")).to_contain_text("符合全部条件")
     shot(page, "1-form")
 
-    page.get_by_label("联系电话").fill("１３９ １２３４ ５６７８")
+    page.get_by_label("联系人手机").fill("１３９ １２３４ ５６７８")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.locator(".messages")).to_contain_text("草稿已保存")
 

@@ -97,6 +97,8 @@ def matter_data(policy, department, **fields) -> dict:
         "delivery_kind": "reviewed",
         "window_kind": "year_round",
         "time_limit_days": "15",
+        "publicity_days": "5",
+        "confirm_days": "10",
         "support_kind": "fixed",
         "support_amount": "200000",
         "support_text": "对首次认定的高新技术企业给予一次性奖励20万元。",
@@ -138,7 +140,16 @@ def test_editor_adds_a_matter_with_its_guide(editor, policy, department):
             },
             {"position": "2", "name": "营业执照", "form": "copy", "shared": "on", "source": "市场监管部门"},
         ],
-        "steps": [{"position": "1", "name": "科技局初审", "department": department.pk, "days": "5"}],
+        "steps": [
+            {
+                "position": "1",
+                "name": "科技局初审",
+                "department": department.pk,
+                "days": "5",
+                "role": "reviewer",
+                "kind": "review",
+            }
+        ],
         "faqs": [{"position": "1", "question": "去年认定的还能申报吗？", "answer": "不能，限首次认定当年。"}],
     }
     data = {**matter_data(policy, department), **management(rows)}
@@ -262,7 +273,15 @@ def management_initial(matter, rows):
             for m in matter.materials.all()
         ],
         "steps": [
-            {"id": s.pk, "position": s.position, "name": s.name, "department": s.department_id, "days": s.days}
+            {
+                "id": s.pk,
+                "position": s.position,
+                "name": s.name,
+                "department": s.department_id,
+                "days": s.days,
+                "role": s.role,
+                "kind": s.kind,
+            }
             for s in matter.steps.all()
         ],
         "faqs": [],
