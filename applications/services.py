@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -676,17 +676,29 @@ def remove_material(row: SubmittedMaterial, *, by) -> None:
 
 
 def missing_materials(application) -> list:
-    """Required guide materials with nothing on file (an upload, a shared record or a paper original)."""
+    """Required guide materials with nothing on file: no upload, no shared-data record, no paper original seen."""
+    current = application.materials.filter(superseded=False)
     have = set(
-        application.materials.filter(superseded=False)
-        .exclude(file="", source=MaterialSource.UPLOAD)
-        .values_list("material_id", flat=True)
+        current.filter(Q(source=MaterialSource.SHARED) | Q(paper_received=True) | ~Q(file="")).values_list(
+            "material_id", flat=True
+        )
     )
-    have |= set(
-        application.materials.filter(superseded=False, paper_received=True).values_list("material_id", flat=True)
-    )
-    have |= set(application.materials.filter(superseded=False).exclude(file="").values_list("material_id", flat=True))
     return [m for m in application.matter.materials.filter(required=True) if m.pk not in have]
+
+
+def supersede_answered(application, notice) -> int:
+    """On resubmission, the files a one-time notice found wanting give way to those uploaded after it: the older
+    files of each material the notice named are marked 已被替换 (kept, with their history)."""
+    replaced = 0
+    for item in notice.items.filter(material__isnull=False):
+        rows = application.materials.filter(material=item.material, superseded=False)
+        if rows.filter(uploaded_at__gte=notice.created_at).exists():
+            replaced += (
+                rows.filter(uploaded_at__lt=notice.created_at)
+                .exclude(source=MaterialSource.SHARED)
+                .update(superseded=True)
+            )
+    return replaced
 
 
 def check_submittable(step) -> None:

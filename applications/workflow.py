@@ -147,6 +147,7 @@ def _on_resubmit(step) -> None:
         notice.answered_at = step.at
         notice.save(update_fields=["answered_at"])
         notice.items.update(resolved=True)
+        services.supersede_answered(application, notice)
     application.returned_from = ""
     application.edited_fields = services.edited_fields(application)
     _resume_all(step)

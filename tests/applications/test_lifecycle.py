@@ -118,6 +118,9 @@ def test_supplement_pauses_and_returns_to_the_same_step(two_step):
         perform(application, "resubmit_to_step", by=user)
     services.attach(application, material, pdf("盖章版.pdf"), by=user)
     perform(application, "resubmit_to_step", by=user)
+    current = application.materials.filter(material=material, superseded=False)
+    assert list(current.values_list("original_name", flat=True)) == ["盖章版.pdf"]
+    assert application.materials.filter(material=material, superseded=True).count() == 1
     application.refresh_from_db()
     assert application.status == Status.REVIEWING
     assert application.current_step.department == two_step.second_department
@@ -218,6 +221,22 @@ def test_an_executable_renamed_pdf_is_refused():
     with pytest.raises(ValidationError):
         services.attach(application, matter.materials.first(), fake, by=enterprise.user)
     assert not application.materials.exclude(file="").exists()
+
+
+def test_a_paper_tick_taken_back_leaves_the_material_missing():
+    from applications.models import SubmittedMaterial
+
+    matter = published_matter()
+    enterprise = enterprise_with_user()
+    application = services.start(enterprise, matter, by=enterprise.user)
+    material = matter.materials.get()
+    row = SubmittedMaterial.objects.create(
+        application=application, material=material, name=material.name, source="window", paper_received=True
+    )
+    assert services.missing_materials(application) == []
+    row.paper_received = False
+    row.save()
+    assert services.missing_materials(application) == [material]
 
 
 def test_window_case_is_started_by_the_clerk():
