@@ -584,8 +584,8 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
                     "period",
                     "channel",
                     "status",
-                    "applicant",
-                    "clerk",
+                    "applicant_name",
+                    "clerk_name",
                     "contact_name",
                     "requested_amount",
                     "submitted_at",
@@ -696,6 +696,15 @@ class ApplicationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         if not rows:
             return _("尚未出具（受理、一次性告知和办结时出具签章文书）")
         return format_html_join("", '<div><a href="{}">{}</a> · {} · {} · {}</div>', rows)
+
+    @admin.display(description=gettext_lazy("申报人"))
+    def applicant_name(self, obj):
+        """The applicant's display name, not a link: reviewers have no access to the accounts admin."""
+        return str(obj.applicant) if obj.applicant_id else "—"
+
+    @admin.display(description=gettext_lazy("受理窗口人员"))
+    def clerk_name(self, obj):
+        return str(obj.clerk) if obj.clerk_id else "—"
 
     @admin.display(description=gettext_lazy("查询码"))
     def grouped_code(self, obj):

@@ -421,3 +421,10 @@ def test_finance_of_the_region_sees_the_cases_waiting_for_payout_only(matter, pe
     assert not selectors.visible_to(stranger).exists()
     assert signed_in(finance).get(change_url(waiting)).status_code == 200
     assert signed_in(finance).get(change_url(under_review)).status_code == 404
+
+
+def test_the_one_screen_names_the_applicant_without_a_link_to_the_accounts_admin(matter, people):
+    application = submitted(matter)
+    html = signed_in(people["reviewer_a"]).get(change_url(application)).content.decode()
+    assert str(application.applicant) in html
+    assert "/admin/accounts/user/" not in html
