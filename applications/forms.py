@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications import selectors, services
-from applications.models import CODE_ALPHABET, RatingLevel
+from applications.models import RatingLevel
 from applications.ratings import MAX_COMMENT
+from portal.documents.models import CODE_ALPHABET
 
 TEXT_LIMIT = 2000
 

@@ -26,20 +26,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.core.crypto import EncryptedCharField
+from portal.documents.models import grouped, new_code
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
-# An alphabet without 0/O, 1/I/L: codes are read aloud at the window and typed from paper.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+def new_verification_code() -> str:
+    """查询码: 12 characters without 0/O, 1/I/L (read aloud at the window, typed from paper), shown grouped as
+    ABCD-EFGH-JKMN: the same form as the documents' verification codes (`portal.documents`)."""
+    return new_code()
 
 
-def new_verification_code(length: int = 12) -> str:
-    """查询码: 12 characters of CODE_ALPHABET (about 59 bits), shown grouped as ABCD-EFGH-JKMN."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-
-
-def group_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+group_code = grouped
 
 
 class Channel(models.TextChoices):
