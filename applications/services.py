@@ -495,7 +495,7 @@ def eligibility_snapshot(application, *, on: dt.date | None = None) -> dict:
                 "value": _shown_value(row),
                 "source": str(row.source or ""),
                 "as_of": row.as_of.isoformat() if row.as_of else None,
-                "self_declared": bool(row.source) and str(row.source) == self_declared,
+                "self_declared": _self_declared(row, self_declared),
             }
         )
     amount = estimate(application.matter, application.enterprise, on=on, ctx=ctx)
@@ -515,6 +515,21 @@ def _shown_value(row) -> str | None:
     if row.reading is None or row.reading.value is None or row.fact is None:
         return None
     return fact_display(row.fact, row.reading)[0]
+
+
+def _self_declared(row, label: str) -> bool:
+    """Did the criterion rest on data the enterprise declared itself (企业自报)? For a set fact (qualifications,
+    tags), any member it declared counts."""
+    reading = row.reading
+    if reading is None:
+        return False
+    if str(reading.source or "") == label:
+        return True
+    if isinstance(reading.value, dict):
+        return any(
+            isinstance(item, (tuple, list)) and item and str(item[0]) == label for item in reading.value.values()
+        )
+    return False
 
 
 def _self_declared_label():

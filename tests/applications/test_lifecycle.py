@@ -251,3 +251,23 @@ def test_window_case_is_started_by_the_clerk():
     filled(application, clerk)
     application = services.submit(application, by=clerk)
     assert application.status == Status.SUBMITTED
+
+
+def test_a_self_declared_qualification_sends_an_instant_application_to_the_department():
+    from enterprises.models import Source
+    from tests.factories.enterprises import QualificationFactory
+
+    matter = published_matter(
+        delivery_kind=DeliveryKind.INSTANT,
+        criteria=[
+            {"fact": "qualification", "operator": "has_qualification", "value": "hitech", "message": "高新技术企业"}
+        ],
+    )
+    enterprise = enterprise_with_user()
+    QualificationFactory(enterprise=enterprise, source=Source.SELF_DECLARED)
+    user = enterprise.user
+    application = services.submit(filled(services.start(enterprise, matter, by=user), user), by=user)
+    application.refresh_from_db()
+    assert application.eligibility["status"] == "eligible"
+    assert application.status == Status.SUBMITTED
+    assert "所用数据含企业自报数据" in services.instant_blockers(application)
