@@ -256,8 +256,6 @@ def forget_home_block() -> None:
 def invite_ratings(now: dt.datetime | None = None) -> int:
     """好差评邀请: a concluded application decided RATING_INVITE_DAYS days ago and still not rated is invited once
     (site message to the enterprise's members and, where wanted, an SMS to its contact)."""
-    from portal.notify.services import queue_sms, send_site_message_batch
-
     now = now or timezone.now()
     ensure_templates()
     invited = 0
@@ -281,23 +279,17 @@ def invite_ratings(now: dt.datetime | None = None) -> int:
                 "number": application.number,
                 "status": application.get_status_display(),
             }
-            members = application.enterprise.members.values_list("user_id", flat=True)
-            send_site_message_batch(
-                [(user_id, f"rating-invite:{application.pk}:{user_id}") for user_id in members],
+            services.tell_enterprise(
+                application,
                 title,
                 body,
-                link=application.get_absolute_url(),
+                key=f"rating-invite:{application.pk}",
+                sms=(
+                    SMS_RATING_INVITE,
+                    {"matter": application.matter.name[:20], "number": application.number},
+                    f"rating-invite-sms:{application.pk}",
+                ),
             )
-            if application.sms_wanted and application.contact_phone:
-                try:
-                    queue_sms(
-                        application.contact_phone,
-                        SMS_RATING_INVITE,
-                        {"matter": application.matter.name[:20], "number": application.number},
-                        dedupe_key=f"rating-invite-sms:{application.pk}",
-                    )
-                except ValidationError:
-                    log.warning("rating invitation SMS not queued", extra={"application": application.pk})
             application.rating_invited_at = now
             application._change_reason = _("好差评邀请")
             application.save(update_fields=["rating_invited_at"])

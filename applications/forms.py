@@ -6,10 +6,10 @@ services before it is stored."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications import selectors, services
+from applications import services
 from applications.models import RatingLevel
 from applications.ratings import MAX_COMMENT
-from portal.documents.models import CODE_ALPHABET
+from portal.documents.models import CODE_ALPHABET, normalise_code
 
 TEXT_LIMIT = 2000
 
@@ -95,7 +95,7 @@ class ProgressForm(forms.Form):
     )
 
     def clean_code(self):
-        code = selectors.normalize_code(self.cleaned_data["code"])
+        code = normalise_code(self.cleaned_data["code"])
         if len(code) != 12 or any(ch not in CODE_ALPHABET for ch in code):
             raise forms.ValidationError(_("查询码为12位字母和数字（不含0、O、1、I、L），请核对后重新输入。"))
         return code

@@ -30,7 +30,7 @@ from applications.models import (
     SubmittedMaterial,
 )
 from enterprises import selectors as enterprise_selectors
-from portal.core import normalize
+from portal.documents.models import normalise_code
 from portal.org.models import Role
 from portal.org.permissions import can, is_platform_admin
 from portal.workdays import workdays_between
@@ -214,14 +214,8 @@ def working_days_left(step) -> int | None:
 # --- the public progress page (办件进度查询) --------------------------------------------------------------------------
 
 
-def normalize_code(raw) -> str:
-    """A 查询码 as typed: full-width, lower case, spaces and dashes all accepted."""
-    text = normalize.text(raw or "").upper()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
 def by_code(code: str) -> Application | None:
-    code = normalize_code(code)
+    code = normalise_code(code)
     if len(code) != 12:
         return None
     return (

@@ -13,7 +13,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,17 +106,10 @@ def may_view(user, application: Application) -> bool:
 PAYOUT_STATES = (Status.TO_PAYOUT, Status.PAID, Status.CLOSED)
 
 
-def region_prefix(code: str) -> str:
-    """The significant digits of a 行政区划 code: 420000 → 42, 420500 → 4205, 420502 → 420502."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
 def finance_region_prefixes(user) -> list[str]:
     """The regions (as code prefixes) of the user's finance memberships."""
+    from matters.eligibility.operators import region_prefix
+
     codes = user.memberships.filter(role=Role.FINANCE).values_list("department__region__code", flat=True)
     return [region_prefix(code) for code in codes if code]
 
@@ -851,14 +844,16 @@ def advance(application, *, at, by, opinion: str) -> ReviewStep:
 
 
 def parse_amount(value) -> Decimal:
-    """A money amount in 元 as typed (full-width digits, 1,234.5, ￥): Decimal with 2 places, ≥ 0."""
-    text = normalize.text(str(value if value is not None else "")).replace(",", "").replace("，", "")
+    """A money amount in 元 as typed: the kernel's amount rule (`normalize.amount`: full-width digits, commas only
+    as thousands separators) after an optional ￥ before it or 元 after it (the field is in 元, so neither is
+    ambiguous here); Decimal with 2 places, ≥ 0."""
+    text = normalize.text(str(value if value is not None else ""))
     text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
     try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
+        amount = normalize.amount(text)
+    except normalize.NormalizeError:
         raise ValidationError({"approved_amount": _("请填写核定金额（元），如 200000 或 12.50。")}) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"approved_amount": _("核定金额须为不小于0、最多两位小数的金额（元）。")})
     if amount >= Decimal("1e14"):
         raise ValidationError({"approved_amount": _("核定金额过大，请核对。")})
@@ -940,33 +935,35 @@ def check_supplement_answered(step) -> None:
 # --- progress (闭环管理) -------------------------------------------------------------------------------------------
 
 
+def tell_enterprise(application, title: str, body: str, *, key: str, sms=None) -> None:
+    """Tells the applicant enterprise: a site message to every member (dedupe key `key:<user id>`) and, where it
+    wants SMS and gave a contact mobile, the SMS `sms` = (template code, params, dedupe key). A number the
+    outbox refuses is logged, never raised: the transition it follows has committed."""
+    from portal.notify.services import queue_sms, send_site_message_batch
+
+    members = list(application.enterprise.members.values_list("user_id", flat=True))
+    if members:
+        send_site_message_batch(
+            [(user_id, f"{key}:{user_id}") for user_id in members], title, body, link=application.get_absolute_url()
+        )
+    if sms is not None and application.sms_wanted and application.contact_phone:
+        template, params, dedupe_key = sms
+        try:
+            queue_sms(application.contact_phone, template, params, dedupe_key=dedupe_key)
+        except ValidationError:
+            log.warning("SMS to the applicant not queued", extra={"application": application.pk, "template": template})
+
+
 def notify_progress(application, title: str, body: str, *, sms: bool = True) -> None:
     """A site message to every member of the enterprise and, where wanted, an SMS (无锡 §21 闭环管理).
 
     Dedupe keys carry the state and the history row, so a retried effect never sends twice."""
-    from portal.notify.services import queue_sms, send_site_message_batch
-
     marker = f"{application.pk}:{application.status}:{application.history.latest().history_id}"
-    members = list(application.enterprise.members.values_list("user_id", flat=True))
-    if members:
-        send_site_message_batch(
-            [(user_id, f"application:{marker}:{user_id}") for user_id in members],
-            title,
-            body,
-            link=application.get_absolute_url(),
-        )
-    phone = application.contact_phone
-    if sms and application.sms_wanted and phone:
+    params = {"number": application.number, "matter": application.matter.name[:20], "status": title}
+    if sms:
         ensure_templates()
-        try:
-            queue_sms(
-                phone,
-                SMS_PROGRESS,
-                {"number": application.number, "matter": application.matter.name[:20], "status": title},
-                dedupe_key=f"application-sms:{marker}",
-            )
-        except ValidationError:
-            log.warning("progress SMS not queued", extra={"application": application.pk})
+    text = (SMS_PROGRESS, params, f"application-sms:{marker}") if sms else None
+    tell_enterprise(application, title, body, key=f"application:{marker}", sms=text)
 
 
 SMS_PROGRESS = "application_progress"

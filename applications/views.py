@@ -21,6 +21,7 @@ from applications.models import Status
 from applications.workflow import available, perform
 from enterprises import selectors as enterprise_selectors
 from matters.models import Matter, MatterStatus
+from portal.documents.models import normalise_code
 
 RESUBMIT = ("resubmit", "resubmit_to_step")
 
@@ -381,7 +382,7 @@ def progress(request):
 
 def progress_detail(request, code):
     """`/applications/progress/<code>/`: non-sensitive facts only (matter, status, stages, dates, department)."""
-    normalized = selectors.normalize_code(code)
+    normalized = normalise_code(code)
     if normalized != code:
         return redirect("applications:progress_detail", code=normalized)
     application = selectors.by_code(code)

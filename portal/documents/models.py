@@ -24,8 +24,10 @@ def new_code() -> str:
 
 
 def normalise_code(typed: str) -> str:
-    """A code as typed (`abcd-efgh jklm`) in its stored form (`ABCDEFGHJKLM`)."""
-    return "".join(ch for ch in str(typed or "").upper() if ch.isalnum())
+    """A code as typed (`abcd-efgh jklm`, full-width `ＡＢＣＤ`) in its stored form (`ABCDEFGHJKLM`)."""
+    from portal.core.normalize import fold
+
+    return "".join(ch for ch in fold(typed or "").upper() if ch.isalnum())
 
 
 def grouped(code: str) -> str:
