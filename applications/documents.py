@@ -8,7 +8,6 @@ a failure is logged and `issue_missing` (the beat sweep) issues it again, never 
 
 from __future__ import annotations
 
-import base64
 import logging
 
 from django.conf import settings
@@ -29,17 +28,8 @@ KINDS = {
 
 
 def progress_url(application) -> str:
-    try:
-        path = reverse("applications:progress_detail", args=[application.code])
-    except Exception:
-        path = f"/applications/progress/{application.code}/"
-    return settings.PORTAL_URL.rstrip("/") + path
-
-
-def _qr(text: str) -> str:
-    from portal.documents.services import qr_png
-
-    return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode()
+    """The public progress page of the case (its 查询码), as printed and in the receipt's QR code."""
+    return settings.PORTAL_URL.rstrip("/") + reverse("applications:progress_detail", args=[application.code])
 
 
 def documents_of(application):
@@ -57,6 +47,9 @@ def _decision_title(application) -> str:
 
 
 def _context(application, kind: str) -> dict:
+    from portal.documents.services import qr_data_uri
+
+    progress = progress_url(application)
     steps = list(application.steps.select_related("department").order_by("position", "id"))
     notice = application.notices.prefetch_related("items").order_by("-created_at").first()
     return {
@@ -66,8 +59,8 @@ def _context(application, kind: str) -> dict:
         "steps": steps,
         "notice": notice if kind == "notice" else None,
         "materials": application.materials.filter(superseded=False).order_by("material__position", "id"),
-        "progress_url": progress_url(application),
-        "progress_qr": _qr(progress_url(application)) if kind == "receipt" else "",
+        "progress_url": progress,
+        "progress_qr": qr_data_uri(progress) if kind == "receipt" else "",
         "grouped_code": application.grouped_code,
     }
 

@@ -227,12 +227,9 @@ class Application(models.Model):
         return f"{self.number or _('（未编号）')} {self.matter_id and self.matter.name}"
 
     def get_absolute_url(self):
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import reverse
 
-        try:
-            return reverse("applications:detail", kwargs={"number": self.number})
-        except NoReverseMatch:
-            return f"/applications/{self.number}/"
+        return reverse("applications:detail", kwargs={"number": self.number})
 
     @property
     def grouped_code(self) -> str:

@@ -61,9 +61,11 @@ MAX_FILES_PER_APPLICATION = 60
 
 def is_member(user, enterprise) -> bool:
     """The user acts for the enterprise (法定代表人 or 经办人)."""
+    from enterprises.selectors import member_role
+
     if not getattr(user, "is_authenticated", False) or getattr(user, "is_staff", False):
         return False
-    return enterprise.members.filter(user=user).exists()
+    return member_role(user, enterprise) is not None
 
 
 def holds(user, department, roles) -> bool:

@@ -57,6 +57,11 @@ def qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
+def qr_data_uri(text: str) -> str:
+    """A QR code of `text` as a PNG data URI, for a document template's <img>."""
+    return _data_uri("image/png", qr_png(text))
+
+
 def _unused_code() -> str:
     # 31^12 codes: a collision is astronomically rare, but the unique index is what guarantees it.
     for _attempt in range(5):
@@ -105,7 +110,7 @@ def issue(kind, template_name, context, *, title, department, obj, issued_by=Non
             "document_code": document.grouped_code,
             "verification_url": verification_url(code),
             "verification_page_url": verification_page_url(),
-            "qr_code": _data_uri("image/png", qr_png(verification_url(code))),
+            "qr_code": qr_data_uri(verification_url(code)),
             "seal": _data_uri("image/png", signing.seal_png(department)),
             "department": department,
             "issued_at": issued_at,
