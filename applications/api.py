@@ -374,13 +374,7 @@ def _reason(application, before, created) -> str:
 
 def _tell(application) -> None:
     """闭环管理: the enterprise sees the pushed progress in its space, as for any case (site message)."""
-    application = Application.objects.select_related("matter", "enterprise").get(pk=application.pk)
-    body = _("申报编号%(number)s，事项“%(matter)s”：%(status)s。") % {
-        "number": application.number,
-        "matter": application.matter.name,
-        "status": application.get_status_display(),
-    }
-    services.notify_progress(application, application.get_status_display(), body, sms=False)
+    services.notify_progress(application, application.get_status_display(), sms=False)
 
 
 class ApiView:

@@ -956,10 +956,16 @@ def tell_enterprise(application, title: str, body: str, *, key: str, sms=None) -
             log.warning("SMS to the applicant not queued", extra={"application": application.pk, "template": template})
 
 
-def notify_progress(application, title: str, body: str, *, sms: bool = True) -> None:
-    """A site message to every member of the enterprise and, where wanted, an SMS (无锡 §21 闭环管理).
-
-    Dedupe keys carry the state and the history row, so a retried effect never sends twice."""
+def notify_progress(application, title: str, *, sms: bool = True) -> None:
+    """闭环管理 (无锡 §21): the case's new status told to every member of the enterprise (site message headed
+    `title`) and, where wanted, by SMS. Dedupe keys carry the state and the history row, so a retried effect never
+    sends twice."""
+    application = Application.objects.select_related("matter", "enterprise").get(pk=application.pk)
+    body = _("申报编号%(number)s，事项“%(matter)s”：%(status)s。") % {
+        "number": application.number,
+        "matter": application.matter.name,
+        "status": application.get_status_display(),
+    }
     marker = f"{application.pk}:{application.status}:{application.history.latest().history_id}"
     params = {"number": application.number, "matter": application.matter.name[:20], "status": title}
     if sms:

@@ -258,13 +258,7 @@ def _check_returned_to_review(step) -> None:
 
 def _progress(title):
     def send(application):
-        application = Application.objects.select_related("matter", "enterprise").get(pk=application.pk)
-        body = _("申报编号%(number)s，事项“%(matter)s”：%(status)s。") % {
-            "number": application.number,
-            "matter": application.matter.name,
-            "status": application.get_status_display(),
-        }
-        services.notify_progress(application, str(title), body)
+        services.notify_progress(application, str(title))
 
     send.__name__ = f"progress_{title}"
     return send
