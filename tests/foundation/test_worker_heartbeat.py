@@ -57,6 +57,9 @@ def worker(clean_heartbeats):
             "solo",
             "--hostname",
             "health-test@%h",
+            # a queue of its own: a task other tests left on the shared broker would hold up the warm shutdown
+            "--queues",
+            "health-test",
             "--without-mingle",
             "--without-gossip",
             "--loglevel",
@@ -83,7 +86,7 @@ def test_live_worker_makes_health_ok(client, worker):
 def test_stopped_worker_is_reported_down_at_once(client, worker):
     assert wait_for(lambda: client.get("/healthz").status_code == 200, 45)
     worker.terminate()
-    worker.wait(timeout=15)
+    worker.wait(timeout=60)
     assert wait_for(lambda: client.get("/healthz").status_code == 503, 10)
     assert client.get("/healthz").json()["down"] == ["celery"]
 
@@ -106,7 +109,7 @@ def worker_on_broker(broker, clean_heartbeats):
         "CELERY_BROKER_URL": broker.url(0),
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo"]
-    command += ["--hostname", "broker-test@%h", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
+    command += ["--hostname", "broker-test@%h", "--queues", "broker-test", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield process
     process.terminate()
