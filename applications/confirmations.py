@@ -52,7 +52,6 @@ NOTIFY_CLOCK = "confirmation_notify"
 NOTIFY_DAYS = 10
 # Enterprises judged, written and told per transaction: a list may hold thousands.
 CHUNK = 500
-BANK_ACCOUNT_DIGITS = (8, 30)
 
 SMS_CONFIRMATION = "confirmation_notify"
 SMS_CONFIRMATION_TEXT = (
@@ -434,15 +433,11 @@ def is_overdue(confirmation, today: dt.date | None = None) -> bool:
 
 
 def normalize_bank_account(value) -> str:
-    """银行账号: full-width digits folded, spaces and hyphens removed; 8–30 digits, else a Chinese ValidationError."""
-    account = normalize.compact(value).replace("-", "")
-    low, high = BANK_ACCOUNT_DIGITS
-    if not account.isdigit() or not low <= len(account) <= high or not account.isascii():
-        raise ValidationError(
-            {"bank_account": _("银行账号应为%(low)d至%(high)d位数字。") % {"low": low, "high": high}},
-            code="bad_bank_account",
-        )
-    return account
+    """银行账号 by the kernel's rule (`normalize.bank_account`), its refusal keyed to the form's field."""
+    try:
+        return normalize.bank_account(value)
+    except normalize.NormalizeError as error:
+        raise ValidationError({"bank_account": str(error)}, code="bad_bank_account") from error
 
 
 def _lock_open(confirmation, by) -> Confirmation:

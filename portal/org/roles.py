@@ -91,6 +91,23 @@ _APPLICATION_REVIEW = [
     "applications.change_confirmationlist",
 ]
 
+# 兑付: what finance works on and the departments see of their matters' payouts.
+_PAYOUT_READ = [
+    "payouts.view_payout",
+    "payouts.view_payoutbatch",
+    "payouts.view_bankresultimport",
+    "payouts.view_fundingsource",
+    "payouts.view_subsidysubmission",
+    "payouts.view_subsidyrecord",
+]
+
+# 奖补汇聚 (宜昌 §37, 常州 §30): a department reports the subsidies it paid outside the platform.
+_SUBSIDY_SUBMIT = [
+    "payouts.view_subsidysubmission",
+    "payouts.add_subsidysubmission",
+    "payouts.view_subsidyrecord",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
         *_ORG_CHART,
@@ -144,6 +161,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.view_pushrecord",
         "matters.view_impactpreview",
         "matters.add_impactpreview",
+        # 奖补汇聚: reports the subsidies the department paid outside the platform.
+        *_SUBSIDY_SUBMIT,
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -184,6 +203,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "applications.decide_application",
         "applications.handle_objection",
         "applications.accept_confirmationlist",
+        # 兑付: follows the payouts of the department's matters.
+        "payouts.view_payout",
+        "payouts.view_subsidysubmission",
+        "payouts.view_subsidyrecord",
     ],
     Role.FINANCE: [
         *_ORG_CHART,
@@ -193,6 +216,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "applications.view_application",
         "applications.view_confirmationlist",
         "applications.view_confirmation",
+        # 拨付: the payouts of the funding sources its department pays — batches (制单 and, by another officer,
+        # 复核), payment files, bank results, holds and corrections; keeps the funding sources.
+        *_PAYOUT_READ,
+        "payouts.batch_payout",
+        "payouts.approve_payoutbatch",
+        "payouts.import_bankresult",
+        "payouts.hold_payout",
+        "payouts.add_payoutbatch",
+        "payouts.change_payoutbatch",
+        "payouts.add_bankresultimport",
+        "payouts.add_fundingsource",
+        "payouts.change_fundingsource",
+        # 奖补汇聚: submits the subsidies it paid outside the platform.
+        *_SUBSIDY_SUBMIT,
     ],
     Role.CLERK: [
         *_ORG_CHART,

@@ -1,0 +1,1 @@
+"""payouts.subsidy_api"""
