@@ -50,7 +50,9 @@ class FundingSource(models.Model):
         related_name="funding_sources",
         limit_choices_to={"kind": "finance"},
     )
-    budget_line = models.CharField(_("预算科目"), max_length=64, blank=True, help_text=_("如：2060499 其他技术研究与开发支出"))
+    budget_line = models.CharField(
+        _("预算科目"), max_length=64, blank=True, help_text=_("如：2060499 其他技术研究与开发支出")
+    )
     matters = models.ManyToManyField(
         "matters.Matter",
         verbose_name=_("适用事项"),
@@ -90,7 +92,12 @@ class PayeeAccount(models.Model):
     account_number = EncryptedCharField(_("银行账号"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("更新人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["account_number"])
 
@@ -148,7 +155,9 @@ class Payout(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="payouts"
     )
-    matter = models.ForeignKey("matters.Matter", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="payouts")
+    matter = models.ForeignKey(
+        "matters.Matter", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="payouts"
+    )
     funding_source = models.ForeignKey(
         FundingSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="payouts"
     )
@@ -254,11 +263,21 @@ class PayoutBatch(models.Model):
     )
     approved_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("复核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     checksum = models.CharField(_("批次校验码"), max_length=64, blank=True)
     settled_at = models.DateTimeField(_("回单完成时间"), null=True, blank=True)
@@ -328,7 +347,12 @@ class SubsidySubmission(models.Model):
     late = models.PositiveIntegerField(_("逾期报送"), default=0)
     submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 

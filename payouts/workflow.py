@@ -3,8 +3,8 @@
 Payout (one per approved case or confirmed 免申即享 entry):
 
     pending ─编入批次→ batched ─批次复核→ approved ─报送银行→ sent ─银行回单：成功→ paid
-       ↑                  │                                   └─银行回单：失败→ failed ─更正→ corrected ─编入批次→ batched …
-       └──────撤销批次────┘
+       ↑                  │                                   └─银行回单：失败→ failed
+       └──────撤销批次────┘                                   failed ─更正→ corrected ─编入批次→ batched …
     pending / corrected ─暂缓→ held ─恢复→ pending;   pending / held / failed ─取消→ cancelled
 
 The batch transitions (编入批次, 复核, 报送, 回单) move hundreds of thousands of payouts at once: `payouts.services`

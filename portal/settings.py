@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.waive_overdue_confirmations",
         "schedule": 3600.0,
     },
+    # 兑付: a payout for every case that reached 待兑付 and every confirmed 免申即享 entry (every 2 minutes)
+    "payouts-open": {"task": "payouts.open_payouts", "schedule": 120.0},
+    # payouts past their 兑付时限 flagged to finance and supervisors (daily, 宜昌 §38)
+    "payouts-flag-overdue": {"task": "payouts.flag_overdue", "schedule": crontab(hour=8, minute=45)},
+    # paid payouts whose notification task was lost are settled again (hourly; dedupe keys send nothing twice)
+    "payouts-repair-notifications": {"task": "payouts.repair_notifications", "schedule": 3600.0},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
