@@ -221,14 +221,23 @@ def open_payouts(*, at: dt.datetime | None = None, limit: int | None = None) -> 
     asked for one."""
     at = at or timezone.now()
     opened = 0
+    cursor = (0, 0)  # the last application and confirmation looked at: a case that must wait is passed over
     while limit is None or opened < limit:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [OPEN_LOCK])
+            with connection.cursor() as db:
+                db.execute("SELECT pg_advisory_xact_lock(%s)", [OPEN_LOCK])
             size = CHUNK if limit is None else min(CHUNK, limit - opened)
-            rows = _build(list(_due_applications()[:size]), list(_due_confirmations()[:size]), at)
-            if not rows:
+            applications = list(_due_applications().filter(pk__gt=cursor[0])[:size])
+            confirmations = list(_due_confirmations().filter(pk__gt=cursor[1])[:size])
+            if not applications and not confirmations:
                 break
+            cursor = (
+                applications[-1].pk if applications else cursor[0],
+                confirmations[-1].pk if confirmations else cursor[1],
+            )
+            rows = _build(applications, confirmations, at)
+            if not rows:
+                continue
             for payout, number in zip(
                 rows, _serials(Payout, f"DF{timezone.localdate(at):%Y%m%d}", PAYOUT_NUMBER_LOCK, len(rows)), strict=True
             ):
@@ -252,10 +261,17 @@ def _build(applications: list, confirmations: list, at) -> list[Payout]:
 
     def source(matter):
         if matter.pk not in sources:
-            sources[matter.pk] = funding_source_for(matter)
+            try:
+                sources[matter.pk] = funding_source_for(matter)
+            except ValidationError:
+                # no finance department above the matter's region: its cases wait, reported, not the whole sweep
+                log.warning("no funding source for matter", extra={"matter": matter.pk})
+                sources[matter.pk] = None
         return sources[matter.pk]
 
     for application in applications:
+        if source(application.matter) is None:
+            continue
         payout = Payout(
             application=application,
             enterprise=application.enterprise,
@@ -271,6 +287,8 @@ def _build(applications: list, confirmations: list, at) -> list[Payout]:
         rows.append(payout)
     for confirmation in confirmations:
         matter = confirmation.confirmation_list.matter
+        if source(matter) is None:
+            continue
         payout = Payout(
             confirmation=confirmation,
             enterprise=confirmation.enterprise,
@@ -479,6 +497,7 @@ def export_batch(batch: PayoutBatch, *, by, fmt: str = "xlsx", request=None) -> 
     account numbers in the file make it a sensitive access, logged when `request` is given."""
     from payouts import bankfiles
 
+    batch = PayoutBatch.objects.select_related("department", "funding_source").get(pk=batch.pk)
     _require(by, PERM_BATCH, batch.department)
     if batch.state == BatchState.DRAFT:
         raise ValidationError(_("批次尚未复核，不能导出支付文件。"))
@@ -515,6 +534,7 @@ def import_results(batch: PayoutBatch, content: bytes, *, file_name: str, by) ->
     a payout already settled the same way is counted unchanged; a conflicting one is a bad line."""
     from payouts import bankfiles
 
+    batch = PayoutBatch.objects.select_related("department").get(pk=batch.pk)
     _require(by, PERM_IMPORT, batch.department)
     digest = bankfiles.sha256(content)
     if batch.state not in (BatchState.SENT, BatchState.SETTLED):
@@ -617,15 +637,13 @@ def _settled_alike(payout: Payout, line) -> bool:
 
 
 def _after_results(paid_ids: list[int], failed_ids: list[int]) -> None:
-    """After the commit: the enterprises are told, the paid cases marked 已兑付 — by a task in chunks."""
+    """After the commit: the enterprises are told and the paid cases marked 已兑付 — by a task per chunk; a
+    chunk the broker did not take is repaired by the hourly sweep (`repair_notifications`)."""
     from payouts.tasks import settle_notifications
+    from portal.core.tasks import publish
 
     for start in range(0, max(len(paid_ids), len(failed_ids)), CHUNK):
-        ids = (paid_ids[start : start + CHUNK], failed_ids[start : start + CHUNK])
-        try:
-            settle_notifications.delay(*ids)
-        except Exception:
-            log.exception("payout notification task not queued; the sweep repairs it")
+        publish(settle_notifications, paid_ids[start : start + CHUNK], failed_ids[start : start + CHUNK])
 
 
 def notify_settled(paid_ids: list[int], failed_ids: list[int]) -> None:
