@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from applications.models import Application, Confirmation
 from applications.models import Status as ApplicationStatus
@@ -40,6 +40,7 @@ from payouts.models import (
 from payouts.workflow import BATCH, BATCHABLE, PAY_CLOCK, PAYOUT, is_payer, perform
 from portal import workdays
 from portal.core import normalize
+from portal.core.bulk import update_with_history
 from portal.org.models import Department, Region, Role
 from portal.org.permissions import can
 from portal.workcalendar import clocks
@@ -183,13 +184,7 @@ def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
     waiting = list(Payout.objects.select_for_update().filter(enterprise=enterprise, state__in=[P.PENDING, P.HELD]))
     for payout in waiting:
         apply_account(payout, account)
-    bulk_update_with_history(
-        waiting,
-        Payout,
-        ["payee_name", "bank_name", "branch", "account_number"],
-        default_user=by,
-        default_change_reason=_("企业更新收款账户"),
-    )
+    _history_bulk(waiting, ["payee_name", "bank_name", "branch", "account_number"], by=by, reason=_("企业更新收款账户"))
     for payout in Payout.objects.filter(enterprise=enterprise, state=P.FAILED):
         PAYOUT.perform(payout, "correct", by=None, reason=_("企业更正收款账户"), account=account)
     return row
@@ -373,7 +368,7 @@ def _require(user, permission: str, department) -> None:
 
 
 def _history_bulk(rows, fields, *, by, reason) -> None:
-    bulk_update_with_history(rows, Payout, fields, batch_size=CHUNK, default_user=by, default_change_reason=reason)
+    update_with_history(rows, Payout, fields, by=by, reason=reason)
 
 
 def _move(payouts: list[Payout], name: str, *, by) -> None:

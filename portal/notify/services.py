@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -340,8 +340,13 @@ def ensure_template(code: str, name: str, text: str, urgent: bool = False) -> Sm
     if template is not None:
         return template
     template = SmsTemplate(code=code, name=name, text=text, urgent=urgent)
-    template.full_clean()
-    template.save()
+    template.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        # created a moment ago by a concurrent caller (two workers telling enterprises at once)
+        return SmsTemplate.objects.get(code=code)
     return template
 
 

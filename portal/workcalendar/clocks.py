@@ -327,7 +327,7 @@ def start_many(model, starts: list[tuple[int, date, int]], kind: str | ClockKind
 def stop_many(model, object_ids, kind: str | ClockKind, *, at: datetime, by=None) -> int:
     """Stops the running clocks of `kind` on many objects of `model` at `at`: the set-based form of `stop` for
     clocks that are never paused (a paused one is left to `stop`). Returns the number stopped."""
-    from simple_history.utils import bulk_update_with_history
+    from portal.core.bulk import update_with_history
 
     kind = _kind(kind)
     day = timezone.localdate(at)
@@ -346,13 +346,9 @@ def stop_many(model, object_ids, kind: str | ClockKind, *, at: datetime, by=None
         clock.stopped_at = at
         clock.stopped_by = by
         clock.stopped_late = clock.due_on is not None and day > clock.due_on
-        clock.overdue_since = (
-            (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
-        )
+        clock.overdue_since = (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
     fields = ["state", "stopped_at", "stopped_by", "stopped_late", "overdue_since"]
-    bulk_update_with_history(
-        rows, Clock, fields, batch_size=2000, default_user=by, default_change_reason=_("停止计时")
-    )
+    update_with_history(rows, Clock, fields, by=by, reason=_("停止计时"))
     return len(rows)
 
 
