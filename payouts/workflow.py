@@ -68,6 +68,13 @@ def _checker(user, batch) -> bool:
     return is_payer(user, batch.department) and batch.created_by_id != getattr(user, "pk", None)
 
 
+def _set_based(step) -> None:
+    """The batch steps move a whole batch or result file at once (`payouts.services`), never one payout."""
+    raise ValidationError(
+        _("“%(action)s”随拨付批次或银行回单整批办理，不能单笔执行。") % {"action": step.transition.label}
+    )
+
+
 def _hold(step) -> None:
     step.obj.hold_reason = step.reason[:255]
 
@@ -110,6 +117,7 @@ PAYOUT = Workflow(
             target=P.BATCHED,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="宜昌 §10（财政部门会同主管部门兑付）",
         ),
         Transition(
@@ -119,6 +127,7 @@ PAYOUT = Workflow(
             target=P.APPROVED,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="四眼原则（制单与复核分离）",
         ),
         Transition(
@@ -128,6 +137,7 @@ PAYOUT = Workflow(
             target=P.SENT,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="宜昌 §10",
         ),
         Transition(
@@ -137,6 +147,7 @@ PAYOUT = Workflow(
             target=P.PENDING,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="四眼原则",
         ),
         Transition(
@@ -146,6 +157,7 @@ PAYOUT = Workflow(
             target=P.PAID,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="宜昌 §26（兑付时短信告知）",
         ),
         Transition(
@@ -155,6 +167,7 @@ PAYOUT = Workflow(
             target=P.FAILED,
             manual=False,
             automatic=True,
+            guard=_set_based,
             article="宜昌 §10（确保资金及时精准直达企业）",
         ),
         Transition(
