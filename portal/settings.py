@@ -398,6 +398,7 @@ DEMO_LOADERS = [
     "policies.demo",
     "matters.demo",
     "applications.demo",
+    "payouts.demo",
     "portal.search.demo",
 ]
 

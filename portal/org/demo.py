@@ -45,6 +45,8 @@ STAFF = [
     ("kjj_reviewer", "市科技局审核员", "yc-kjj", Role.REVIEWER),
     ("kjj_approver", "市科技局负责人", "yc-kjj", Role.APPROVER),
     ("czj_finance", "市财政局财政人员", "yc-czj", Role.FINANCE),
+    # 四眼原则: a payout batch made by czj_finance is checked by another officer of the bureau.
+    ("czj_checker", "市财政局复核人员", "yc-czj", Role.FINANCE),
     ("zwfw_clerk", "市政务服务中心窗口人员", "yc-zwfw", Role.CLERK),
     ("cyzx_operator", "市城运中心12345话务员", "yc-cyzx", Role.OPERATOR),
     # 市数据局审核人: the data bureau's approver verifies early offline requests (提前下线, 宜昌 §18).
