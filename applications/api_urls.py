@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from applications import api
+from payouts import subsidy_api
 
 
 class ExternalIdConverter:
@@ -23,6 +24,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/cases/", api.CaseListView.as_view(), name="cases"),
     path("v1/cases/<external_id:external_id>/", api.CaseView.as_view(), name="case"),
+    path("v1/subsidies/", subsidy_api.SubsidyView.as_view(), name="subsidies"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

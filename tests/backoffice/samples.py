@@ -466,6 +466,29 @@ def _api_client(staff):
     return client
 
 
+def _subsidy_record(staff):
+    """A subsidy 市科技局 reported (the demo editor's department), by the API as a department's system would."""
+    from payouts import subsidies
+    from payouts.models import SubsidyRecord
+    from portal.org.models import Department
+    from tests.factories.enterprises import uscc_for
+
+    n = _n()
+    record = {
+        "record_id": f"SAMPLE-{n}",
+        "uscc": uscc_for(80_000 + n),
+        "enterprise_name": "宜昌样例科技有限公司",
+        "policy": "宜昌市促进科技创新若干政策",
+        "item": "高新技术企业认定奖励",
+        "amount": "200000.00",
+        "paid_on": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+        "funding_source": "市级科技创新专项资金",
+    }
+    outcome = subsidies.submit_records(Department.objects.get(code="yc-kjj"), [record])
+    assert not outcome.refused, outcome.report.errors
+    return SubsidyRecord.objects.get(record_id=record["record_id"])
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -522,4 +545,6 @@ SAMPLES = {
     "applications.apiclient": _api_client,
     "applications.confirmationlist": _confirmation_list,
     "applications.confirmation": _confirmation,
+    "payouts.subsidysubmission": lambda staff: _subsidy_record(staff).submission,
+    "payouts.subsidyrecord": _subsidy_record,
 }
