@@ -61,6 +61,7 @@ def load():
             by=member.user if member else None,
         )
     _confirm_some()
+    _subsidies(science, finance)
     services.open_payouts()
     first = list(Payout.objects.filter(application__isnull=False).order_by("pk").values_list("pk", flat=True)[:2])
     if not first:
@@ -98,3 +99,38 @@ def _confirm_some():
             )
         except (ValidationError, PermissionDenied) as error:
             log.info("demo confirmation skipped: %s", error)
+
+
+def _subsidies(science, finance):
+    """奖补汇聚: the 科技局 reports three subsidies it paid outside the platform (one a month late); the 财政局
+    reports one of them again (a duplicate staff will see)."""
+    from enterprises.models import Enterprise
+    from payouts import subsidies
+    from portal.workdays import add_workdays
+
+    firms = list(Enterprise.objects.filter(region__code__startswith="4205").order_by("uscc")[:3])
+    matter = science.matters.filter(status="published").order_by("code").first()
+    if len(firms) < 3 or matter is None:
+        return
+    today = timezone.localdate()
+    dates = [add_workdays(today, -2), add_workdays(today, -3), add_workdays(today, -25)]
+    records = [
+        {
+            "record_id": f"KJJ-2026-{n + 1:04d}",
+            "uscc": firm.uscc,
+            "enterprise_name": firm.name,
+            "policy": matter.policy.title,
+            "item": matter.name,
+            "amount": amount,
+            "paid_on": day.isoformat(),
+            "funding_source": "2026年宜昌市科技创新专项资金",
+            "funding_level": "市级",
+        }
+        for n, (firm, amount, day) in enumerate(zip(firms, ["300000.00", "150000.00", "80000.00"], dates, strict=True))
+    ]
+    outcome = subsidies.submit_records(science, records)
+    if outcome.refused:
+        log.info("demo subsidies refused: %s", outcome.report)
+        return
+    again = dict(records[0], record_id="CZJ-2026-0107", funding_source="2026年市级财政奖补资金")
+    subsidies.submit_records(finance, [again])

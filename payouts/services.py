@@ -81,7 +81,9 @@ def _serials(model, prefix: str, lock: int, count: int) -> list[str]:
     """`count` numbers prefix + 6 digits, serial per prefix, drawn under a transaction-scoped advisory lock."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
-    last = model.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    # a range, not LIKE: the unique index on number serves it under any collation
+    same_prefix = model.objects.filter(number__gte=prefix, number__lt=prefix + "~")
+    last = same_prefix.order_by("-number").values_list("number", flat=True).first()
     first = int(last[len(prefix) :]) + 1 if last else 1
     return [f"{prefix}{serial:06d}" for serial in range(first, first + count)]
 
@@ -412,7 +414,7 @@ def create_batch(
         rows = rows.filter(approved_on__lte=approved_to)
     if payout_ids is not None:
         rows = rows.filter(pk__in=list(payout_ids))
-    rows = rows.select_for_update(skip_locked=True, of=("self",)).order_by("pk")
+    rows = rows.select_for_update(skip_locked=True, of=("self",)).defer("account_number").order_by("pk")
     payouts = list(rows[:limit] if limit else rows)
     if not payouts:
         raise ValidationError(_("没有可编入批次的待拨付记录（须有收款账户、未暂缓、未在其他批次中）。"))
@@ -439,7 +441,8 @@ def create_batch(
 
 
 def _batch_payouts(batch) -> list[Payout]:
-    return list(Payout.objects.select_for_update().filter(batch=batch).order_by("pk"))
+    """The batch's payouts, locked; their account numbers are not decrypted (no step but the export reads them)."""
+    return list(Payout.objects.select_for_update().filter(batch=batch).defer("account_number").order_by("pk"))
 
 
 def on_batch_approved(step) -> None:
@@ -474,7 +477,7 @@ def on_batch_sent(step) -> None:
     _history_bulk(payouts, ["state"], by=step.by, reason=_("批次%(number)s报送银行") % {"number": batch.number})
     batch.sent_by = step.by
     batch.sent_at = step.at
-    batch.checksum = bankfiles.checksum(payouts)
+    batch.checksum = bankfiles.checksum(Payout.objects.filter(batch=batch).only("number", "account_number", "amount"))
 
 
 def approve_batch(batch: PayoutBatch, *, by) -> PayoutBatch:
@@ -547,7 +550,9 @@ def import_results(batch: PayoutBatch, content: bytes, *, file_name: str, by) ->
             return ResultReport(imported=BankResultImport.objects.get(batch=batch, sha256=digest), already=True)
         payouts = {
             p.number: p
-            for p in Payout.objects.select_for_update().filter(batch=batch, number__in=[line.number for line in lines])
+            for p in Payout.objects.select_for_update()
+            .defer("account_number")
+            .filter(batch=batch, number__in=[line.number for line in lines])
         }
         report = ResultReport()
         paid, failed, seen = [], [], set()
