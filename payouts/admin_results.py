@@ -186,8 +186,7 @@ def statistics_view(request):
         focus = next((row.label for row in tables["policies"] if row.key == filters.policy), None)
     context = {
         **admin.site.each_context(request),
-        "title": LABEL,
-        "subtitle": title,
+        "title": title,
         "filters": filters,
         "choices": choices,
         "focus": focus,

@@ -101,9 +101,12 @@ def paid() -> QuerySet[Payout]:
     return Payout.objects.filter(state=PayoutState.PAID)
 
 
-def public_paid(*, year: int | None = None, region: int | None = None) -> QuerySet[Payout]:
-    """Paid payouts of matters that are not confidential, optionally of one payment year and one matter region."""
+def public_paid(*, year: int | None = None, region: int | None = None, matter: str = "") -> QuerySet[Payout]:
+    """Paid payouts of matters that are not confidential, optionally of one payment year, one matter region and one
+    matter (by its code, for the link from a matter's page)."""
     rows = paid().filter(matter__confidential=False)
+    if matter:
+        rows = rows.filter(matter__code=matter)
     if year:
         rows = rows.filter(paid_on__year=year)
     if region:
@@ -111,11 +114,11 @@ def public_paid(*, year: int | None = None, region: int | None = None) -> QueryS
     return rows
 
 
-def public_results(*, year: int | None = None, region: int | None = None):
+def public_results(*, year: int | None = None, region: int | None = None, matter: str = ""):
     """One row per matter: matter_id, code, name, status, department, region, enterprises, payouts, total, latest —
     the latest payment first."""
     return (
-        public_paid(year=year, region=region)
+        public_paid(year=year, region=region, matter=matter)
         .values("matter_id")
         .annotate(
             code=F("matter__code"),
@@ -132,9 +135,9 @@ def public_results(*, year: int | None = None, region: int | None = None):
     )
 
 
-def public_totals(*, year: int | None = None, region: int | None = None) -> dict:
+def public_totals(*, year: int | None = None, region: int | None = None, matter: str = "") -> dict:
     """matters, enterprises, payouts and total over the public rows."""
-    totals = public_paid(year=year, region=region).aggregate(
+    totals = public_paid(year=year, region=region, matter=matter).aggregate(
         matters=Count("matter_id", distinct=True),
         enterprises=Count("enterprise_id", distinct=True),
         payouts=Count("pk"),

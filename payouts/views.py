@@ -52,9 +52,12 @@ def _int(value) -> int | None:
 
 
 def results_list(request):
-    """兑付结果公开: paid amounts per matter (not confidential), by payment year and matter region, paginated."""
+    """兑付结果公开: paid amounts per matter (not confidential), by payment year and matter region, paginated;
+    `?matter=<code>` shows one matter (the link from its page)."""
     year, region = _int(request.GET.get("year")), _int(request.GET.get("region"))
-    page = Paginator(results.public_results(year=year, region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    matter = request.GET.get("matter", "").strip()[:40]
+    rows = results.public_results(year=year, region=region, matter=matter)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
     def option(param, value, label, count, chosen):
         params = {k: v for k, v in request.GET.items() if k not in (param, "page")}
@@ -87,9 +90,9 @@ def results_list(request):
         "page_obj": page,
         "rows": page.object_list,
         "facets": facets,
-        "filtered": bool(year or region),
+        "filtered": bool(year or region or matter),
         "year": year,
-        "totals": results.public_totals(year=year, region=region),
+        "totals": results.public_totals(year=year, region=region, matter=matter),
     }
     return render(request, "payouts/results/list.html", context)
 

@@ -301,6 +301,10 @@ def test_public_results_by_year_and_region(world, client):
     nothing = client.get(reverse("payouts:results"), {"year": "2024"})
     assert nothing.status_code == 200 and list(nothing.context["rows"]) == []
     assert "暂无兑付数据" in nothing.content.decode()
+    one = client.get(reverse("payouts:results"), {"matter": world.m1.code}).context
+    assert [(r["name"], r["total"]) for r in one["rows"]] == [("高新技术企业认定奖励", D("175000.00"))]
+    secret = client.get(reverse("payouts:results"), {"matter": world.m2.code}).context
+    assert list(secret["rows"]) == [] and secret["totals"]["total"] == D("0.00")
     bad = client.get(reverse("payouts:results"), {"year": "二〇二五", "region": "x"})
     assert bad.status_code == 200 and len(bad.context["rows"]) == 2
 
