@@ -1,0 +1,361 @@
+"""The enterprise space's disbursement pages through the Django test client: 兑付记录 (list and one record, another
+enterprise's a 404, staff never an enterprise), the 资金兑付 block on the space page, and 收款账户 (valid: stored
+encrypted, shown masked, copied to the waiting payouts and correcting the failed one; invalid: Luhn, letters,
+empty — refused with Chinese messages, nothing stored; CSRF; members only)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from applications.models import Application, Status
+from enterprises.models import EnterpriseMember
+from payouts.models import FundingSource, PayeeAccount, Payout, PayoutState
+from portal.core.navigation import navigation
+from portal.org.models import Department, Region, Role
+from tests.factories.accounts import EnterpriseUserFactory
+from tests.factories.applications import enterprise_with_user, published_matter
+from tests.factories.enterprises import EnterpriseFactory, EnterpriseMemberFactory
+from tests.factories.org import CityFactory, DepartmentFactory
+from tests.factories.policies import member
+
+pytestmark = pytest.mark.django_db
+
+GOOD_CARD = "6222020200001234562"  # passes the Luhn check
+BAD_CARD = "6222020200001234563"  # the same with a wrong check digit
+CORPORATE = "1207000009100012345"  # a settlement account: no check digit
+P = PayoutState
+
+
+class Data:
+    serial = 0
+
+    def __init__(self):
+        city = CityFactory()
+        finance = DepartmentFactory(name="宜昌市财政局", code="s-czj", region=city, kind=Department.Kind.FINANCE)
+        self.matter = published_matter(name="高新技术企业认定奖励")
+        self.source = FundingSource.objects.create(
+            name="市级科技资金", level=Region.Level.CITY, region=city, department=finance
+        )
+        self.enterprise = enterprise_with_user(name="宜昌兑付测试科技有限公司")
+        self.user = self.enterprise.user
+        self.other = enterprise_with_user(name="别家公司")
+        self.paid = self.payout(
+            self.enterprise,
+            "120000.00",
+            P.PAID,
+            paid_on=dt.date(2026, 3, 16),
+            bank_reference="YH2026031600001",
+            workdays_to_pay=5,
+            account_number=CORPORATE,
+            bank_name="中国工商银行",
+            payee_name=self.enterprise.name,
+        )
+        self.failed = self.payout(
+            self.enterprise, "30000.00", P.FAILED, failure_reason="账号户名不符", account_number="6222020200009999990"
+        )
+        self.waiting = self.payout(self.enterprise, "8000.50", P.PENDING)
+        self.held = self.payout(self.enterprise, "500.00", P.HELD, hold_reason="企业存在未办结的信用修复")
+        self.cancelled = self.payout(self.enterprise, "700.00", P.CANCELLED, cancel_reason="企业放弃")
+        self.others = self.payout(self.other, "99999.00", P.PENDING)
+
+    def payout(self, enterprise, amount, state, **fields):
+        Data.serial += 1
+        application = Application.objects.create(
+            number=f"SB20260301{Data.serial:06d}",
+            enterprise=enterprise,
+            matter=self.matter,
+            period=str(2000 + Data.serial),
+            status=Status.PAID if state == P.PAID else Status.TO_PAYOUT,
+            approved_amount=Decimal(amount),
+        )
+        return Payout.objects.create(
+            number=f"DF20260301{Data.serial:06d}",
+            application=application,
+            enterprise=enterprise,
+            matter=self.matter,
+            funding_source=self.source,
+            amount=Decimal(amount),
+            state=state,
+            approved_on=dt.date(2026, 3, 9),
+            **fields,
+        )
+
+
+@pytest.fixture
+def data():
+    return Data()
+
+
+@pytest.fixture
+def signed_in(data, client):
+    client.force_login(data.user)
+    return client
+
+
+def account_url(enterprise) -> str:
+    return reverse("payouts:account") + f"?enterprise={enterprise.uscc}"
+
+
+# --- 兑付记录 --------------------------------------------------------------------------------------------------------
+
+
+def test_the_records_list_the_enterprises_payouts_only(data, signed_in):
+    response = signed_in.get(reverse("payouts:records"))
+    assert response.status_code == 200
+    numbers = [p.number for p in response.context["rows"]]
+    assert sorted(numbers) == sorted(
+        p.number for p in (data.paid, data.failed, data.waiting, data.held, data.cancelled)
+    )
+    html = response.content.decode()
+    assert data.others.number not in html and "99999.00" not in html
+    assert "120000.00" in html and "YH2026031600001" in html and "2026-03-16" in html
+    assert "**** **** **** 2345" in html and CORPORATE not in html
+    assert "已支付" in html and "支付失败" in html and "暂缓拨付" in html
+    assert "请填写收款账户" in html and "请更正收款账户" in html
+
+
+def test_one_record_shows_amount_dates_reference_and_masked_account(data, signed_in):
+    response = signed_in.get(reverse("payouts:record", kwargs={"number": data.paid.number}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (
+        "高新技术企业认定奖励",
+        data.paid.number,
+        "120000.00",
+        "2026-03-09",
+        "2026-03-16",
+        "YH2026031600001",
+        "**** **** **** 2345",
+        "核准后 5 个工作日支付",
+        "市级科技资金",
+        data.paid.application.number,
+    ):
+        assert text in html, text
+    assert CORPORATE not in html
+    assert [step["label"] for step in response.context["progress"]] == ["已支付"]
+
+
+def test_a_failed_record_says_why_and_what_to_do(data, signed_in):
+    html = signed_in.get(reverse("payouts:record", kwargs={"number": data.failed.number})).content.decode()
+    assert "银行退回原因：账号户名不符" in html
+    assert "请核对收款户名、开户银行和银行账号" in html
+    assert f'href="{account_url(data.enterprise)}"' in html
+    held = signed_in.get(reverse("payouts:record", kwargs={"number": data.held.number})).content.decode()
+    assert "财政部门已暂缓拨付，原因：企业存在未办结的信用修复" in held
+    waiting = signed_in.get(reverse("payouts:record", kwargs={"number": data.waiting.number})).content.decode()
+    assert "贵企业尚未填写收款账户" in waiting
+    cancelled = signed_in.get(reverse("payouts:record", kwargs={"number": data.cancelled.number})).content.decode()
+    assert "本笔兑付已取消，原因：企业放弃" in cancelled
+
+
+def test_another_enterprises_record_is_a_404(data, signed_in):
+    assert signed_in.get(reverse("payouts:record", kwargs={"number": data.others.number})).status_code == 404
+    assert signed_in.get(reverse("payouts:record", kwargs={"number": "DF20990101000001"})).status_code == 404
+    # The number folded: lower case reaches the same record.
+    lower = "/payouts/records/" + data.paid.number.lower() + "/"
+    assert signed_in.get(lower).status_code == 200
+
+
+def test_staff_are_not_an_enterprise(data, client):
+    finance = member(data.source.department, Role.FINANCE)
+    EnterpriseMember.objects.create(enterprise=data.enterprise, user=finance, role=EnterpriseMember.Role.AGENT)
+    client.force_login(finance)
+    assert client.get(reverse("payouts:record", kwargs={"number": data.paid.number})).status_code == 404
+    assert list(client.get(reverse("payouts:records")).context["rows"]) == []
+    assert client.get(account_url(data.enterprise)).status_code == 404
+
+
+def test_the_pages_ask_to_sign_in(data, client):
+    for url in (reverse("payouts:records"), reverse("payouts:account")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# --- the enterprise space --------------------------------------------------------------------------------------------
+
+
+def test_the_space_block_counts_waiting_and_paid_and_warns(data, signed_in):
+    response = signed_in.get(reverse("enterprises:space", kwargs={"uscc": data.enterprise.uscc}))
+    assert response.status_code == 200
+    block = next(b for b in response.context["space_blocks"] if b["key"] == "payouts")["data"]
+    # 待拨付: failed 30000.00 + pending 8000.50 + held 500.00; cancelled not counted.
+    assert (block["waiting"], block["waiting_total"]) == (3, Decimal("38500.50"))
+    assert (block["paid"], block["paid_total"]) == (1, Decimal("120000.00"))
+    assert (block["failed"], block["no_account"]) == (1, 2)
+    html = response.content.decode()
+    assert 'id="payouts"' in html
+    assert "38500.50" in html and "待拨付 3 笔" in html and "120000.00" in html and "已拨付 1 笔" in html
+    assert "有 1 笔资金支付失败" in html and "有 2 笔资金等待拨付，贵企业尚未填写收款账户" in html
+    assert reverse("payouts:records") in html
+
+
+def test_the_menu_shows_records_to_enterprise_users_and_results_to_everyone(data):
+    labels = [item["label"] for item in navigation("/", data.user)]
+    assert "兑付记录" in labels and "兑付公开" in labels
+    staff = member(data.source.department, Role.FINANCE)
+    assert "兑付记录" not in [item["label"] for item in navigation("/", staff)]
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = [item["label"] for item in navigation("/", AnonymousUser())]
+    assert "兑付记录" not in anonymous and "兑付公开" in anonymous
+
+
+# --- 收款账户 ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_account_form_starts_with_the_enterprise_name(data, signed_in):
+    response = signed_in.get(reverse("payouts:account"))
+    assert response.status_code == 200
+    assert response.context["enterprise"] == data.enterprise
+    assert response.context["form"].initial["payee_name"] == "宜昌兑付测试科技有限公司"
+    html = response.content.decode()
+    assert "尚未填写收款账户" in html and "有 1 笔资金支付失败" in html and "有 2 笔资金等待拨付" in html
+
+
+def test_a_valid_account_is_stored_encrypted_shown_masked_and_used(data, signed_in):
+    full_width = "６２２２ ０２０２ ００００ １２３４ ５６２"
+    response = signed_in.post(
+        account_url(data.enterprise),
+        {
+            "payee_name": " 宜昌兑付测试科技有限公司 ",
+            "bank_name": "中国建设银行",
+            "branch": "宜昌西陵支行",
+            "account_number": full_width,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == account_url(data.enterprise)
+    account = PayeeAccount.objects.get(enterprise=data.enterprise)
+    assert (account.account_name, account.bank_name, account.branch) == (
+        "宜昌兑付测试科技有限公司",
+        "中国建设银行",
+        "宜昌西陵支行",
+    )
+    assert account.account_number == GOOD_CARD
+    assert account.updated_by == data.user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT account_number FROM payouts_payeeaccount WHERE id = %s", [account.pk])
+        stored = cursor.fetchone()[0]
+    assert GOOD_CARD not in stored and "1234562" not in stored
+    page = signed_in.get(response["Location"])
+    html = page.content.decode()
+    assert "收款账户已保存" in html and "支付失败的1笔资金已按新账户更正" in html
+    assert "**** **** **** 4562" in html and GOOD_CARD not in html
+    assert 'value="6222' not in html  # the number is never sent back in the form
+    # The waiting payouts took the account; the failed one is corrected for the next batch; the paid one kept its own.
+    data.waiting.refresh_from_db()
+    data.held.refresh_from_db()
+    data.failed.refresh_from_db()
+    data.paid.refresh_from_db()
+    assert data.waiting.account_number == GOOD_CARD and data.waiting.bank_name == "中国建设银行"
+    assert data.held.account_number == GOOD_CARD
+    assert data.failed.state == P.CORRECTED and data.failed.account_number == GOOD_CARD
+    assert data.paid.account_number == CORPORATE
+    assert account.history.count() == 1
+    assert [c.bank_name for c in page.context["changes"]] == ["中国建设银行"]
+
+
+def test_leaving_the_number_empty_keeps_the_current_one(data, signed_in):
+    PayeeAccount.objects.create(
+        enterprise=data.enterprise,
+        account_name="宜昌兑付测试科技有限公司",
+        bank_name="中国银行",
+        account_number=CORPORATE,
+    )
+    form = signed_in.get(reverse("payouts:account")).context["form"]
+    assert not form.fields["account_number"].required and "**** **** **** 2345" in str(
+        form.fields["account_number"].help_text
+    )
+    response = signed_in.post(
+        reverse("payouts:account"),
+        {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国银行", "branch": "夷陵支行", "account_number": ""},
+    )
+    assert response.status_code == 302
+    account = PayeeAccount.objects.get(enterprise=data.enterprise)
+    assert (account.branch, account.account_number) == ("夷陵支行", CORPORATE)
+
+
+@pytest.mark.parametrize(
+    ("posted", "field", "message"),
+    [
+        ({"account_number": BAD_CARD}, "account_number", f"银行卡号“{BAD_CARD}”校验位不正确，请核对后重新填写"),
+        ({"account_number": "6222ABCD00001234"}, "account_number", "银行账号应为8至30位数字"),
+        ({"account_number": "1234567"}, "account_number", "银行账号应为8至30位数字"),
+        ({"account_number": ""}, "account_number", "请填写银行账号。"),
+        ({"payee_name": ""}, "payee_name", "请填写收款户名。"),
+        ({"payee_name": "　 "}, "payee_name", "请填写收款户名。"),
+        ({"bank_name": ""}, "bank_name", "请填写开户银行。"),
+    ],
+)
+def test_an_invalid_account_is_refused_in_chinese_and_nothing_changes(data, signed_in, posted, field, message):
+    valid = {
+        "payee_name": "宜昌兑付测试科技有限公司",
+        "bank_name": "中国建设银行",
+        "branch": "",
+        "account_number": GOOD_CARD,
+    }
+    response = signed_in.post(reverse("payouts:account"), {**valid, **posted})
+    assert response.status_code == 400
+    assert message in response.context["form"].errors[field]
+    assert message in response.content.decode()
+    assert not PayeeAccount.objects.filter(enterprise=data.enterprise).exists()
+    data.failed.refresh_from_db()
+    assert data.failed.state == P.FAILED
+
+
+def test_everything_empty_shows_every_message(data, signed_in):
+    response = signed_in.post(reverse("payouts:account"), {})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["payee_name"] == ["请填写收款户名。"]
+    assert errors["bank_name"] == ["请填写开户银行。"]
+    assert errors["account_number"] == ["请填写银行账号。"]
+
+
+def test_the_account_form_needs_the_csrf_token(data):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(data.user)
+    response = client.post(
+        reverse("payouts:account"),
+        {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国建设银行", "account_number": GOOD_CARD},
+    )
+    assert response.status_code == 403
+    assert not PayeeAccount.objects.filter(enterprise=data.enterprise).exists()
+
+
+def test_only_the_enterprises_members_reach_its_account(data, signed_in, client):
+    assert signed_in.get(account_url(data.other)).status_code == 404
+    assert (
+        signed_in.post(
+            account_url(data.other), {"payee_name": "x", "bank_name": "y", "account_number": GOOD_CARD}
+        ).status_code
+        == 404
+    )
+    assert not PayeeAccount.objects.filter(enterprise=data.other).exists()
+    # An agent (经办人) of the enterprise may keep the account.
+    agent = EnterpriseUserFactory()
+    EnterpriseMemberFactory(enterprise=data.enterprise, user=agent, role=EnterpriseMember.Role.AGENT)
+    other_client = Client()
+    other_client.force_login(agent)
+    response = other_client.post(
+        account_url(data.enterprise),
+        {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国农业银行", "account_number": CORPORATE},
+    )
+    assert response.status_code == 302
+    assert PayeeAccount.objects.get(enterprise=data.enterprise).updated_by == agent
+
+
+def test_a_user_of_several_enterprises_chooses_one(data, client):
+    second = EnterpriseFactory(name="第二家公司")
+    EnterpriseMemberFactory(enterprise=second, user=data.user, role=EnterpriseMember.Role.AGENT)
+    client.force_login(data.user)
+    response = client.get(reverse("payouts:account"))
+    assert response.status_code == 200
+    assert "请选择企业" in response.content.decode() and account_url(second) in response.content.decode()
+    page = client.get(account_url(second))
+    assert page.context["enterprise"] == second
+    records = client.get(reverse("payouts:records"))
+    assert records.context["many"] is True
