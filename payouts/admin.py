@@ -62,13 +62,14 @@ class FundingSourceForm(forms.ModelForm):
         fields = ["name", "level", "department", "budget_line", "matters", "pay_within_days", "active"]
 
     def clean_name(self):
-        name = normalize.text(self.cleaned_data.get("name") or "")
+        # Not NFKC: the name keeps its Chinese punctuation (（）、) as typed.
+        name = " ".join(normalize.prose(self.cleaned_data.get("name") or "").split())
         if not name:
             raise ValidationError(_("请填写资金名称。"))
         return name
 
     def clean_budget_line(self):
-        return normalize.text(self.cleaned_data.get("budget_line") or "")
+        return " ".join(normalize.prose(self.cleaned_data.get("budget_line") or "").split())
 
     def clean(self):
         cleaned = super().clean()
