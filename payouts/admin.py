@@ -315,7 +315,7 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "enterprise_name",
-        "matter",
+        "matter_name",
         "amount_yuan",
         "state",
         "batch",
@@ -372,7 +372,7 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     readonly_fields = ["case", "amount_yuan", "masked_account", "due"]
 
     class Media:
-        css = {"all": ["applications/admin.css"]}
+        css = {"all": ["applications/admin.css", "payouts/admin.css"]}
 
     # --- who may do what ---
 
@@ -414,6 +414,10 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("企业"), ordering="enterprise__name")
     def enterprise_name(self, obj):
         return obj.enterprise.name
+
+    @admin.display(description=gettext_lazy("事项"), ordering="matter__name")
+    def matter_name(self, obj):
+        return obj.matter.name
 
     @admin.display(description=gettext_lazy("拨付金额（元）"), ordering="amount")
     def amount_yuan(self, obj):

@@ -182,7 +182,7 @@ class BankResultImportInline(admin.TabularInline):
     model = BankResultImport
     extra = 0
     can_delete = False
-    fields = ["file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by", "sha256"]
+    fields = ["file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
     readonly_fields = fields
     ordering = ["-imported_at", "-id"]
 
@@ -224,6 +224,10 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     change_list_template = "admin/payouts/payoutbatch/change_list.html"
     change_form_template = "admin/payouts/payoutbatch/change_form.html"
     inlines = [BankResultImportInline]
+
+    class Media:
+        css = {"all": ["applications/admin.css", "payouts/admin.css"]}
+
     # Batches are made on 新建拨付批次 and moved by their buttons, never by a bulk action without looking.
     actions = None
     fieldsets = [
@@ -289,9 +293,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            page = Paginator(obj.payouts.select_related("enterprise", "matter").order_by("number"), PAGE_SIZE).get_page(
-                request.GET.get("p")
-            )
+            rows = obj.payouts.select_related("enterprise", "matter").order_by("number")
+            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
+            page.object_list = list(page.object_list)
+            for payout in page.object_list:
+                payout.amount_text = yuan(payout.amount)
             context["batch_payouts"] = page
             context["batch_pages"] = page.paginator.num_pages > 1
         response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
