@@ -1,3 +1,528 @@
-"""The finance back office of disbursement (拨付): funding sources, payouts, batches and bank results."""
+"""The finance back office of disbursement (拨付): funding sources, payouts, batches and bank results.
 
-from payouts import admin_results, admin_subsidies  # noqa: F401
+- 资金来源 (`FundingSourceAdmin`): the finance officers of a department keep their department's sources (the
+  department offered is only theirs; the matters chosen by autocomplete); supervisors and platform admins read
+  them all. Never deleted: a source no longer used is 停用.
+- 兑付记录 (`PayoutAdmin`): the payouts the user may see (`services.visible_to`), read-only, the account masked
+  (the full number never on screen), the 兑付时限 due date red once overdue (`?overdue=1` lists those, as the
+  overdue message links); the workflow's buttons 暂缓 / 恢复 / 取消 (with a reason) and 更正 (a corrected account
+  or the enterprise's current one), each checked by the workflow; the history. 生成待拨付记录 runs the sweep
+  the beat also runs.
+- 拨付批次 and 银行回单: `payouts.admin_batches`.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from payouts import admin_results, admin_subsidies, services  # noqa: F401
+from payouts.admin_batches import finance_departments, may_open, sees_all, yuan
+from payouts.models import FundingSource, Payout, PayoutState
+from payouts.workflow import PAY_CLOCK
+from portal.core import normalize
+from portal.core.workflow_admin import WorkflowAdmin, refusal_text
+from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.models import Department
+from portal.org.permissions import can, is_platform_admin
+from portal.workcalendar.models import Clock
+
+P = PayoutState
+# Per payout only: 更正 needs the account form; the rest are offered in bulk too, each checked one by one.
+SINGLE_TRANSITIONS = {"correct"}
+AUTOCOMPLETE_SIZE = 20
+
+
+# --- 资金来源 -------------------------------------------------------------------------------------------------------
+
+
+class MatterAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete widget, answered by the funding source admin's own search of matters: finance
+    chooses among every department's matters, not only those its own department owns."""
+
+    def get_url(self):
+        return reverse("admin:payouts_fundingsource_matters")
+
+
+class FundingSourceForm(forms.ModelForm):
+    class Meta:
+        model = FundingSource
+        fields = ["name", "level", "department", "budget_line", "matters", "pay_within_days", "active"]
+
+    def clean_name(self):
+        # Not NFKC: the name keeps its Chinese punctuation (（）、) as typed.
+        name = " ".join(normalize.prose(self.cleaned_data.get("name") or "").split())
+        if not name:
+            raise ValidationError(_("请填写资金名称。"))
+        return name
+
+    def clean_budget_line(self):
+        return " ".join(normalize.prose(self.cleaned_data.get("budget_line") or "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("active", True) and cleaned.get("matters"):
+            others = FundingSource.objects.filter(active=True, matters__in=cleaned["matters"])
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            taken = others.values_list("matters__name", "name").distinct()
+            clashes = [(matter, source) for matter, source in taken if matter in {m.name for m in cleaned["matters"]}]
+            if clashes:
+                self.add_error(
+                    "matters",
+                    _("以下事项已由其他启用的资金来源兑付：%(list)s。一个事项只能有一个资金来源。")
+                    % {"list": "、".join(f"{matter}（{source}）" for matter, source in clashes)},
+                )
+        return cleaned
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    form = FundingSourceForm
+    list_display = ["name", "level", "region", "department", "budget_line", "pay_within_days", "matter_count", "active"]
+    list_filter = ["level", "active", ("department", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "budget_line", "matters__name", "matters__code"]
+    list_select_related = ["region", "department"]
+    readonly_fields = ["region"]
+    fieldsets = [
+        (None, {"fields": ["name", "level", "department", "region", "budget_line", "pay_within_days", "active"]}),
+        (gettext_lazy("适用事项"), {"fields": ["matters"]}),
+    ]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if sees_all(request.user):
+            return rows
+        return rows.filter(department__in=finance_departments(request.user))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("资金来源不存在，或不属于您的部门"))
+        return obj
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "payouts.view_fundingsource")
+
+    def _keeps(self, user, department=None) -> bool:
+        if is_platform_admin(user):
+            return True
+        mine = finance_departments(user)
+        return mine.exists() if department is None else mine.filter(pk=department.pk).exists()
+
+    def has_add_permission(self, request):
+        return can(request.user, "payouts.add_fundingsource") and self._keeps(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not can(request.user, "payouts.change_fundingsource"):
+            return False
+        return self._keeps(request.user, None if obj is None else obj.department)
+
+    def has_delete_permission(self, request, obj=None):
+        # Payouts and batches refer to it: a source no longer used is 停用 (active off), never deleted.
+        return False
+
+    def departments_for(self, user):
+        if is_platform_admin(user):
+            return Department.objects.filter(kind=Department.Kind.FINANCE).order_by("code")
+        return finance_departments(user).order_by("code")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = self.departments_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "matters":
+            from matters.models import Matter
+
+            kwargs["queryset"] = Matter.objects.all()
+            kwargs["widget"] = MatterAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        departments = self.departments_for(request.user)
+        if "department" not in initial and departments.count() == 1:
+            department = departments.get()
+            initial["department"] = department.pk
+            initial["level"] = department.region.level
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        # The funds' region is the paying finance department's (宜昌 §10: each level's finance pays its funds).
+        obj.region = obj.department.region
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=gettext_lazy("适用事项数"))
+    def matter_count(self, obj):
+        return obj.matters.count()
+
+    def get_urls(self):
+        return [
+            path(
+                "matters/",
+                self.admin_site.admin_view(self.matters_view),
+                name="payouts_fundingsource_matters",
+            ),
+            *super().get_urls(),
+        ]
+
+    def matters_view(self, request):
+        """The matters an officer may name in a funding source, by code or name (the autocomplete's answers)."""
+        from matters.models import Matter
+
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = normalize.text(request.GET.get("term", ""))
+        rows = Matter.objects.order_by("code")
+        if term:
+            rows = rows.filter(Q(code__icontains=term) | Q(name__icontains=term))
+        try:
+            page = max(int(request.GET.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        start = (page - 1) * AUTOCOMPLETE_SIZE
+        found = list(rows.values_list("pk", "code", "name")[start : start + AUTOCOMPLETE_SIZE + 1])
+        return JsonResponse(
+            {
+                "results": [{"id": str(pk), "text": f"{code} {name}"} for pk, code, name in found[:AUTOCOMPLETE_SIZE]],
+                "pagination": {"more": len(found) > AUTOCOMPLETE_SIZE},
+            }
+        )
+
+
+# --- 兑付记录 -------------------------------------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """超过兑付时限: not paid or cancelled, the 兑付时限 past (the overdue message links to ?overdue=1)."""
+
+    title = gettext_lazy("兑付时限")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("已超过兑付时限"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=services.overdue().values("pk"))
+        return queryset
+
+
+class MatterDepartmentFilter(admin.SimpleListFilter):
+    """事项主管部门: the departments of the matters of the payouts the user sees."""
+
+    title = gettext_lazy("事项主管部门")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        seen = model_admin.get_queryset(request).values("matter__department")
+        return [(str(d.pk), d.name) for d in Department.objects.filter(pk__in=seen).order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(matter__department_id=self.value())
+        return queryset
+
+
+class CorrectForm(forms.Form):
+    """更正: the corrected account typed in, or the enterprise's current 收款账户."""
+
+    CURRENT, TYPED = "current", "typed"
+    source = forms.ChoiceField(
+        label=gettext_lazy("更正方式"),
+        widget=forms.RadioSelect,
+        initial=CURRENT,
+        choices=[
+            (CURRENT, gettext_lazy("使用企业当前的收款账户")),
+            (TYPED, gettext_lazy("填写更正后的收款账户")),
+        ],
+    )
+    payee_name = forms.CharField(label=gettext_lazy("收款户名"), max_length=200, required=False)
+    bank_name = forms.CharField(label=gettext_lazy("开户银行"), max_length=100, required=False)
+    branch = forms.CharField(label=gettext_lazy("开户网点"), max_length=100, required=False)
+    account_number = forms.CharField(label=gettext_lazy("银行账号"), max_length=40, required=False)
+    reason = forms.CharField(label=gettext_lazy("更正说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, payout, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payout = payout
+        self.current = services.current_account(payout.enterprise)
+        if self.current:
+            self.fields["source"].help_text = _("企业当前收款账户：%(name)s，%(bank)s，%(number)s") % {
+                "name": self.current["payee_name"],
+                "bank": self.current["bank_name"],
+                "number": Payout(account_number=self.current["account_number"]).masked_account,
+            }
+        else:
+            self.fields["source"].help_text = _("企业尚未填写收款账户。")
+        self.account = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == self.TYPED:
+            try:
+                self.account = services.clean_account(cleaned)
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, problems)
+        elif cleaned.get("source") == self.CURRENT and not self.current:
+            self.add_error("source", _("企业尚未填写收款账户，请填写更正后的收款账户。"))
+        return cleaned
+
+
+def with_pay_due(queryset):
+    """Annotates `pay_due`, the due date of the payout's newest 兑付时限 clock, read in the list's query."""
+    clock = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Payout), object_id=OuterRef("pk"), kind=PAY_CLOCK.key
+    ).order_by("-started_on", "-id")
+    return queryset.annotate(pay_due=Subquery(clock.values("due_on")[:1]))
+
+
+def due_badge(payout) -> str:
+    """The 兑付时限 due date; coloured by the working days left while the payout waits, red once past."""
+    from applications.admin_review import deadline_badge
+
+    due = getattr(payout, "pay_due", None)
+    if due is None and payout.pk:
+        clock = services.pay_clock(payout)
+        due = clock.due_on if clock else None
+    if due is None:
+        return "—"
+    if payout.state in (P.PAID, P.CANCELLED):
+        return str(due)
+    return deadline_badge(due)
+
+
+@admin.register(Payout)
+class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "enterprise_name",
+        "matter_name",
+        "amount_yuan",
+        "state",
+        "batch",
+        "approved_on",
+        "due",
+        "paid_on",
+        "masked_account",
+    ]
+    list_filter = [
+        "state",
+        OverdueFilter,
+        ("funding_source", admin.RelatedOnlyFieldListFilter),
+        MatterDepartmentFilter,
+    ]
+    search_fields = ["number", "enterprise__name", "enterprise__uscc"]
+    list_select_related = ["enterprise", "matter", "batch"]
+    change_list_template = "admin/payouts/payout/change_list.html"
+    fieldsets = [
+        (
+            gettext_lazy("兑付信息"),
+            {
+                "fields": [
+                    "number",
+                    "case",
+                    "enterprise",
+                    "matter",
+                    "funding_source",
+                    "amount_yuan",
+                    "state",
+                    "batch",
+                    "attempts",
+                ]
+            },
+        ),
+        (gettext_lazy("收款账户"), {"fields": ["payee_name", "bank_name", "branch", "masked_account"]}),
+        (
+            gettext_lazy("时限与结果"),
+            {
+                "fields": [
+                    "approved_on",
+                    "due",
+                    "overdue_flagged_at",
+                    "paid_on",
+                    "bank_reference",
+                    "workdays_to_pay",
+                    "failure_reason",
+                    "hold_reason",
+                    "cancel_reason",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = ["case", "amount_yuan", "masked_account", "due"]
+
+    class Media:
+        css = {"all": ["applications/admin.css", "payouts/admin.css"]}
+
+    # --- who may do what ---
+
+    def get_queryset(self, request):
+        visible = services.visible_to(request.user).values("pk")
+        return with_pay_due(super().get_queryset(request).filter(pk__in=visible))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("兑付记录不存在，或您无权查看"))
+        return obj
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "payouts.view_payout")
+
+    def has_add_permission(self, request):
+        # Payouts are opened from approved cases and confirmed entries (生成待拨付记录), never typed in.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only through the workflow's buttons.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for name in SINGLE_TRANSITIONS:
+            actions.pop(name, None)
+        return actions
+
+    # --- columns ---
+
+    @admin.display(description=gettext_lazy("企业"), ordering="enterprise__name")
+    def enterprise_name(self, obj):
+        return obj.enterprise.name
+
+    @admin.display(description=gettext_lazy("事项"), ordering="matter__name")
+    def matter_name(self, obj):
+        return obj.matter.name
+
+    @admin.display(description=gettext_lazy("拨付金额（元）"), ordering="amount")
+    def amount_yuan(self, obj):
+        return yuan(obj.amount)
+
+    @admin.display(description=gettext_lazy("收款账号"))
+    def masked_account(self, obj):
+        return obj.masked_account or format_html('<span class="deadline-soon">{}</span>', _("未填写"))
+
+    @admin.display(description=gettext_lazy("兑付时限"), ordering="pay_due")
+    def due(self, obj):
+        return due_badge(obj)
+
+    @admin.display(description=gettext_lazy("申报件或确认"))
+    def case(self, obj):
+        if obj.application_id:
+            url = reverse("admin:applications_application_change", args=[obj.application_id])
+            return format_html('<a href="{}">{}</a>', url, obj.application.number)
+        if obj.confirmation_id:
+            url = reverse("admin:applications_confirmation_change", args=[obj.confirmation_id])
+            return format_html(
+                '<a href="{}">{}</a>', url, _("免申即享确认（%(list)s）") % {"list": obj.confirmation.confirmation_list}
+            )
+        return "—"
+
+    # --- the page ---
+
+    def workflow_notes(self, request, obj):
+        notes = []
+        if obj.state == P.FAILED:
+            notes.append(
+                _("银行退回：%(reason)s。请核对收款账户后“更正收款账户”，更正后编入下一批次重新拨付。")
+                % {"reason": obj.failure_reason or "—"}
+            )
+        if obj.state == P.HELD:
+            notes.append(_("暂缓拨付：%(reason)s") % {"reason": obj.hold_reason or "—"})
+        if obj.state in (P.PENDING, P.CORRECTED) and not obj.account_number:
+            notes.append(_("企业尚未填写收款账户，填写前不能编入拨付批次。"))
+        if obj.overdue_flagged_at and obj.state not in (P.PAID, P.CANCELLED):
+            notes.append(_("已超过兑付时限，请尽快拨付。"))
+        return notes
+
+    def transition_view(self, request, object_id, name):
+        if name == "correct":
+            return self.correct_view(request, object_id)
+        return super().transition_view(request, object_id, name)
+
+    def correct_view(self, request, object_id):
+        """更正收款账户: with the corrected account or the enterprise's current one; the payout goes into the next
+        batch."""
+        obj = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:payouts_payout_change", args=[obj.pk])
+        workflow = self.get_workflow()
+        transition = workflow["correct"]
+        try:
+            workflow.verify_actor(obj, transition, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        confirmed = request.method == "POST" and "confirm" in request.POST
+        form = CorrectForm(request.POST if confirmed else None, payout=obj)
+        if confirmed and form.is_valid():
+            raw = None
+            if form.cleaned_data["source"] == CorrectForm.TYPED:
+                raw = {key: form.cleaned_data[key] for key in ("payee_name", "bank_name", "branch", "account_number")}
+            try:
+                services.correct(obj, by=request.user, account=raw, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, refusal_text(error), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            self.message_user(request, _("已更正收款账户，该笔兑付将编入下一拨付批次。"), messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("更正收款账户：%(number)s") % {"number": obj.number},
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/payouts/payout/correct.html", context)
+
+    def get_urls(self):
+        return [
+            path("open/", self.admin_site.admin_view(self.open_view), name="payouts_payout_open"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_open": may_open(request.user)}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def open_view(self, request):
+        """生成待拨付记录: a payout for every case in 待兑付 and every confirmed 免申即享 entry without one (the
+        beat runs the same sweep)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not may_open(request.user):
+            raise PermissionDenied
+        opened = services.open_payouts(at=timezone.now())
+        if opened:
+            self.message_user(request, _("已生成%(n)d笔待拨付记录。") % {"n": opened}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("没有新的待兑付申报件或已确认的免申即享记录，未生成新的记录。"))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:payouts_payout_changelist")
+        return HttpResponseRedirect(target)

@@ -489,6 +489,77 @@ def _subsidy_record(staff):
     return SubsidyRecord.objects.get(record_id=record["record_id"])
 
 
+def _funding_source(staff):
+    """市财政局's source for a published matter of 市科技局, as its finance officer keeps it."""
+    from payouts.models import FundingSource
+    from portal.org.models import Department
+
+    czj = Department.objects.get(code="yc-czj")
+    source = FundingSource.objects.create(
+        name=f"2026年市级科技创新专项资金{_n()}",
+        level=czj.region.level,
+        region=czj.region,
+        department=czj,
+        budget_line="2060499",
+    )
+    source.matters.add(_kjj_matter())
+    return source
+
+
+def _payout(staff):
+    """A payout opened by the sweep for a 市科技局 case in 待兑付 (paid by 市财政局), the account copied."""
+    from decimal import Decimal
+
+    from applications.models import Application, Status
+    from payouts import services
+    from tests.factories.applications import enterprise_with_user
+
+    enterprise = enterprise_with_user()
+    services.save_account(
+        enterprise,
+        {"payee_name": enterprise.name, "bank_name": "中国工商银行宜昌分行", "account_number": f"1207{_n():015d}"},
+        by=None,
+    )
+    application = Application.objects.create(
+        number=f"SB-SAMPLE-{_n()}",
+        enterprise=enterprise,
+        matter=_kjj_matter(),
+        period=str(timezone.localdate().year),
+        status=Status.TO_PAYOUT,
+        approved_amount=Decimal("200000.00"),
+        decided_at=timezone.now(),
+    )
+    services.open_payouts()
+    return application.payout
+
+
+def _payout_batch(staff):
+    """A draft batch of 市财政局 made by its finance officer (制单), waiting for another officer's 复核."""
+    from payouts import services
+
+    payout = _payout(staff)
+    return services.create_batch(
+        by=staff["czj_finance"], funding_source=payout.funding_source, payout_ids=[payout.pk], note="样例批次"
+    )
+
+
+def _bank_result_import(staff):
+    """The bank's result file of a 市财政局 batch checked by a second officer, exported and paid."""
+    from payouts import bankfiles, services
+    from portal.org.models import Department, Role
+    from tests.factories.policies import member
+
+    batch = _payout_batch(staff)
+    checker = member(Department.objects.get(code="yc-czj"), Role.FINANCE, username=f"czj-checker-{_n()}")
+    batch = services.approve_batch(batch, by=checker)
+    services.export_batch(batch, by=checker, fmt="csv")
+    batch.refresh_from_db()
+    report = services.import_results(
+        batch, bankfiles.results_template(batch, fmt="csv"), file_name="回单.csv", by=checker
+    )
+    return report.imported
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -547,4 +618,8 @@ SAMPLES = {
     "applications.confirmation": _confirmation,
     "payouts.subsidysubmission": lambda staff: _subsidy_record(staff).submission,
     "payouts.subsidyrecord": _subsidy_record,
+    "payouts.fundingsource": _funding_source,
+    "payouts.payout": _payout,
+    "payouts.payoutbatch": _payout_batch,
+    "payouts.bankresultimport": _bank_result_import,
 }

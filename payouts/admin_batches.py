@@ -1,0 +1,522 @@
+"""拨付批次 in the back office: the maker's 新建拨付批次, the checker's 复核, the payment file, the bank's 回单.
+
+- 新建拨付批次 (`create/`): a finance officer chooses a funding source of the department (only those), narrows by
+  matter, the matter's department and the approval dates, sees how many payouts and how much would go into the
+  batch (and how many wait without a payee account or are held), then makes it (`services.create_batch`).
+- the batch's page: its payouts (paginated, the account masked), count, total and checksum, and the buttons the
+  user may press now — 复核通过 only for another finance officer of the department (四眼原则: the maker never
+  sees it, and a forced request is refused with the reason), 撤销批次 (draft, with a reason), 导出支付文件
+  (Excel or CSV; the first export reports the batch to the bank, so it asks first; every export is recorded in the
+  sensitive-access log), 导入银行回单 (the report: paid, failed and unchanged, or every bad line and nothing
+  imported; the same file twice is recognised and changes nothing).
+- 银行回单 (`BankResultImportAdmin`): the imports of the batches the user sees, read-only.
+Every refusal is a Chinese message on the page, never an error page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from payouts import services
+from payouts.models import BankResultImport, BatchState, FundingSource, Payout, PayoutBatch, PayoutState
+from payouts.workflow import BATCHABLE
+from portal.core import normalize
+from portal.core.workflow_admin import WorkflowAdmin, refusal_text
+from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
+from portal.org.models import Department, Role
+from portal.org.permissions import can, is_platform_admin, is_supervisor
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = {"xlsx": gettext_lazy("Excel"), "csv": gettext_lazy("CSV")}
+
+
+# --- who ---------------------------------------------------------------------------------------------------------
+
+
+def sees_all(user) -> bool:
+    """Platform admins and supervisors see every department's funding sources and batches."""
+    return is_platform_admin(user) or is_supervisor(user)
+
+
+def finance_departments(user):
+    """The finance departments in which `user` is a finance officer (财政部门经办人)."""
+    if not getattr(user, "is_authenticated", False):
+        return Department.objects.none()
+    return Department.objects.filter(
+        kind=Department.Kind.FINANCE, memberships__user=user, memberships__role=Role.FINANCE
+    ).distinct()
+
+
+def visible_batches(user):
+    rows = PayoutBatch.objects.all()
+    if sees_all(user):
+        return rows
+    return rows.filter(department__in=finance_departments(user))
+
+
+def may_make_batches(user) -> bool:
+    return can(user, services.PERM_BATCH) and finance_departments(user).exists()
+
+
+def yuan(amount) -> str:
+    """An amount in 元 as finance writes it: 1,250,000.00."""
+    return f"{Decimal(amount or 0):,.2f}"
+
+
+# --- 新建拨付批次 ---------------------------------------------------------------------------------------------------
+
+
+class BatchForm(forms.Form):
+    """制单: the funding source and what narrows the payouts put into the batch."""
+
+    funding_source = forms.ModelChoiceField(
+        label=gettext_lazy("资金来源"),
+        queryset=FundingSource.objects.none(),
+        empty_label=gettext_lazy("请选择资金来源"),
+        error_messages={"required": gettext_lazy("请选择资金来源。")},
+    )
+    matter = forms.ModelChoiceField(
+        label=gettext_lazy("事项"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("全部事项"),
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("事项主管部门"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("全部部门"),
+    )
+    approved_from = forms.DateField(
+        label=gettext_lazy("核准日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    approved_to = forms.DateField(
+        label=gettext_lazy("核准日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=255, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from matters.models import Matter
+
+        super().__init__(*args, **kwargs)
+        sources = FundingSource.objects.filter(active=True, department__in=finance_departments(user))
+        self.fields["funding_source"].queryset = sources.select_related("department").order_by("name")
+        waiting = Payout.objects.filter(funding_source__in=sources, state__in=[*BATCHABLE, PayoutState.HELD])
+        self.fields["matter"].queryset = Matter.objects.filter(pk__in=waiting.values("matter")).order_by("code")
+        self.fields["department"].queryset = Department.objects.filter(
+            pk__in=waiting.values("matter__department")
+        ).order_by("code")
+
+    def clean_note(self):
+        return normalize.text(self.cleaned_data.get("note") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("approved_from"), cleaned.get("approved_to")
+        if start and end and start > end:
+            self.add_error("approved_to", _("截止日期不能早于起始日期。"))
+        return cleaned
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {key: data.get(key) for key in ("matter", "department", "approved_from", "approved_to")}
+
+
+def _narrowed(rows, *, matter=None, department=None, approved_from=None, approved_to=None):
+    if matter is not None:
+        rows = rows.filter(matter=matter)
+    if department is not None:
+        rows = rows.filter(matter__department=department)
+    if approved_from is not None:
+        rows = rows.filter(approved_on__gte=approved_from)
+    if approved_to is not None:
+        rows = rows.filter(approved_on__lte=approved_to)
+    return rows
+
+
+def preview(source: FundingSource, **filters) -> dict:
+    """What a batch of `source` with `filters` would take now, and what waits outside it."""
+    ready = _narrowed(services.batchable(source), **filters).aggregate(n=Count("pk"), total=Sum("amount"))
+    waiting = _narrowed(Payout.objects.filter(funding_source=source), **filters)
+    return {
+        "count": ready["n"],
+        "total": yuan(ready["total"]),
+        "without_account": waiting.filter(state__in=BATCHABLE, account_number="").count(),
+        "held": waiting.filter(state=PayoutState.HELD).count(),
+    }
+
+
+# --- 导入银行回单 ---------------------------------------------------------------------------------------------------
+
+
+class ResultUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("银行回单文件"),
+        help_text=gettext_lazy(
+            "Excel（.xlsx）或 CSV；列：兑付编号、金额（元）、支付结果、银行流水号、支付日期、失败原因"
+        ),
+        error_messages={"required": gettext_lazy("请选择银行回单文件。"), "empty": gettext_lazy("文件是空的。")},
+    )
+
+
+# --- the admins --------------------------------------------------------------------------------------------------
+
+
+class BankResultImportInline(admin.TabularInline):
+    """The batch's 回单 imports, read-only."""
+
+    model = BankResultImport
+    extra = 0
+    can_delete = False
+    fields = ["file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    readonly_fields = fields
+    ordering = ["-imported_at", "-id"]
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "payouts.view_bankresultimport")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "funding_source",
+        "department",
+        "state",
+        "count",
+        "total_yuan",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+        "sent_at",
+    ]
+    list_filter = [
+        "state",
+        ("funding_source", admin.RelatedOnlyFieldListFilter),
+        ("department", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["number", "note"]
+    list_select_related = ["funding_source", "department", "created_by", "approved_by"]
+    change_list_template = "admin/payouts/payoutbatch/change_list.html"
+    change_form_template = "admin/payouts/payoutbatch/change_form.html"
+    inlines = [BankResultImportInline]
+
+    class Media:
+        css = {"all": ["applications/admin.css", "payouts/admin.css"]}
+
+    # Batches are made on 新建拨付批次 and moved by their buttons, never by a bulk action without looking.
+    actions = None
+    fieldsets = [
+        (None, {"fields": ["number", "funding_source", "department", "state", "note"]}),
+        (gettext_lazy("金额"), {"fields": ["count", "total_yuan", "state_counts", "checksum"]}),
+        (
+            gettext_lazy("办理"),
+            {
+                "fields": [
+                    "created_by",
+                    "created_at",
+                    "approved_by",
+                    "approved_at",
+                    "sent_by",
+                    "sent_at",
+                    "settled_at",
+                ]
+            },
+        ),
+    ]
+
+    # --- who may do what ---
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=visible_batches(request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("拨付批次不存在，或不属于您的部门"))
+        return obj
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "payouts.view_payoutbatch")
+
+    def has_add_permission(self, request):
+        # A batch is made from the waiting payouts on 新建拨付批次 (`create/`), never typed in.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns ---
+
+    @admin.display(description=gettext_lazy("合计金额（元）"), ordering="total")
+    def total_yuan(self, obj):
+        return yuan(obj.total)
+
+    @admin.display(description=gettext_lazy("各状态笔数"))
+    def state_counts(self, obj):
+        rows = obj.payouts.values("state").annotate(n=Count("pk")).order_by("state")
+        labels = dict(PayoutState.choices)
+        text = "；".join(f"{labels.get(row['state'], row['state'])}{row['n']}笔" for row in rows)
+        return text or "—"
+
+    # --- the page ---
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            rows = obj.payouts.select_related("enterprise", "matter").order_by("number")
+            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
+            page.object_list = list(page.object_list)
+            for payout in page.object_list:
+                payout.amount_text = yuan(payout.amount)
+            context["batch_payouts"] = page
+            context["batch_pages"] = page.paginator.num_pages > 1
+        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+        transitions = response.context_data.get("workflow_transitions")
+        if transitions is not None:
+            # 报送银行 happens by exporting the payment file (导出支付文件), not by a button of its own.
+            response.context_data["workflow_transitions"] = [t for t in transitions if t.name != "send"]
+        return response
+
+    def workflow_notes(self, request, obj):
+        notes = []
+        user = request.user
+        if obj.state == BatchState.DRAFT:
+            if obj.created_by_id == user.pk:
+                notes.append(_("本批次由您制单，须由本财政部门的其他人员复核（四眼原则）。"))
+            else:
+                notes.append(_("待复核：请核对批次明细、笔数和合计金额后复核。"))
+        elif obj.state == BatchState.APPROVED:
+            notes.append(_("已复核，请导出支付文件报送银行；导出后批次即为“已报送银行”。"))
+        elif obj.state == BatchState.SENT:
+            notes.append(_("已报送银行，请在收到银行回单后导入。"))
+        return notes
+
+    def workflow_tools(self, request, obj):
+        tools = []
+        payer = can(request.user, services.PERM_BATCH) and services.is_payer(request.user, obj.department)
+        if payer and obj.state in (BatchState.APPROVED, BatchState.SENT, BatchState.SETTLED):
+            for fmt, label in EXPORT_FORMATS.items():
+                tools.append(
+                    {
+                        "url": reverse("admin:payouts_payoutbatch_export", args=[obj.pk, fmt]),
+                        "label": _("导出支付文件（%(format)s）") % {"format": label},
+                        "name": f"export-{fmt}",
+                    }
+                )
+        importer = can(request.user, services.PERM_IMPORT) and services.is_payer(request.user, obj.department)
+        if importer and obj.state in (BatchState.SENT, BatchState.SETTLED):
+            tools.append(
+                {
+                    "url": reverse("admin:payouts_payoutbatch_import", args=[obj.pk]),
+                    "label": _("导入银行回单"),
+                    "name": "import",
+                }
+            )
+        return tools
+
+    def transition_view(self, request, object_id, name):
+        if name == "send":
+            obj = self.get_object(request, unquote(object_id))
+            self.message_user(request, _("报送银行请使用“导出支付文件”。"), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[obj.pk]))
+        return super().transition_view(request, object_id, name)
+
+    def get_urls(self):
+        return [
+            path("create/", self.admin_site.admin_view(self.create_view), name="payouts_payoutbatch_create"),
+            path(
+                "<path:object_id>/payment-file/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="payouts_payoutbatch_export",
+            ),
+            path(
+                "<path:object_id>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="payouts_payoutbatch_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_create": may_make_batches(request.user),
+            "may_open": may_open(request.user),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/payouts/payoutbatch/{template}.html",
+            {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **context},
+        )
+
+    def create_view(self, request):
+        """新建拨付批次: the preview of what would be batched, then the batch (制单)."""
+        if not may_make_batches(request.user):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = BatchForm(request.POST if posted else None, user=request.user)
+        sources = form.fields["funding_source"].queryset
+        if not posted and sources.count() == 1:
+            form = BatchForm({"funding_source": sources.get().pk}, user=request.user)
+        summary = None
+        if form.is_bound and form.is_valid():
+            source = form.cleaned_data["funding_source"]
+            if posted and "_create" in request.POST:
+                try:
+                    batch = services.create_batch(
+                        by=request.user, funding_source=source, note=form.cleaned_data["note"], **form.filters()
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    form.add_error(None, refusal_text(error))
+                else:
+                    self.log_addition(request, batch, [{"added": {}}])
+                    self.message_user(
+                        request,
+                        _("已生成拨付批次%(number)s：%(count)d笔，合计%(total)s元，请由本部门其他人员复核。")
+                        % {"number": batch.number, "count": batch.count, "total": yuan(batch.total)},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
+            summary = preview(source, **form.filters())
+        return self._page(
+            request,
+            "create",
+            _("新建拨付批次"),
+            form=form,
+            summary=summary,
+            may_open=may_open(request.user),
+        )
+
+    def export_view(self, request, object_id, fmt):
+        """导出支付文件: an approved batch asks first (the export reports it to the bank); a sent one downloads."""
+        obj = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
+        if fmt not in EXPORT_FORMATS:
+            raise Http404(_("没有这种文件格式"))
+        if obj.state == BatchState.APPROVED and not (request.method == "POST" and "confirm" in request.POST):
+            if not services.is_payer(request.user, obj.department):
+                self.message_user(request, _("只有拨付该资金的财政部门人员可以办理。"), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            return self._page(
+                request,
+                "export",
+                _("导出支付文件：%(number)s") % {"number": obj.number},
+                original=obj,
+                format_label=EXPORT_FORMATS[fmt],
+                total=yuan(obj.total),
+                change_url=change_url,
+            )
+        try:
+            name, content_type, content = services.export_batch(obj, by=request.user, fmt=fmt, request=request)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def import_view(self, request, object_id):
+        """导入银行回单: the report of what the file did, or of every bad line (then nothing is imported)."""
+        obj = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
+        if not (can(request.user, services.PERM_IMPORT) and services.is_payer(request.user, obj.department)):
+            self.message_user(request, _("只有拨付该资金的财政部门人员可以导入银行回单。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form = ResultUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = services.import_results(obj, upload.read(), file_name=upload.name, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, refusal_text(error))
+            else:
+                obj.refresh_from_db()
+                if report.errors:
+                    self.message_user(request, _("回单有误，未导入任何记录。"), messages.ERROR)
+                elif report.already:
+                    self.message_user(request, _("该回单文件此前已导入，本次未作任何更改。"), messages.WARNING)
+                else:
+                    self.message_user(
+                        request,
+                        _("回单已导入：支付成功%(paid)d笔，支付失败%(failed)d笔，此前已处理%(unchanged)d笔。")
+                        % {"paid": report.paid, "failed": report.failed, "unchanged": report.unchanged},
+                        messages.SUCCESS,
+                    )
+        return self._page(
+            request,
+            "import",
+            _("导入银行回单：%(number)s") % {"number": obj.number},
+            original=obj,
+            form=form,
+            report=report,
+            change_url=change_url,
+            failed=obj.payouts.filter(state=PayoutState.FAILED).select_related("enterprise").order_by("number")
+            if report and not report.errors
+            else [],
+        )
+
+
+def may_open(user) -> bool:
+    """生成待拨付记录: platform admins and finance officers."""
+    return is_platform_admin(user) or services.is_payer(user, None)
+
+
+@admin.register(BankResultImport)
+class BankResultImportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """银行回单: every imported result file of the batches the user sees (refused files leave no row)."""
+
+    view_permission = "payouts.view_bankresultimport"
+    list_display = ["batch_link", "file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    list_filter = [("batch__department", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["batch__number", "file_name"]
+    list_select_related = ["batch", "imported_by"]
+    fields = ["batch", "file_name", "sha256", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(batch__in=visible_batches(request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("回单不存在，或不属于您的部门"))
+        return obj
+
+    @admin.display(description=gettext_lazy("批次"), ordering="batch__number")
+    def batch_link(self, obj):
+        url = reverse("admin:payouts_payoutbatch_change", args=[obj.batch_id])
+        return format_html('<a href="{}">{}</a>', url, obj.batch.number)

@@ -1,0 +1,127 @@
+"""A payout batch as two finance officers of 宜昌市财政局 click through it (四眼原则).
+
+The maker signs in, makes a batch on 新建拨付批次 after seeing what it takes, and signs out; the checker signs
+in, approves it (复核通过), exports the Excel payment file (a download), imports the bank's result file with one
+failed payment and reads the report; the failed payout shows 支付失败. Full-page screenshots of each stage go to
+test-results/payout_batch/ (gitignored).
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from payouts import bankfiles
+from payouts.models import BatchState, PayoutBatch, PayoutState
+from tests.payouts.test_admin_batches import make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Yichang-2026-czj"
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "payout_batch"
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.STAFF_OTP_REQUIRED = False
+
+
+def _shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _sign_in(page, username):
+    page.goto("/admin/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def _sign_out(page):
+    page.locator("#logout-form button").click()
+    expect(page.locator("#content")).to_contain_text("登录")
+
+
+def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_the_result(page, tmp_path):
+    world = make_world()
+    for user in (world.maker, world.checker):
+        user.set_password(PASSWORD)
+        user.save()
+
+    # 制单
+    _sign_in(page, "czj-maker")
+    page.get_by_role("link", name="拨付批次").first.click()
+    page.get_by_role("link", name="新建拨付批次").click()
+    expect(page.locator("#batch-preview")).to_contain_text("可编入4笔，合计225,000.50元")
+    expect(page.locator("#batch-preview")).to_contain_text("另有1笔因企业尚未填写收款账户")
+    _shot(page, "01-create")
+    page.get_by_role("button", name="生成拨付批次").click()
+    expect(page.locator(".messagelist li.success")).to_contain_text("已生成拨付批次")
+    batch = PayoutBatch.objects.get()
+    expect(page.locator(".workflow-notes")).to_contain_text("四眼原则")
+    expect(page.locator("a.workflow-transition", has_text="复核通过")).to_have_count(0)
+    expect(page.locator("#batch-payouts tbody tr")).to_have_count(4)
+    _shot(page, "02-batch-of-the-maker")
+    _sign_out(page)
+
+    # 复核
+    _sign_in(page, "czj-checker")
+    page.goto("/admin/payouts/payoutbatch/")
+    page.get_by_role("link", name=batch.number).click()
+    page.locator("a.workflow-transition", has_text="复核通过").click()
+    page.get_by_role("button", name="确认").click()
+    expect(page.locator(".messagelist li.success")).to_have_text("复核通过：已完成。")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.APPROVED and batch.approved_by == world.checker
+
+    # 导出支付文件 (Excel): asks first, then downloads.
+    page.locator("a.workflow-transition", has_text="导出支付文件（Excel）").click()
+    expect(page.locator("#content")).to_contain_text("导出后批次即为“已报送银行”")
+    _shot(page, "03-export-confirm")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="确认导出").click()
+    assert download.value.suggested_filename == f"{batch.number}.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    batch.refresh_from_db()
+    assert batch.state == BatchState.SENT
+    assert rows[2][5] == batch.checksum == bankfiles.checksum(batch.payouts.all())
+    assert bankfiles.PAYMENT_COLUMNS in rows
+
+    # 导入银行回单: one line failed.
+    failing = batch.payouts.order_by("number").last()
+    result = tmp_path / "银行回单.xlsx"
+    result.write_bytes(bankfiles.results_template(batch, {failing.number: (False, "", None, "账号不存在")}))
+    page.goto(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
+    page.locator("a.workflow-transition", has_text="导入银行回单").click()
+    page.get_by_label("银行回单文件").set_input_files(str(result))
+    page.get_by_role("button", name="导入").click()
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("支付成功3笔，支付失败1笔，此前已处理0笔")
+    expect(report).to_contain_text("账号不存在")
+    _shot(page, "04-import-report")
+
+    # The failed payout: 支付失败, with what to do.
+    report.get_by_role("link", name=failing.number).click()
+    expect(page.locator(".workflow-state")).to_have_text("当前状态：支付失败")
+    expect(page.locator(".workflow-notes")).to_contain_text("银行退回：账号不存在")
+    expect(page.locator("a.workflow-transition", has_text="更正收款账户")).to_be_visible()
+    _shot(page, "05-failed-payout")
+    page.goto("/admin/payouts/payout/")
+    row = page.locator("#result_list tbody tr", has_text=failing.number)
+    expect(row).to_contain_text("支付失败")
+    expect(page.locator("#result_list tbody tr", has_text="已支付")).to_have_count(3)
+    _shot(page, "06-payout-list")
+    page.goto(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
+    expect(page.locator("#batch-payouts tr.payout-failed")).to_contain_text("账号不存在")
+    _shot(page, "07-settled-batch")
+    failing.refresh_from_db()
+    assert failing.state == PayoutState.FAILED
+    batch.refresh_from_db()
+    assert batch.state == BatchState.SETTLED
