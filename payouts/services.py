@@ -183,12 +183,19 @@ def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
     row._history_user = by
     row._change_reason = _("企业更新收款账户")
     row.save()
-    waiting = list(Payout.objects.select_for_update().filter(enterprise=enterprise, state__in=[P.PENDING, P.HELD]))
+    # not yet in a batch: 待拨付, 暂缓, and 已更正 (a correction of a correction must reach the next batch too)
+    waiting = list(
+        Payout.objects.select_for_update().filter(enterprise=enterprise, state__in=[P.PENDING, P.HELD, P.CORRECTED])
+    )
     for payout in waiting:
         apply_account(payout, account)
     _history_bulk(waiting, ["payee_name", "bank_name", "branch", "account_number"], by=by, reason=_("企业更新收款账户"))
+    # the platform performs 更正 on the enterprise's word; the history names the person who gave it
+    who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
     for payout in Payout.objects.filter(enterprise=enterprise, state=P.FAILED):
-        PAYOUT.perform(payout, "correct", by=None, reason=_("企业更正收款账户"), account=account)
+        PAYOUT.perform(
+            payout, "correct", by=None, reason=_("%(who)s在企业空间更正收款账户") % {"who": who}, account=account
+        )
     return row
 
 

@@ -237,6 +237,10 @@ def _cancel_batch(step) -> None:
     services.on_batch_cancelled(step)
 
 
+def _settled(step) -> None:
+    step.obj.settled_at = step.at
+
+
 def _send_batch(step) -> None:
     from payouts import services
 
@@ -279,6 +283,7 @@ BATCH = Workflow(
             target=B.SETTLED,
             manual=False,
             automatic=True,
+            run=_settled,
             article="宜昌 §10",
         ),
         Transition(

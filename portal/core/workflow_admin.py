@@ -56,12 +56,17 @@ class ReasonForm(forms.Form):
 
 
 def _confirmation(modeladmin, request, *, label, name, queryset, form, form_url=""):
+    objects = list(queryset)
+    for obj in objects:
+        # each workflow names its own state field (status, state …): the page shows its label
+        flow = workflow_for(obj)
+        obj.workflow_state_label = flow.state_label(flow.state_of(obj))
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("确认：%(action)s") % {"action": label},
         "action_name": name,
         "action_label": label,
-        "queryset": queryset,
+        "queryset": objects,
         "form": form,
         "form_url": form_url,
         "opts": modeladmin.model._meta,
