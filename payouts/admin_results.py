@@ -19,7 +19,7 @@ import io
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -62,8 +62,10 @@ def _choices(user) -> dict:
     payouts, records = results.scoped_payouts(user), results.scoped_records(user)
     years = set(payouts.annotate(y=ExtractYear("paid_on")).values_list("y", flat=True).distinct())
     years |= set(records.annotate(y=ExtractYear("paid_on")).values_list("y", flat=True).distinct())
+    # A record counts for its matter's department, else for the department that reported it (`Filters.records`).
+    record_departments = records.annotate(key=Coalesce("matter__department_id", "department_id")).values("key")
     departments = Department.objects.filter(pk__in=payouts.values("matter__department_id")) | Department.objects.filter(
-        pk__in=records.values("department_id")
+        pk__in=record_departments
     )
     return {
         "years": sorted(years, reverse=True),

@@ -185,14 +185,34 @@ def scoped_payouts(user) -> QuerySet[Payout]:
 
 def scoped_records(user) -> QuerySet[SubsidyRecord]:
     """The off-platform subsidy records `user` may count (suspected duplicates left out): supervisors and platform
-    admins all; others those their departments reported or that belong to their departments' matters."""
+    admins all; department staff those their departments reported or that belong to their departments' matters;
+    finance officers besides those the records of the matters whose payouts they pay (`services.visible_to`) and
+    the records reported by the departments of their finance department's region — so the 财政局 sees the money
+    its region's departments paid outside the platform beside the money it paid through it."""
+    from payouts import services
+    from payouts.models import FundingSource
+    from portal.org.models import Department
+    from portal.org.permissions import can
+
     records = SubsidyRecord.objects.filter(duplicate_of__isnull=True)
     if user is None or not user.is_authenticated or not user.is_staff:
         return records.none()
     if sees_everything(user):
         return records
+    if not can(user, "payouts.view_payout"):
+        return records.none()
     departments = user.memberships.values("department_id")
-    return records.filter(Q(department_id__in=departments) | Q(matter__department_id__in=departments))
+    scope = Q(department_id__in=departments) | Q(matter__department_id__in=departments)
+    finance = user.memberships.filter(role=Role.FINANCE).values("department_id")
+    if finance.exists():
+        regions = Department.objects.filter(pk__in=finance).values("region_id")
+        funded = FundingSource.matters.through.objects.filter(fundingsource__department_id__in=finance)
+        scope |= (
+            Q(matter_id__in=services.visible_to(user).values("matter_id"))
+            | Q(matter_id__in=funded.values("matter_id"))
+            | Q(department__region_id__in=regions)
+        )
+    return records.filter(scope)
 
 
 @dataclass

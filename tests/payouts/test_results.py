@@ -467,10 +467,102 @@ def test_department_staff_see_their_departments_matters_only(world):
     jxj = results.Statistics(jxj_approver)
     assert [figures(row) for row in jxj.by_matter()] == [ALL_BY_MATTER[1]]
     assert figures(jxj.total())[1:] == ALL_BY_MATTER[1][1:]
-    # Finance sees the payouts of the funding sources it pays (all six), none of the departments' own records.
+    # Finance sees the payouts of the funding sources it pays (all six) and, beside them, the money its region's
+    # departments paid outside the platform: R1, R2, R3, R5 (R4 is R1's duplicate).
     finance = results.Statistics(member(world.czj, Role.FINANCE))
     assert figures(finance.total())[1:4] == (D("285000.00"), 6, 3)
-    assert finance.total().outside_total == D("0.00")
+    assert figures(finance.total())[8:] == (D("40000.00"), 4, 4, D("325000.00"))
+    assert [figures(row) for row in finance.by_matter()] == ALL_BY_MATTER
+    assert [figures(row) for row in finance.by_policy()] == ALL_BY_POLICY
+
+
+def test_finance_of_another_region_sees_neither_the_payouts_nor_the_records(world):
+    """A district's finance bureau pays none of the city's funding sources and sees none of the city departments'
+    records; a record of its own district's department, it does."""
+    district_finance = DepartmentFactory(
+        name="伍家岗区财政局", code="t-wjg-czj", region=world.wujiagang, kind=Department.Kind.FINANCE
+    )
+    district_office = DepartmentFactory(name="伍家岗区科经局", code="t-wjg-kj", region=world.wujiagang)
+    world.record(district_office, "W1", world.e3, "7000.00", "2026-06-01")
+    statistics = results.Statistics(member(district_finance, Role.FINANCE))
+    assert statistics.by_matter() == []
+    assert figures(statistics.total())[1:3] == (D("0.00"), 0)
+    assert figures(statistics.total())[8:10] == (D("7000.00"), 1)
+
+
+class Linked:
+    """Off-platform records of one 科技局 policy: one linked only by the policy, one only by its matter, one by
+    both (and a duplicate of the last, never counted)."""
+
+    def __init__(self, world):
+        self.policy = PolicyFactory(
+            title="政策丙：科技型中小企业支持办法", lead_department=world.kjj, region=world.city
+        )
+        self.matter = published_matter(policy=self.policy, name="科技型中小企业研发补助", code="YC-KJ-2026-104")
+        self.by_policy = world.record(world.kjj, "L1", world.e1, "300000.00", "2026-11-02", policy=self.policy)
+        self.by_matter = world.record(world.kjj, "L2", world.e2, "150000.00", "2026-11-03", matter=self.matter)
+        self.by_both = world.record(
+            world.kjj, "L3", world.e3, "80000.00", "2026-10-09", matter=self.matter, policy=self.policy
+        )
+        world.record(
+            world.czj,
+            "L4",
+            world.e3,
+            "80000.00",
+            "2026-10-09",
+            matter=self.matter,
+            policy=self.policy,
+            duplicate_of=self.by_both,
+        )
+
+
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.APPROVER, Role.SUPERVISOR])
+def test_records_linked_by_policy_by_matter_or_both_are_counted_once(world, role):
+    linked = Linked(world)
+    user = member(world.czj if role == Role.FINANCE else world.kjj, role)
+    for filters in (
+        results.Filters(),
+        results.Filters(year=2026),
+        results.Filters(year=2026, department=world.kjj.pk),
+        results.Filters(policy=linked.policy.pk),
+    ):
+        statistics = results.Statistics(user, filters)
+        policy = next(row for row in statistics.by_policy() if row.key == linked.policy.pk)
+        assert (policy.outside_total, policy.outside_records, policy.outside_enterprises) == (
+            D("530000.00"),
+            3,
+            3,
+        ), filters
+        matter = next(row for row in statistics.by_matter() if row.key == linked.matter.pk)
+        assert (matter.label, matter.outside_total, matter.outside_records) == (
+            "科技型中小企业研发补助",
+            D("230000.00"),
+            2,
+        ), filters
+        # The total counts each record once, whether it is linked by the policy, the matter or both.
+        outside = sum((row.outside_total for row in statistics.by_policy()), D("0.00"))
+        assert statistics.total().outside_total == outside, filters
+    one_matter = results.Statistics(user, results.Filters(matter=linked.matter.pk))
+    assert one_matter.total().outside_total == D("230000.00")
+    # The department filter takes a record's matter's department: the 财政局 reported none of these (L4 is a
+    # duplicate), so its filter shows none of them.
+    assert results.Statistics(user, results.Filters(department=world.czj.pk)).total().outside_total == D("0.00")
+
+
+def test_finance_sees_the_off_platform_money_on_the_page_and_in_the_export(world, client, no_second_factor):
+    linked = Linked(world)
+    finance = member(world.czj, Role.FINANCE)
+    url = reverse("admin:payouts_statistics")
+    query = {"year": "2026", "department": str(world.kjj.pk)}
+    page = _admin_client(client, finance).get(url, query)
+    assert page.status_code == 200
+    assert page.context["total"].outside_total == D("555000.00")  # L1–L3, R2, R3, R5
+    assert world.kjj.pk in [d["pk"] for d in page.context["choices"]["departments"]]
+    book = load_workbook(io.BytesIO(client.get(url, {**query, "export": "xlsx"}).content))
+    rows = {row[0].value: [c.value for c in row] for row in book["按政策"].iter_rows(min_row=3)}
+    assert D(str(rows[linked.policy.title][9])) == D("530000.00")
+    assert rows[linked.policy.title][10] == 3
+    assert D(str(rows["合计"][9])) == D("555000.00")
 
 
 def _admin_client(client, user):
