@@ -211,6 +211,7 @@ def account(request):
     form = AccountForm(request.POST, masked_number=masked)
     if form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("account_number_again", None)
         if not data["account_number"].strip() and current:
             data["account_number"] = current["account_number"]
         failed = Payout.objects.filter(enterprise=enterprise, state=P.FAILED).count()

@@ -129,18 +129,29 @@ def test_an_enterprise_keeps_its_account_and_follows_its_payouts(page, world):
     expect(page.get_by_label("收款户名")).to_have_value("宜昌浏览器兑付科技有限公司")
     page.get_by_label("开户银行").fill("中国建设银行")
     page.get_by_label("开户网点").fill("宜昌西陵支行")
-    page.get_by_label("银行账号").fill(BAD_CARD)
+    number, again = page.locator("input[name=account_number]"), page.get_by_label("再次输入银行账号")
+    number.fill(GOOD_CARD)
+    again.fill("6222 0202 0000 1234 526")  # two digits swapped
+    page.get_by_role("button", name="保存收款账户").click()
+    expect(page.locator("#edit")).to_contain_text("两次输入的银行账号不一致，请核对后重新填写。")
+    expect(again).to_have_attribute("aria-invalid", "true")
+    assert not PayeeAccount.objects.filter(enterprise=enterprise).exists()
+
+    number.fill(BAD_CARD)
+    again.fill(BAD_CARD)
     page.get_by_role("button", name="保存收款账户").click()
     expect(page.locator("#edit")).to_contain_text("银行卡号“6222020200001234563”校验位不正确，请核对后重新填写")
-    expect(page.get_by_label("银行账号")).to_have_attribute("aria-invalid", "true")
+    expect(number).to_have_attribute("aria-invalid", "true")
     assert not PayeeAccount.objects.filter(enterprise=enterprise).exists()
     shot(page, "2-account-refused")
 
-    page.get_by_label("银行账号").fill(GOOD_CARD)
+    number.fill(GOOD_CARD)
+    again.fill("６２２２０２０２００００１２３４５６２")  # full-width, as some input methods type it
     page.get_by_role("button", name="保存收款账户").click()
     expect(page.get_by_text("收款账户已保存。")).to_be_visible()
     expect(page.locator("[data-testid=masked-account]")).to_have_text("**** **** **** 4562")
     expect(page.locator("body")).not_to_contain_text("6222020200001234562")
+    expect(page.locator("#what-happens")).to_contain_text("更正后的账户用于下一拨付批次")
     shot(page, "3-account-saved")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="兑付记录").click()

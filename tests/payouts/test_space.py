@@ -225,6 +225,7 @@ def test_a_valid_account_is_stored_encrypted_shown_masked_and_used(data, signed_
             "bank_name": "中国建设银行",
             "branch": "宜昌西陵支行",
             "account_number": full_width,
+            "account_number_again": "6222-0202-0000-1234-562",
         },
     )
     assert response.status_code == 302 and response["Location"] == account_url(data.enterprise)
@@ -269,13 +270,52 @@ def test_leaving_the_number_empty_keeps_the_current_one(data, signed_in):
     assert not form.fields["account_number"].required and "**** **** **** 2345" in str(
         form.fields["account_number"].help_text
     )
-    response = signed_in.post(
-        reverse("payouts:account"),
-        {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国银行", "branch": "夷陵支行", "account_number": ""},
-    )
+    assert not form.fields["account_number_again"].required
+    kept = {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国银行", "branch": "夷陵支行"}
+    # Only one of the two entries filled: refused, the current number kept.
+    half = signed_in.post(reverse("payouts:account"), {**kept, "account_number": "", "account_number_again": GOOD_CARD})
+    assert half.status_code == 400
+    assert half.context["form"].errors["account_number_again"] == ["两次输入的银行账号不一致，请核对后重新填写。"]
+    response = signed_in.post(reverse("payouts:account"), {**kept, "account_number": "", "account_number_again": ""})
     assert response.status_code == 302
     account = PayeeAccount.objects.get(enterprise=data.enterprise)
     assert (account.branch, account.account_number) == ("夷陵支行", CORPORATE)
+
+
+def test_the_two_entries_are_compared_with_full_width_digits_and_spaces_folded(data, signed_in):
+    """The second entry typed with full-width digits, spaces and a full-width hyphen still matches."""
+    response = signed_in.post(
+        reverse("payouts:account"),
+        {
+            "payee_name": "宜昌兑付测试科技有限公司",
+            "bank_name": "中国工商银行",
+            "account_number": "1207 0000 0910 0012 345",
+            "account_number_again": "１２０７０００００９１０００１２３４５　",
+        },
+    )
+    assert response.status_code == 302
+    assert PayeeAccount.objects.get(enterprise=data.enterprise).account_number == CORPORATE
+    mismatch = signed_in.post(
+        reverse("payouts:account"),
+        {
+            "payee_name": "宜昌兑付测试科技有限公司",
+            "bank_name": "中国工商银行",
+            "account_number": "1207000009100012345",
+            "account_number_again": "1207000009100012354",
+        },
+    )
+    assert mismatch.status_code == 400
+    assert "两次输入的银行账号不一致，请核对后重新填写。" in mismatch.content.decode()
+    assert PayeeAccount.objects.get(enterprise=data.enterprise).history.count() == 1
+
+
+def test_the_account_page_says_what_happens_without_an_account_and_after_a_failed_payment(data, signed_in):
+    html = signed_in.get(reverse("payouts:account")).content.decode()
+    assert 'id="what-happens"' in html
+    assert "再次输入银行账号" in html
+    assert "以本企业名称开户的对公账户" in html
+    assert "资金会一直等待拨付" in html and "随下一拨付批次拨付" in html
+    assert "银行退回的资金不会丢失" in html and "更正后的账户用于下一拨付批次" in html
 
 
 @pytest.mark.parametrize(
@@ -288,6 +328,12 @@ def test_leaving_the_number_empty_keeps_the_current_one(data, signed_in):
         ({"payee_name": ""}, "payee_name", "请填写收款户名。"),
         ({"payee_name": "　 "}, "payee_name", "请填写收款户名。"),
         ({"bank_name": ""}, "bank_name", "请填写开户银行。"),
+        (
+            {"account_number": GOOD_CARD, "account_number_again": "6222020200001234526"},
+            "account_number_again",
+            "两次输入的银行账号不一致，请核对后重新填写。",
+        ),
+        ({"account_number": GOOD_CARD, "account_number_again": ""}, "account_number_again", "请再次输入银行账号。"),
     ],
 )
 def test_an_invalid_account_is_refused_in_chinese_and_nothing_changes(data, signed_in, posted, field, message):
@@ -297,6 +343,8 @@ def test_an_invalid_account_is_refused_in_chinese_and_nothing_changes(data, sign
         "branch": "",
         "account_number": GOOD_CARD,
     }
+    if "account_number" in posted:
+        posted = {"account_number_again": posted["account_number"], **posted}
     response = signed_in.post(reverse("payouts:account"), {**valid, **posted})
     assert response.status_code == 400
     assert message in response.context["form"].errors[field]
@@ -313,6 +361,7 @@ def test_everything_empty_shows_every_message(data, signed_in):
     assert errors["payee_name"] == ["请填写收款户名。"]
     assert errors["bank_name"] == ["请填写开户银行。"]
     assert errors["account_number"] == ["请填写银行账号。"]
+    assert "account_number_again" not in errors  # one message for the number, not two
 
 
 def test_the_account_form_needs_the_csrf_token(data):
@@ -342,7 +391,12 @@ def test_only_the_enterprises_members_reach_its_account(data, signed_in, client)
     other_client.force_login(agent)
     response = other_client.post(
         account_url(data.enterprise),
-        {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国农业银行", "account_number": CORPORATE},
+        {
+            "payee_name": "宜昌兑付测试科技有限公司",
+            "bank_name": "中国农业银行",
+            "account_number": CORPORATE,
+            "account_number_again": CORPORATE,
+        },
     )
     assert response.status_code == 302
     assert PayeeAccount.objects.get(enterprise=data.enterprise).updated_by == agent
