@@ -121,7 +121,7 @@ def test_an_enterprise_keeps_its_account_and_follows_its_payouts(page, world):
     expect(block).to_contain_text("资金兑付")
     expect(block).to_contain_text("有 1 笔资金支付失败")
     expect(block).to_contain_text("待拨付 1 笔")
-    expect(block).to_contain_text("200000.00")
+    expect(block).to_contain_text("200,000.00")
     shot(page, "1-space-block")
 
     block.get_by_role("link", name="更正收款账户").click()
@@ -192,14 +192,14 @@ def test_the_public_results_fit_a_phone(new_page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("政策资金兑付公开")
     table = page.locator("#results")
     expect(table).to_contain_text("宜昌市高新技术企业首次认定奖励")
-    expect(table).to_contain_text("350000.00")
+    expect(table).to_contain_text("350,000.00")
     expect(table).to_contain_text("2026-03-18")
     expect(page.locator("body")).not_to_contain_text("涉密专项资金")
     assert overflow(page) <= 1
     shot(page, "9-phone-results")
     desktop = new_page()
     desktop.goto("/payouts/results/")
-    expect(desktop.locator("#totals")).to_contain_text("350000.00")
+    expect(desktop.locator("#totals")).to_contain_text("350,000.00")
     shot(desktop, "10-desktop-results")
 
 
@@ -210,7 +210,7 @@ def test_the_statistics_page_in_the_back_office(new_page, login_as, world, setti
     page.goto("/admin/")
     page.get_by_role("link", name="兑付统计").first.click()
     expect(page.locator("#matters")).to_contain_text("宜昌市高新技术企业首次认定奖励")
-    expect(page.locator("#matters")).to_contain_text("350000.00")
+    expect(page.locator("#matters")).to_contain_text("350,000.00")
     expect(page.locator("#matters")).to_contain_text("涉密专项资金")  # staff see confidential matters
     shot(page, "11-admin-statistics")
     with page.expect_download() as download:
@@ -223,5 +223,5 @@ def test_the_statistics_page_on_a_phone(new_page, login_as, world, settings):
     page = new_page(width=PHONE_WIDTH, height=800)
     login_as(page, member(world["finance"], Role.FINANCE))
     page.goto("/admin/payouts/statistics/")
-    expect(page.locator("#matters")).to_contain_text("350000.00")
+    expect(page.locator("#matters")).to_contain_text("350,000.00")
     shot(page, "12-phone-admin-statistics")

@@ -279,7 +279,7 @@ def test_public_results_per_matter_leave_out_confidential_matters(world, client)
     }
     html = response.content.decode()
     assert "涉密科技专项补助" not in html
-    assert "175000.00" in html and "2026-03-20" in html
+    assert "175,000.00" in html and "2026-03-20" in html
     assert f'href="{world.m1.get_absolute_url()}"' in html
     # Only a public page's figures: no enterprise, amount per enterprise or account appears.
     assert "甲科技有限公司" not in html and "6222" not in html
@@ -558,6 +558,8 @@ def test_finance_sees_the_off_platform_money_on_the_page_and_in_the_export(world
     assert page.status_code == 200
     assert page.context["total"].outside_total == D("555000.00")  # L1–L3, R2, R3, R5
     assert world.kjj.pk in [d["pk"] for d in page.context["choices"]["departments"]]
+    html = page.content.decode()
+    assert "530,000.00" in html and "555,000.00" in html
     book = load_workbook(io.BytesIO(client.get(url, {**query, "export": "xlsx"}).content))
     rows = {row[0].value: [c.value for c in row] for row in book["按政策"].iter_rows(min_row=3)}
     assert D(str(rows[linked.policy.title][9])) == D("530000.00")
@@ -581,8 +583,8 @@ def test_the_statistics_page_shows_the_table_and_exports_it(world, supervisor, c
     assert page.status_code == 200
     assert [figures(row) for row in page.context["matters"]] == ALL_BY_MATTER
     html = page.content.decode()
-    assert "175000.00" in html and "10.5" in html and "25.0%（1）" in html
-    assert "325000.00" in html  # the total row
+    assert "175,000.00" in html and "10.5" in html and "25.0%（1）" in html
+    assert "325,000.00" in html  # the total row
     export = client.get(url, {"year": "2026", "export": "xlsx"})
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -640,3 +642,18 @@ def test_anonymous_and_enterprise_users_never_reach_the_statistics(world, client
     staff_without_role = StaffFactory()
     Membership.objects.filter(user=staff_without_role).delete()
     assert _admin_client(client, staff_without_role).get(reverse("admin:payouts_statistics")).status_code == 403
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_amounts_have_thousands_separators_in_every_language(world, supervisor, client, settings, language):
+    """The public results and the staff statistics show 175,000.00 in Chinese as in English."""
+    settings.STAFF_OTP_REQUIRED = False
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    public = client.get(reverse("payouts:results")).content.decode()
+    assert "175,000.00" in public and "255,000.00" in public and "80,000.00" in public
+    assert "175000.00" not in public
+    client.force_login(supervisor)
+    staff = client.get(reverse("admin:payouts_statistics")).content.decode()
+    for amount in ("175,000.00", "15,000.00", "325,000.00", "40,000.00", "200,000.00"):
+        assert amount in staff, amount
+    assert "175000.00" not in staff and "325000.00" not in staff

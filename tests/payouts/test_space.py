@@ -111,8 +111,8 @@ def test_the_records_list_the_enterprises_payouts_only(data, signed_in):
         p.number for p in (data.paid, data.failed, data.waiting, data.held, data.cancelled)
     )
     html = response.content.decode()
-    assert data.others.number not in html and "99999.00" not in html
-    assert "120000.00" in html and "YH2026031600001" in html and "2026-03-16" in html
+    assert data.others.number not in html and "99,999.00" not in html
+    assert "120,000.00" in html and "YH2026031600001" in html and "2026-03-16" in html
     assert "**** **** **** 2345" in html and CORPORATE not in html
     assert "已支付" in html and "支付失败" in html and "暂缓拨付" in html
     assert "请填写收款账户" in html and "请更正收款账户" in html
@@ -125,7 +125,7 @@ def test_one_record_shows_amount_dates_reference_and_masked_account(data, signed
     for text in (
         "高新技术企业认定奖励",
         data.paid.number,
-        "120000.00",
+        "120,000.00元已于2026-03-16支付",
         "2026-03-09",
         "2026-03-16",
         "YH2026031600001",
@@ -188,7 +188,7 @@ def test_the_space_block_counts_waiting_and_paid_and_warns(data, signed_in):
     assert (block["failed"], block["no_account"]) == (1, 2)
     html = response.content.decode()
     assert 'id="payouts"' in html
-    assert "38500.50" in html and "待拨付 3 笔" in html and "120000.00" in html and "已拨付 1 笔" in html
+    assert "38,500.50" in html and "待拨付 3 笔" in html and "120,000.00" in html and "已拨付 1 笔" in html
     assert "有 1 笔资金支付失败" in html and "有 2 笔资金等待拨付，贵企业尚未填写收款账户" in html
     assert reverse("payouts:records") in html
 
@@ -413,3 +413,31 @@ def test_a_user_of_several_enterprises_chooses_one(data, client):
     assert page.context["enterprise"] == second
     records = client.get(reverse("payouts:records"))
     assert records.context["many"] is True
+
+
+# --- amounts ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_amounts_have_thousands_separators_in_every_language(data, signed_in, settings, language):
+    """100,000.00 in Chinese as in English, on the records, one record and the space block."""
+    signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    records = signed_in.get(reverse("payouts:records")).content.decode()
+    assert "120,000.00" in records and "30,000.00" in records and "8,000.50" in records and "500.00" in records
+    assert "120000.00" not in records
+    record = signed_in.get(reverse("payouts:record", kwargs={"number": data.paid.number})).content.decode()
+    assert record.count("120,000.00") == 2 and "120000.00" not in record  # the state line and the details
+    space = signed_in.get(reverse("enterprises:space", kwargs={"uscc": data.enterprise.uscc})).content.decode()
+    assert "38,500.50" in space and "120,000.00" in space and "38500.50" not in space
+
+
+def test_the_yuan_filter():
+    from payouts.templatetags.payout_tags import yuan
+
+    assert yuan(Decimal("100000")) == "100,000.00"
+    assert yuan(Decimal("1234567.5")) == "1,234,567.50"
+    assert yuan(Decimal("0.01")) == "0.01"
+    assert yuan(0) == "0.00"
+    assert yuan("8000.5") == "8,000.50"
+    assert yuan(None) == "" and yuan("") == ""
+    assert yuan("—") == "—"
