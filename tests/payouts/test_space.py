@@ -441,3 +441,36 @@ def test_the_yuan_filter():
     assert yuan("8000.5") == "8,000.50"
     assert yuan(None) == "" and yuan("") == ""
     assert yuan("—") == "—"
+
+
+# --- the application's page -------------------------------------------------------------------------------------------
+
+
+def test_the_application_page_shows_its_payout(data, signed_in):
+    page = signed_in.get(data.paid.application.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    box = html[html.index('id="payout"') : html.index("</section>", html.index('id="payout"'))]
+    assert "资金兑付" in box
+    assert f'href="{reverse("payouts:record", kwargs={"number": data.paid.number})}"' in box
+    for text in (data.paid.number, "已支付", "120,000.00", "2026-03-16", "YH2026031600001"):
+        assert text in box, text
+    assert CORPORATE not in html
+    failed = signed_in.get(data.failed.application.get_absolute_url()).content.decode()
+    assert "支付失败" in failed and "更正收款账户后将在下一拨付批次重新拨付" in failed
+    waiting = signed_in.get(data.waiting.application.get_absolute_url()).content.decode()
+    assert "贵企业尚未填写收款账户" in waiting and account_url(data.enterprise) in waiting
+
+
+def test_an_application_without_a_payout_has_no_payout_box(data, signed_in):
+    application = Application.objects.create(
+        number="SB20260301999999",
+        enterprise=data.enterprise,
+        matter=data.matter,
+        period="1999",
+        status=Status.TO_PAYOUT,
+        approved_amount=Decimal("100.00"),
+    )
+    page = signed_in.get(application.get_absolute_url())
+    assert page.status_code == 200
+    assert 'id="payout"' not in page.content.decode()
