@@ -147,11 +147,29 @@ def public_totals(*, year: int | None = None, region: int | None = None, matter:
     return totals
 
 
-def public_years() -> list[dict]:
-    """[{year, matters}] of the payment years with public payouts, newest first."""
+def public_matter(code: str):
+    """The matter of `?matter=<code>` on the public list — None when no matter has that code or it is confidential
+    (the two are not told apart: a confidential matter's existence is not public either). Codes are compared
+    without regard to case, spaces and full-width forms."""
+    from matters.models import Matter
+    from portal.core import normalize
+
+    code = normalize.compact(code)
+    if not code:
+        return None
+    return (
+        Matter.objects.filter(code__iexact=code, confidential=False)
+        .select_related("department", "region")
+        .order_by("pk")
+        .first()
+    )
+
+
+def public_years(*, region: int | None = None, matter: str = "") -> list[dict]:
+    """[{year, matters}] of the payment years with public payouts (of one region and one matter when given),
+    newest first."""
     return list(
-        paid()
-        .filter(matter__confidential=False)
+        public_paid(region=region, matter=matter)
         .annotate(year=ExtractYear("paid_on"))
         .values("year")
         .annotate(matters=Count("matter_id", distinct=True))
@@ -159,10 +177,11 @@ def public_years() -> list[dict]:
     )
 
 
-def public_regions(*, year: int | None = None) -> list[dict]:
-    """[{region_id, name, code, matters}] of the regions of matters with public payouts (in `year` when given)."""
+def public_regions(*, year: int | None = None, matter: str = "") -> list[dict]:
+    """[{region_id, name, code, matters}] of the regions of matters with public payouts (in `year` and of one
+    matter when given)."""
     return list(
-        public_paid(year=year)
+        public_paid(year=year, matter=matter)
         .values(region_id=F("matter__region_id"), name=F("matter__region__name"), code=F("matter__region__code"))
         .annotate(matters=Count("matter_id", distinct=True))
         .order_by("code")

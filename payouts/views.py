@@ -55,7 +55,10 @@ def results_list(request):
     """兑付结果公开: paid amounts per matter (not confidential), by payment year and matter region, paginated;
     `?matter=<code>` shows one matter (the link from its page)."""
     year, region = _int(request.GET.get("year")), _int(request.GET.get("region"))
-    matter = request.GET.get("matter", "").strip()[:40]
+    asked = request.GET.get("matter", "").strip()[:40]
+    focus = results.public_matter(asked) if asked else None
+    # an unknown (or confidential) code shows nothing, and says so
+    matter = focus.code if focus else asked
     rows = results.public_results(year=year, region=region, matter=matter)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -75,14 +78,14 @@ def results_list(request):
             "label": _("支付年度"),
             "options": [
                 option("year", row["year"], _("%(year)s年") % {"year": row["year"]}, row["matters"], year)
-                for row in results.public_years()
+                for row in results.public_years(region=region, matter=matter)
             ],
         },
         {
             "label": _("事项适用区域"),
             "options": [
                 option("region", row["region_id"], row["name"], row["matters"], region)
-                for row in results.public_regions(year=year)
+                for row in results.public_regions(year=year, matter=matter)
             ],
         },
     ]
@@ -93,8 +96,19 @@ def results_list(request):
         "filtered": bool(year or region or matter),
         "year": year,
         "totals": results.public_totals(year=year, region=region, matter=matter),
+        "asked_matter": asked,
+        "matter": focus,
+        "unknown_matter": bool(asked and focus is None),
+        "without_matter": _url_without(request, "matter"),
     }
-    return render(request, "payouts/results/list.html", context)
+    status = 404 if context["unknown_matter"] else 200
+    return render(request, "payouts/results/list.html", context, status=status)
+
+
+def _url_without(request, name: str) -> str:
+    """This page's URL with the query string but `name` (and the page number)."""
+    params = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return "?" + urlencode(params) if params else request.path
 
 
 # --- the enterprise's records ---------------------------------------------------------------------------------------

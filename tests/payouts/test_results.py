@@ -303,10 +303,52 @@ def test_public_results_by_year_and_region(world, client):
     assert "暂无兑付数据" in nothing.content.decode()
     one = client.get(reverse("payouts:results"), {"matter": world.m1.code}).context
     assert [(r["name"], r["total"]) for r in one["rows"]] == [("高新技术企业认定奖励", D("175000.00"))]
-    secret = client.get(reverse("payouts:results"), {"matter": world.m2.code}).context
-    assert list(secret["rows"]) == [] and secret["totals"]["total"] == D("0.00")
+    secret = client.get(reverse("payouts:results"), {"matter": world.m2.code})
+    assert secret.status_code == 404
+    assert list(secret.context["rows"]) == [] and secret.context["totals"]["total"] == D("0.00")
     bad = client.get(reverse("payouts:results"), {"year": "二〇二五", "region": "x"})
     assert bad.status_code == 200 and len(bad.context["rows"]) == 2
+
+
+def test_public_results_of_one_matter_name_it_and_count_its_filters(world, client):
+    response = client.get(reverse("payouts:results"), {"matter": world.m3.code})
+    assert response.status_code == 200
+    assert response.context["matter"] == world.m3
+    html = response.content.decode()
+    focus = html[html.index('id="matter-focus"') : html.index("</div>", html.index('id="matter-focus"'))]
+    assert "正在查看事项“技术改造补助”（宜昌市经济和信息化局）的兑付情况" in focus
+    assert f'href="{world.m3.get_absolute_url()}"' in focus and "返回该事项的办事指南" in focus
+    assert f'href="{reverse("payouts:results")}"' in focus  # back to every matter
+    assert [r["name"] for r in response.context["rows"]] == ["技术改造补助"]
+    # The side counts are the matter's: its one payment year and its region.
+    years = {o["label"]: o["count"] for o in response.context["facets"][0]["options"]}
+    regions = {o["label"]: o["count"] for o in response.context["facets"][1]["options"]}
+    assert years == {"2025年": 1} and regions == {"伍家岗区": 1}
+    # Choosing a year keeps the matter; lower case and spaces in the code reach the same matter.
+    year_link = response.context["facets"][0]["options"][0]["url"]
+    assert f"matter={world.m3.code}" in year_link and "year=2025" in year_link
+    folded = client.get(reverse("payouts:results"), {"matter": " " + world.m1.code.lower()})
+    assert folded.context["matter"] == world.m1
+    assert {o["label"]: o["count"] for o in folded.context["facets"][0]["options"]} == {"2026年": 1, "2025年": 1}
+    assert [(r["name"], r["total"]) for r in folded.context["rows"]] == [("高新技术企业认定奖励", D("175000.00"))]
+    # With the year and region too, the year's counts keep the region and the region's the year.
+    both = client.get(
+        reverse("payouts:results"), {"matter": world.m1.code, "year": "2025", "region": str(world.wujiagang.pk)}
+    )
+    assert list(both.context["rows"]) == []
+    assert both.context["facets"][0]["options"] == []  # m1's region is the city, not 伍家岗区
+    assert "该事项暂无兑付数据" in both.content.decode()
+
+
+def test_public_results_of_an_unknown_or_confidential_matter_say_so(world, client):
+    for code in ("YC-XX-2099-999", world.m2.code):
+        response = client.get(reverse("payouts:results"), {"matter": code})
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert f"没有找到事项编码为“{code}”的公开事项" in html
+        assert "查看全部事项的兑付情况" in html
+        assert "涉密科技专项补助" not in html
+        assert [o["count"] for o in response.context["facets"][0]["options"]] == []
 
 
 def test_public_results_are_paginated(world, client, monkeypatch):
@@ -657,3 +699,15 @@ def test_amounts_have_thousands_separators_in_every_language(world, supervisor, 
     for amount in ("175,000.00", "15,000.00", "325,000.00", "40,000.00", "200,000.00"):
         assert amount in staff, amount
     assert "175000.00" not in staff and "325000.00" not in staff
+
+
+def test_the_sitemap_lists_the_results_and_for_enterprises_their_records_and_account(client):
+    from tests.factories.applications import enterprise_with_user
+
+    anonymous = client.get("/sitemap/").content.decode()
+    assert f'href="{reverse("payouts:results")}">兑付公开' in anonymous
+    assert reverse("payouts:records") not in anonymous and reverse("payouts:account") not in anonymous
+    client.force_login(enterprise_with_user().user)
+    signed_in = client.get("/sitemap/").content.decode()
+    assert f'href="{reverse("payouts:records")}">兑付记录' in signed_in
+    assert f'href="{reverse("payouts:account")}">收款账户' in signed_in
