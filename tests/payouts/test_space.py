@@ -474,3 +474,12 @@ def test_an_application_without_a_payout_has_no_payout_box(data, signed_in):
     page = signed_in.get(application.get_absolute_url())
     assert page.status_code == 200
     assert 'id="payout"' not in page.content.decode()
+
+
+def test_the_help_page_explains_payouts(client):
+    html = client.get("/help/").content.decode()
+    section = html[html.index('id="payouts"') : html.index("<h2", html.index('id="payouts"'))]
+    assert "资金兑付" in section
+    for url in (reverse("payouts:records"), reverse("payouts:account"), reverse("payouts:results")):
+        assert f'href="{url}"' in section, url
+    assert "对公账户" in section and "在下一拨付批次重新拨付" in section and "涉密事项除外" in section
