@@ -225,3 +225,45 @@ def test_the_statistics_page_on_a_phone(new_page, login_as, world, settings):
     page.goto("/admin/payouts/statistics/")
     expect(page.locator("#matters")).to_contain_text("350,000.00")
     shot(page, "12-phone-admin-statistics")
+
+
+# Each stacked cell's label (drawn by ::before from data-label) copied into a box of the label column's width with
+# the pseudo-element's own font and wrapping: its content wider than the box is a label running over the figure.
+LABELS_OVERFLOWING = """(selector) => [...document.querySelectorAll(selector)].flatMap((cell) => {
+  const style = getComputedStyle(cell, '::before');
+  const column = parseFloat(getComputedStyle(cell).gridTemplateColumns.split(' ')[0]);
+  const probe = document.createElement('div');
+  for (const name of ['font', 'whiteSpace', 'overflowWrap', 'wordBreak', 'letterSpacing']) {
+    probe.style[name] = style[name];
+  }
+  probe.style.width = column + 'px';
+  probe.style.position = 'absolute';
+  probe.textContent = cell.dataset.label;
+  document.body.appendChild(probe);
+  const wider = probe.scrollWidth > Math.ceil(column);
+  probe.remove();
+  const figure = cell.querySelector('.payout-figure');
+  const label = cell.getBoundingClientRect().left + column;
+  const overlaps = figure && figure.getBoundingClientRect().left < label - 1;
+  return wider || overlaps ? [cell.dataset.label] : [];
+})"""
+
+
+def test_the_amount_labels_never_run_over_the_figures_in_english_on_a_phone(
+    new_page, login_as, world, live_server, settings
+):
+    page = new_page(width=PHONE_WIDTH, height=800, locale="en-US")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page.goto("/payouts/results/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    amount = page.locator("#results td.num").nth(1)
+    expect(amount).to_have_attribute("data-label", "Payout amount (yuan)")
+    expect(amount).to_contain_text("350,000.00")
+    assert page.evaluate(LABELS_OVERFLOWING, "#results td[data-label]") == []
+    assert overflow(page) <= 1
+    shot(page, "13-phone-results-english")
+    login_as(page, world["user"])
+    page.goto("/payouts/records/")
+    assert page.evaluate(LABELS_OVERFLOWING, "table td[data-label]") == []
+    assert overflow(page) <= 1
+    shot(page, "14-phone-records-english")
