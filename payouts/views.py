@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -147,12 +148,24 @@ def records(request):
 
 
 def _progress(payout: Payout) -> list[dict]:
-    """The payout's states in order, from its history: [{state, label, at}] (a state repeated in a row shown once)."""
+    """The payout's states in order, each at the time of its own history row: [{state, label, at, with_time,
+    bank_day}] (a state repeated in a row shown once).
+
+    Steps the platform took within the same minute (a batch approved and sent at once, or the demo) would read as
+    one time repeated down the list; then the list shows the days only (`with_time` False for every step). The
+    已支付 step names the bank's payment date (`paid_on`) when the result file was read on a later day."""
     steps, last = [], None
     for row in payout.history.order_by("history_date", "history_id").values("state", "history_date"):
         if row["state"] != last:
             steps.append({"state": row["state"], "label": P(row["state"]).label, "at": row["history_date"]})
             last = row["state"]
+    minutes = [timezone.localtime(step["at"]).strftime("%Y-%m-%d %H:%M") for step in steps]
+    with_time = len(set(minutes)) == len(minutes)
+    for step in steps:
+        step["with_time"] = with_time
+        step["bank_day"] = None
+        if step["state"] == P.PAID and payout.paid_on and payout.paid_on != timezone.localtime(step["at"]).date():
+            step["bank_day"] = payout.paid_on
     return steps
 
 

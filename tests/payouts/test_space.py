@@ -483,3 +483,59 @@ def test_the_help_page_explains_payouts(client):
     for url in (reverse("payouts:records"), reverse("payouts:account"), reverse("payouts:results")):
         assert f'href="{url}"' in section, url
     assert "对公账户" in section and "在下一拨付批次重新拨付" in section and "涉密事项除外" in section
+
+
+# --- the progress on one record ---------------------------------------------------------------------------------------
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _steps(payout, steps):
+    """Gives `payout` the history of `steps` [(state, Beijing time)]: its first row dated at the first step, then
+    one row per step (copies of the first, as the services' history rows are)."""
+    first = payout.history.earliest()
+    first.state, first.history_date = steps[0]
+    first.save()
+    for state, at in steps[1:]:
+        first.history_id, first.state, first.history_date, first.history_type = None, state, at, "~"
+        first.save()
+
+
+def test_each_step_of_the_progress_shows_its_own_time(data, signed_in):
+    _steps(
+        data.paid,
+        [
+            (P.PENDING, dt.datetime(2026, 3, 9, 10, 0, tzinfo=BEIJING)),
+            (P.BATCHED, dt.datetime(2026, 3, 12, 9, 30, tzinfo=BEIJING)),
+            (P.APPROVED, dt.datetime(2026, 3, 12, 15, 5, tzinfo=BEIJING)),
+            (P.SENT, dt.datetime(2026, 3, 13, 9, 0, tzinfo=BEIJING)),
+            (P.PAID, dt.datetime(2026, 3, 17, 11, 20, tzinfo=BEIJING)),
+        ],
+    )
+    response = signed_in.get(reverse("payouts:record", kwargs={"number": data.paid.number}))
+    assert [step["label"] for step in response.context["progress"]] == [
+        "待拨付",
+        "已编批",
+        "批次已审核",
+        "已报送银行",
+        "已支付",
+    ]
+    html = response.content.decode()
+    progress = html[html.index('id="progress"') :]
+    for text in ("2026-03-09 10:00", "2026-03-12 09:30", "2026-03-12 15:05", "2026-03-13 09:00", "2026-03-17 11:20"):
+        assert text in progress, text
+    # The result file was read the day after the bank paid: the bank's date is said.
+    assert "（银行支付日期 2026-03-16）" in progress
+
+
+def test_steps_taken_within_one_minute_show_their_day_only(data, signed_in):
+    same = dt.datetime(2026, 3, 16, 10, 0, 12, tzinfo=BEIJING)
+    _steps(
+        data.paid,
+        [(P.PENDING, same), (P.BATCHED, same), (P.APPROVED, same), (P.SENT, same), (P.PAID, same)],
+    )
+    response = signed_in.get(reverse("payouts:record", kwargs={"number": data.paid.number}))
+    progress = response.content.decode()
+    progress = progress[progress.index('id="progress"') :]
+    assert progress.count("2026-03-16</time>") == 5
+    assert "2026-03-16 10:00" not in progress and "银行支付日期" not in progress  # paid the day it was recorded
