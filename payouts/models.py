@@ -5,7 +5,7 @@ A `Payout` is the money owed for exactly one approved application or one confirm
 one-to-one columns and a check that exactly one is set, so the database itself refuses a second payout for
 the same case. Its amount is `Decimal` 元 with two places, above zero. Its lifecycle (`payouts.workflow`):
 
-    pending 待拨付 → batched 已编批 → approved 批次已审核 → sent 已报送银行 → paid 已支付
+    pending 待拨付 → batched 已编批 → approved 批次已复核 → sent 已报送银行 → paid 已支付
                                                                         ↘ failed 支付失败 → corrected 已更正 → batched …
     pending / corrected ↔ held 暂缓 (with reason);  pending / held / failed → cancelled 已取消 (with reason)
 
@@ -133,7 +133,7 @@ class PayoutState(models.TextChoices):
 
     PENDING = "pending", _("待拨付")
     BATCHED = "batched", _("已编批")
-    APPROVED = "approved", _("批次已审核")
+    APPROVED = "approved", _("批次已复核")
     SENT = "sent", _("已报送银行")
     PAID = "paid", _("已支付")
     FAILED = "failed", _("支付失败")

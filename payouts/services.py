@@ -531,7 +531,7 @@ def _batch_payouts(batch) -> list[Payout]:
 
 
 def on_batch_approved(step) -> None:
-    """复核 (the BATCH workflow's run): every payout of the batch 已编批 → 批次已审核."""
+    """复核 (the BATCH workflow's run): every payout of the batch 已编批 → 批次已复核."""
     batch = step.obj
     payouts = _batch_payouts(batch)
     _move(payouts, "approve", by=step.by)
@@ -556,7 +556,7 @@ def on_batch_cancelled(step) -> None:
 
 
 def on_batch_sent(step) -> None:
-    """报送银行: the payment file is exported; every payout 批次已审核 → 已报送银行; the checksum is fixed."""
+    """报送银行: the payment file is exported; every payout 批次已复核 → 已报送银行; the checksum is fixed."""
     from payouts import bankfiles
 
     batch = step.obj
