@@ -219,6 +219,8 @@ def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
     # the platform performs 更正 on the enterprise's word; the history names the person who gave it
     who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
     for payout in Payout.objects.filter(enterprise=enterprise, state=P.FAILED):
+        if same_account(payout, account):
+            continue  # the account the bank returned, saved again: nothing is corrected, the payout stays failed
         PAYOUT.perform(
             payout, "correct", by=None, reason=_("%(who)s在企业空间更正收款账户") % {"who": who}, account=account
         )
