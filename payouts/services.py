@@ -879,7 +879,7 @@ def flag_overdue(*, now: dt.datetime | None = None) -> int:
         Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list("user_id", flat=True)
     )
     day = timezone.localdate(now)
-    link = _space_link("admin:payouts_payout_changelist")
+    link = _space_link("admin:payouts_payout_changelist") + "?overdue=1"
     for row in per_department:
         finance = Membership.objects.filter(
             role=Role.FINANCE, department_id=row["funding_source__department_id"], user__is_active=True
