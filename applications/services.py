@@ -960,13 +960,17 @@ def notify_progress(application, title: str, *, sms: bool = True) -> None:
     """闭环管理 (无锡 §21): the case's new status told to every member of the enterprise (site message headed
     `title`) and, where wanted, by SMS. Dedupe keys carry the state and the history row, so a retried effect never
     sends twice."""
+    # The state the transition reached (the object `perform` saved), not the row now: effects of several
+    # transitions committed together (a demo, a batch) run after the case has moved on.
+    status = application.status
     application = Application.objects.select_related("matter", "enterprise").get(pk=application.pk)
     body = _("申报编号%(number)s，事项“%(matter)s”：%(status)s。") % {
         "number": application.number,
         "matter": application.matter.name,
-        "status": application.get_status_display(),
+        "status": Status(status).label,
     }
-    marker = f"{application.pk}:{application.status}:{application.history.latest().history_id}"
+    reached = application.history.filter(status=status).order_by("-history_date", "-history_id").first()
+    marker = f"{application.pk}:{status}:{reached.history_id if reached else 0}"
     params = {"number": application.number, "matter": application.matter.name[:20], "status": title}
     if sms:
         ensure_templates()

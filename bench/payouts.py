@@ -44,7 +44,7 @@ def main() -> None:
     from enterprises.models import Enterprise
     from matters.models import DeliveryKind, Matter
     from payouts import bankfiles, services
-    from payouts.models import PayeeAccount, Payout, PayoutState
+    from payouts.models import BatchLine, PayeeAccount, Payout, PayoutState
     from portal.accounts.models import User
     from portal.core.crypto import encrypt
     from portal.org.models import Department, Membership, Role
@@ -144,6 +144,7 @@ def main() -> None:
                 Clock.objects.filter(
                     content_type=ContentType.objects.get_for_model(Payout), object_id__in=[p.pk for p in sample]
                 ).delete()
+                BatchLine.objects.filter(payout__in=[p.pk for p in sample]).delete()
                 Payout.objects.filter(pk__in=[p.pk for p in sample]).delete()
                 started = time.perf_counter()
                 for payout in sample:

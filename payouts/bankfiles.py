@@ -4,6 +4,7 @@ Payment file — Excel (.xlsx) or CSV (UTF-8 with BOM, so Excel and WPS open it 
 
     政策资金拨付文件
     批次号 | PC20261130000001        资金来源 | 2026年市级科技创新专项资金     预算科目 | 2060499
+    付款户名 | 宜昌市财政局国库存款      付款账号 | …                           付款银行 | …
     笔数 | 3                          合计金额（元） | 1250000.00                 批次校验码 | <64 hex>
 
 then the table (header row, one line per payout, in 兑付编号 order):
@@ -73,25 +74,28 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def checksum(payouts) -> str:
-    """批次校验码: SHA-256 of "兑付编号|收款账号|金额" lines in 兑付编号 order."""
-    lines = sorted(f"{p.number}|{p.account_number}|{p.amount:.2f}" for p in payouts)
-    return sha256("\n".join(lines).encode())
+def _lines(batch):
+    return batch.lines.select_related("payout__enterprise", "payout__matter").order_by("position")
+
+
+def checksum(batch) -> str:
+    """批次校验码 of `batch`: SHA-256 of its lines "兑付编号|收款账号|金额" in 兑付编号 order."""
+    rows = sorted(f"{line.payout.number}|{line.account_number}|{line.amount:.2f}" for line in _lines(batch))
+    return sha256("\n".join(rows).encode())
 
 
 def _rows(batch):
-    payouts = batch.payouts.select_related("enterprise", "matter").order_by("number")
-    for index, p in enumerate(payouts, start=1):
+    for line in _lines(batch):
         yield [
-            str(index),
-            p.number,
-            p.payee_name,
-            p.account_number,
-            p.bank_name,
-            p.branch,
-            f"{p.amount:.2f}",
-            p.matter.name[:60],
-            p.enterprise.uscc,
+            str(line.position),
+            line.payout.number,
+            line.payee_name,
+            line.account_number,
+            line.bank_name,
+            line.branch,
+            f"{line.amount:.2f}",
+            line.payout.matter.name[:60],
+            line.payout.enterprise.uscc,
         ]
 
 
@@ -100,6 +104,7 @@ def _heading(batch) -> list[list[str]]:
     return [
         [_("政策资金拨付文件")],
         [_("批次号"), batch.number, _("资金来源"), source.name, _("预算科目"), source.budget_line],
+        [_("付款户名"), source.payer_name, _("付款账号"), source.payer_account, _("付款银行"), source.payer_bank],
         [_("笔数"), str(batch.count), _("合计金额（元）"), f"{batch.total:.2f}", _("批次校验码"), batch.checksum],
         [],
     ]
@@ -237,12 +242,20 @@ def results_template(batch, outcomes: dict[str, tuple] | None = None, fmt: str =
     outcomes = outcomes or {}
     header = list(RESULT_COLUMNS.values())
     rows = []
-    for index, p in enumerate(batch.payouts.order_by("number"), start=1):
+    for line in _lines(batch):
+        p, index = line.payout, line.position
         paid, reference, day, reason = outcomes.get(
             p.number, (True, f"BK{batch.number[2:]}{index:06d}", timezone.localdate(), "")
         )
         rows.append(
-            [p.number, f"{p.amount:.2f}", "成功" if paid else "失败", reference, day.isoformat() if day else "", reason]
+            [
+                p.number,
+                f"{line.amount:.2f}",
+                "成功" if paid else "失败",
+                reference,
+                day.isoformat() if day else "",
+                reason,
+            ]
         )
     if fmt == "csv":
         out = io.StringIO()

@@ -5,7 +5,7 @@ A `Payout` is the money owed for exactly one approved application or one confirm
 one-to-one columns and a check that exactly one is set, so the database itself refuses a second payout for
 the same case. Its amount is `Decimal` 元 with two places, above zero. Its lifecycle (`payouts.workflow`):
 
-    pending 待拨付 → batched 已编批 → approved 批次已审核 → sent 已报送银行 → paid 已支付
+    pending 待拨付 → batched 已编批 → approved 批次已复核 → sent 已报送银行 → paid 已支付
                                                                         ↘ failed 支付失败 → corrected 已更正 → batched …
     pending / corrected ↔ held 暂缓 (with reason);  pending / held / failed → cancelled 已取消 (with reason)
 
@@ -34,6 +34,15 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 ONE_FEN = "0.01"
 
 
+class FundingLevel(models.TextChoices):
+    """资金层级: whose budget the money comes from (中央 money passed on by a province or city included)."""
+
+    CENTRAL = "central", _("中央")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级（区级）")
+
+
 class FundingSource(models.Model):
     """资金来源: the budget a matter's payouts are drawn from — its level (省级/市级/县级), its budget line
     (预算科目) and the finance department that pays it (宜昌 §10: 市财政局 for city funds, the county's
@@ -41,7 +50,7 @@ class FundingSource(models.Model):
     after which a waiting payout is flagged (宜昌 §38)."""
 
     name = models.CharField(_("资金名称"), max_length=128, help_text=_("如：2026年市级科技创新专项资金"))
-    level = models.CharField(_("资金层级"), max_length=16, choices=Region.Level.choices)
+    level = models.CharField(_("资金层级"), max_length=16, choices=FundingLevel.choices)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
         "org.Department",
@@ -60,6 +69,11 @@ class FundingSource(models.Model):
         related_name="funding_sources",
         help_text=_("从本资金兑付的事项；未指定资金来源的事项由事项所属区划的财政部门以本级资金兑付"),
     )
+    payer_name = models.CharField(
+        _("付款户名"), max_length=200, blank=True, help_text=_("国库或财政专户的户名，印在支付文件上")
+    )
+    payer_account = models.CharField(_("付款账号"), max_length=40, blank=True)
+    payer_bank = models.CharField(_("付款银行"), max_length=100, blank=True)
     pay_within_days = models.PositiveSmallIntegerField(
         _("兑付时限（工作日）"),
         default=15,
@@ -90,6 +104,7 @@ class PayeeAccount(models.Model):
     bank_name = models.CharField(_("开户银行"), max_length=100)
     branch = models.CharField(_("开户网点"), max_length=100, blank=True)
     account_number = EncryptedCharField(_("银行账号"))
+    account_tail = models.CharField(_("账号尾号"), max_length=4, blank=True, help_text=_("账号后四位，留痕与核对用"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,7 +133,7 @@ class PayoutState(models.TextChoices):
 
     PENDING = "pending", _("待拨付")
     BATCHED = "batched", _("已编批")
-    APPROVED = "approved", _("批次已审核")
+    APPROVED = "approved", _("批次已复核")
     SENT = "sent", _("已报送银行")
     PAID = "paid", _("已支付")
     FAILED = "failed", _("支付失败")
@@ -177,6 +192,7 @@ class Payout(models.Model):
     bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
     branch = models.CharField(_("开户网点"), max_length=100, blank=True)
     account_number = EncryptedCharField(_("收款账号"), blank=True, default="")
+    account_tail = models.CharField(_("账号尾号"), max_length=4, blank=True, help_text=_("账号后四位，留痕与核对用"))
     approved_on = models.DateField(_("核准日期"), help_text=_("兑付时限自此日起算"))
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     paid_on = models.DateField(_("支付日期"), null=True, blank=True)
@@ -301,6 +317,59 @@ class PayoutBatch(models.Model):
         return self.number
 
 
+class LineOutcome(models.TextChoices):
+    """拨付明细的结果."""
+
+    PENDING = "pending", _("待银行回单")
+    PAID = "paid", _("支付成功")
+    FAILED = "failed", _("支付失败")
+    WITHDRAWN = "withdrawn", _("批次撤销")
+
+
+class BatchLine(models.Model):
+    """拨付明细: one payout as it went into one batch — the amount and payee account as sent, and what the bank
+    answered. A batch's payment file and checksum are read from its lines, so they never change after the
+    batch is made, whatever later happens to the payouts (更正, 取消, a new batch). A payout has at most one live
+    line (waiting for the bank or paid) at any time — a partial unique index: it is never in two batches at once
+    and never paid twice."""
+
+    batch = models.ForeignKey(PayoutBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="lines")
+    payout = models.ForeignKey(Payout, verbose_name=_("兑付记录"), on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveIntegerField(_("序号"))
+    amount = models.DecimalField(_("金额（元）"), **MONEY, validators=[MinValueValidator(ONE_FEN)])
+    payee_name = models.CharField(_("收款户名"), max_length=200)
+    bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
+    branch = models.CharField(_("开户网点"), max_length=100, blank=True)
+    account_number = EncryptedCharField(_("收款账号"))
+    account_tail = models.CharField(_("账号尾号"), max_length=4, blank=True)
+    outcome = models.CharField(_("结果"), max_length=12, choices=LineOutcome.choices, default=LineOutcome.PENDING)
+    bank_reference = models.CharField(_("银行流水号"), max_length=64, blank=True)
+    paid_on = models.DateField(_("支付日期"), null=True, blank=True)
+    failure_reason = models.CharField(_("失败原因"), max_length=255, blank=True)
+    history = HistoricalRecords(excluded_fields=["account_number"])
+
+    Outcome = LineOutcome
+
+    class Meta:
+        verbose_name = _("拨付明细")
+        verbose_name_plural = _("拨付明细")
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "payout"], name="batch_line_once_per_batch"),
+            models.UniqueConstraint(
+                fields=["payout"], condition=Q(outcome__in=["pending", "paid"]), name="batch_line_one_live_per_payout"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="batch_line_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.batch.number} · {self.position}"
+
+    @property
+    def masked_account(self) -> str:
+        return mask_bank_account(self.account_number)
+
+
 class BankResultImport(models.Model):
     """银行回单导入: one result file the bank returned for a batch. The same file (by SHA-256) imported again
     is recognised and changes nothing; a file with any bad line is refused whole, nothing stored but the
@@ -362,7 +431,7 @@ class SubsidySubmission(models.Model):
         ordering = ["-submitted_at", "-id"]
 
     def __str__(self):
-        return f"{self.department} · {self.submitted_at:%Y-%m-%d %H:%M}"
+        return f"{self.department} · {timezone.localtime(self.submitted_at):%Y-%m-%d %H:%M}"
 
 
 class SubsidyRecord(models.Model):
@@ -408,7 +477,7 @@ class SubsidyRecord(models.Model):
     amount = models.DecimalField(_("金额（元）"), **MONEY, validators=[MinValueValidator(ONE_FEN)])
     paid_on = models.DateField(_("发放日期"))
     funding_source = models.CharField(_("资金来源"), max_length=128)
-    funding_level = models.CharField(_("资金层级"), max_length=16, choices=Region.Level.choices, blank=True)
+    funding_level = models.CharField(_("资金层级"), max_length=16, choices=FundingLevel.choices, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
     late = models.BooleanField(_("逾期报送"), default=False, help_text=_("发放后超过5个工作日才报送（常州 §30）"))
     duplicate_of = models.ForeignKey(

@@ -30,6 +30,7 @@ from applications.models import Application, Confirmation
 from applications.models import Status as ApplicationStatus
 from payouts.models import (
     BankResultImport,
+    BatchLine,
     BatchState,
     FundingSource,
     PayeeAccount,
@@ -143,11 +144,21 @@ def apply_account(payout: Payout, account: dict) -> None:
     payout.bank_name = account.get("bank_name", "")
     payout.branch = account.get("branch", "")
     payout.account_number = account["account_number"]
+    payout.account_tail = account["account_number"][-4:]
 
 
-def clean_account(data: dict) -> dict:
+def same_account(payout: Payout, account: dict) -> bool:
+    """Whether `account` is the one `payout` already carries (name and number): no correction at all."""
+    return (
+        normalize.fold(account.get("payee_name") or "") == normalize.fold(payout.payee_name)
+        and account.get("account_number") == payout.account_number
+    )
+
+
+def clean_account(data: dict, enterprise=None) -> dict:
     """A payee account from a form or an API: names trimmed, the number by the kernel's rule (Luhn for cards).
-    Raises ValidationError keyed by field with Chinese messages."""
+    Subsidies are paid to the enterprise's own account (对公账户): with `enterprise`, the payee name must be its
+    name. Raises ValidationError keyed by field with Chinese messages."""
     errors = {}
     account = {
         "payee_name": normalize.text(data.get("payee_name", ""))[:200],
@@ -156,8 +167,15 @@ def clean_account(data: dict) -> dict:
     }
     if not account["payee_name"]:
         errors["payee_name"] = _("请填写收款户名。")
+    elif enterprise is not None and normalize.fold(account["payee_name"]) != normalize.fold(enterprise.name):
+        errors["payee_name"] = _("收款户名须与企业名称“%(name)s”一致：政策资金只拨付至企业本单位的对公账户。") % {
+            "name": enterprise.name
+        }
     if not account["bank_name"]:
         errors["bank_name"] = _("请填写开户银行。")
+    for key, label in (("payee_name", _("收款户名")), ("bank_name", _("开户银行")), ("branch", _("开户网点"))):
+        if key not in errors and any(c in account[key] for c in "<>{}\\"):
+            errors[key] = _("%(label)s不能包含<、>、{、}等符号。") % {"label": label}
     try:
         account["account_number"] = normalize.bank_account(data.get("account_number", ""))
     except normalize.NormalizeError as error:
@@ -171,32 +189,68 @@ def clean_account(data: dict) -> dict:
 def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
     """收款账户: stores the enterprise's account (encrypted), copies it to its payouts waiting without one or
     still 待拨付, and corrects (更正) its failed payouts so they go into the next batch."""
-    account = clean_account(data)
+    account = clean_account(data, enterprise)
     row = PayeeAccount.objects.select_for_update().filter(enterprise=enterprise).first() or PayeeAccount(
         enterprise=enterprise
     )
     row.account_name = account["payee_name"]
     row.bank_name = account["bank_name"]
     row.branch = account["branch"]
+    previous_tail = row.account_tail if row.pk else ""
     row.account_number = account["account_number"]
+    row.account_tail = account["account_number"][-4:]
     row.updated_by = by
     row._history_user = by
-    row._change_reason = _("企业更新收款账户")
+    row._change_reason = _("企业更新收款账户（尾号%(tail)s）") % {"tail": row.account_tail}
     row.save()
+    transaction.on_commit(lambda: _tell_account_changed(enterprise, row.account_tail, previous_tail, by))
     # not yet in a batch: 待拨付, 暂缓, and 已更正 (a correction of a correction must reach the next batch too)
     waiting = list(
         Payout.objects.select_for_update().filter(enterprise=enterprise, state__in=[P.PENDING, P.HELD, P.CORRECTED])
     )
     for payout in waiting:
         apply_account(payout, account)
-    _history_bulk(waiting, ["payee_name", "bank_name", "branch", "account_number"], by=by, reason=_("企业更新收款账户"))
+    _history_bulk(
+        waiting,
+        ["payee_name", "bank_name", "branch", "account_number", "account_tail"],
+        by=by,
+        reason=_("企业更新收款账户（尾号%(tail)s）") % {"tail": row.account_tail},
+    )
     # the platform performs 更正 on the enterprise's word; the history names the person who gave it
     who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
     for payout in Payout.objects.filter(enterprise=enterprise, state=P.FAILED):
+        if same_account(payout, account):
+            continue  # the account the bank returned, saved again: nothing is corrected, the payout stays failed
         PAYOUT.perform(
             payout, "correct", by=None, reason=_("%(who)s在企业空间更正收款账户") % {"who": who}, account=account
         )
     return row
+
+
+def _tell_account_changed(enterprise, tail: str, previous: str, by) -> None:
+    """A security notice (站内信) to every member of the enterprise: its payee account was changed, by whom."""
+    from enterprises.models import EnterpriseMember
+    from portal.notify.services import send_site_message_batch
+
+    who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
+    body = _(
+        "贵企业的收款账户已由%(who)s于%(at)s变更为尾号%(tail)s的账户%(was)s。如非本企业人员操作，请立即修改并联系实施部门。"
+    ) % {
+        "who": who,
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "tail": tail,
+        "was": (_("（原尾号%(tail)s）") % {"tail": previous}) if previous else "",
+    }
+    members = EnterpriseMember.objects.filter(enterprise=enterprise, user__is_active=True).values_list(
+        "user_id", flat=True
+    )
+    marker = f"payee-account:{enterprise.pk}:{timezone.now().timestamp():.0f}"
+    send_site_message_batch(
+        [(user_id, f"{marker}:{user_id}") for user_id in members],
+        _("收款账户已变更"),
+        body,
+        link=_space_link("payouts:account"),
+    )
 
 
 # --- opening payouts ---------------------------------------------------------------------------------------------
@@ -304,6 +358,7 @@ def _build(applications: list, confirmations: list, at) -> list[Payout]:
             payee_name=confirmation.enterprise.name,
             bank_name=confirmation.bank_name,
             account_number=confirmation.bank_account,
+            account_tail=confirmation.bank_account[-4:],
         )
         rows.append(payout)
     return rows
@@ -444,7 +499,32 @@ def create_batch(
     _history_bulk(
         payouts, ["state", "batch", "attempts"], by=by, reason=_("编入批次%(number)s") % {"number": batch.number}
     )
+    _write_lines(batch, [p.pk for p in payouts], by=by)
     return batch
+
+
+def _write_lines(batch: PayoutBatch, payout_ids: list[int], *, by) -> None:
+    """拨付明细: each payout as it goes into `batch` — amount and account copied in SQL (the ciphertext as it is,
+    never decrypted here), numbered in 兑付编号 order; the partial unique index refuses a payout already live in
+    another batch."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO payouts_batchline (batch_id, payout_id, position, amount, payee_name, bank_name, branch,
+                                           account_number, account_tail, outcome, bank_reference, failure_reason)
+            SELECT %s, id, row_number() OVER (ORDER BY number), amount, payee_name, bank_name, branch,
+                   account_number, account_tail, 'pending', '', ''
+            FROM payouts_payout WHERE id = ANY(%s)
+            """,
+            [batch.pk, payout_ids],
+        )
+    lines = list(BatchLine.objects.filter(batch=batch).defer("account_number"))
+    BatchLine.history.bulk_history_create(
+        lines,
+        batch_size=CHUNK,
+        default_user=by,
+        default_change_reason=_("编入批次%(number)s") % {"number": batch.number},
+    )
 
 
 def _batch_payouts(batch) -> list[Payout]:
@@ -453,7 +533,7 @@ def _batch_payouts(batch) -> list[Payout]:
 
 
 def on_batch_approved(step) -> None:
-    """复核 (the BATCH workflow's run): every payout of the batch 已编批 → 批次已审核."""
+    """复核 (the BATCH workflow's run): every payout of the batch 已编批 → 批次已复核."""
     batch = step.obj
     payouts = _batch_payouts(batch)
     _move(payouts, "approve", by=step.by)
@@ -469,13 +549,16 @@ def on_batch_cancelled(step) -> None:
     _move(payouts, "unbatch", by=step.by)
     for payout in payouts:
         payout.batch = None
-    _history_bulk(payouts, ["state", "batch"], by=step.by, reason=_("批次%(number)s撤销") % {"number": batch.number})
-    batch.count = 0
-    batch.total = Decimal("0.00")
+    reason = _("批次%(number)s撤销") % {"number": batch.number}
+    _history_bulk(payouts, ["state", "batch"], by=step.by, reason=reason)
+    lines = list(BatchLine.objects.select_for_update().filter(batch=batch).defer("account_number"))
+    for line in lines:
+        line.outcome = BatchLine.Outcome.WITHDRAWN
+    update_with_history(lines, BatchLine, ["outcome"], by=step.by, reason=reason)
 
 
 def on_batch_sent(step) -> None:
-    """报送银行: the payment file is exported; every payout 批次已审核 → 已报送银行; the checksum is fixed."""
+    """报送银行: the payment file is exported; every payout 批次已复核 → 已报送银行; the checksum is fixed."""
     from payouts import bankfiles
 
     batch = step.obj
@@ -484,7 +567,7 @@ def on_batch_sent(step) -> None:
     _history_bulk(payouts, ["state"], by=step.by, reason=_("批次%(number)s报送银行") % {"number": batch.number})
     batch.sent_by = step.by
     batch.sent_at = step.at
-    batch.checksum = bankfiles.checksum(Payout.objects.filter(batch=batch).only("number", "account_number", "amount"))
+    batch.checksum = bankfiles.checksum(batch)
 
 
 def approve_batch(batch: PayoutBatch, *, by) -> PayoutBatch:
@@ -555,65 +638,72 @@ def import_results(batch: PayoutBatch, content: bytes, *, file_name: str, by) ->
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         if BankResultImport.objects.filter(batch=batch, sha256=digest).exists():
             return ResultReport(imported=BankResultImport.objects.get(batch=batch, sha256=digest), already=True)
-        payouts = {
-            p.number: p
-            for p in Payout.objects.select_for_update()
-            .defer("account_number")
-            .filter(batch=batch, number__in=[line.number for line in lines])
+        batch_lines = {
+            row.payout.number: row
+            for row in BatchLine.objects.select_for_update(of=("self",))
+            .defer("account_number", "payout__account_number")
+            .select_related("payout")
+            .filter(batch=batch, payout__number__in=[line.number for line in lines])
         }
         report = ResultReport()
         paid, failed, seen = [], [], set()
         for line in lines:
-            payout = payouts.get(line.number)
+            row = batch_lines.get(line.number)
             where = _("第%(row)d行：") % {"row": line.row}
             if line.number in seen:
                 report.errors.append(where + _("兑付编号%(number)s重复出现") % {"number": line.number})
                 continue
             seen.add(line.number)
-            if payout is None:
+            if row is None:
                 report.errors.append(
                     where
                     + _("兑付编号%(number)s不属于本批次%(batch)s") % {"number": line.number, "batch": batch.number}
                 )
                 continue
-            if line.amount != payout.amount:
+            if line.amount != row.amount:
                 report.errors.append(
-                    where
-                    + _("金额%(line)s元与拨付金额%(amount)s元不符") % {"line": line.amount, "amount": payout.amount}
+                    where + _("金额%(line)s元与拨付金额%(amount)s元不符") % {"line": line.amount, "amount": row.amount}
                 )
                 continue
-            if payout.state == P.SENT:
-                (paid if line.paid else failed).append((payout, line))
-            elif _settled_alike(payout, line):
+            if row.outcome == BatchLine.Outcome.PENDING and row.payout.state == P.SENT:
+                (paid if line.paid else failed).append((row, line))
+            elif _settled_alike(row, line):
                 report.unchanged += 1
             else:
                 report.errors.append(
                     where
-                    + _("兑付编号%(number)s当前为“%(state)s”，与回单结果冲突")
-                    % {"number": line.number, "state": payout.get_state_display()}
+                    + _("兑付编号%(number)s在本批次的结果为“%(outcome)s”，与回单结果冲突")
+                    % {"number": line.number, "outcome": row.get_outcome_display()}
                 )
         if report.errors:
             transaction.set_rollback(True)
             return ResultReport(errors=report.errors)
-        for payout, line in paid:
+        for row, line in paid:
+            row.outcome, row.bank_reference, row.paid_on = BatchLine.Outcome.PAID, line.reference, line.paid_on
+            payout = row.payout
             payout.state = P.PAID
             payout.paid_on = line.paid_on
             payout.paid_at = at
             payout.bank_reference = line.reference
             payout.failure_reason = ""
             payout.workdays_to_pay = workdays.workdays_between(payout.approved_on, line.paid_on)
-        for payout, line in failed:
-            payout.state = P.FAILED
-            payout.failure_reason = line.reason[:255]
+        for row, line in failed:
+            row.outcome, row.failure_reason = BatchLine.Outcome.FAILED, line.reason[:255]
+            row.payout.state = P.FAILED
+            row.payout.failure_reason = line.reason[:255]
         reason = _("银行回单（批次%(number)s）") % {"number": batch.number}
+        settled = [row for row, _l in paid + failed]
+        update_with_history(
+            settled, BatchLine, ["outcome", "bank_reference", "paid_on", "failure_reason"], by=by, reason=reason
+        )
         _history_bulk(
-            [p for p, _l in paid],
+            [row.payout for row, _l in paid],
             ["state", "paid_on", "paid_at", "bank_reference", "failure_reason", "workdays_to_pay"],
             by=by,
             reason=reason,
         )
-        _history_bulk([p for p, _l in failed], ["state", "failure_reason"], by=by, reason=reason)
-        clocks.stop_many(Payout, [p.pk for p, _l in paid], PAY_CLOCK, at=at, by=by)
+        _history_bulk([row.payout for row, _l in failed], ["state", "failure_reason"], by=by, reason=reason)
+        clocks.stop_many(Payout, [row.payout_id for row, _l in paid], PAY_CLOCK, at=at, by=by)
         report.paid, report.failed = len(paid), len(failed)
         report.imported = BankResultImport(
             batch=batch,
@@ -628,19 +718,19 @@ def import_results(batch: PayoutBatch, content: bytes, *, file_name: str, by) ->
         )
         report.imported._history_user = by
         report.imported.save()
-        if batch.state == BatchState.SENT and not Payout.objects.filter(batch=batch, state=P.SENT).exists():
+        if batch.state == BatchState.SENT and not batch.lines.filter(outcome=BatchLine.Outcome.PENDING).exists():
             BATCH.perform(batch, "settle", by=None)
-        paid_ids, failed_ids = [p.pk for p, _l in paid], [p.pk for p, _l in failed]
+        paid_ids, failed_ids = [row.payout_id for row, _l in paid], [row.payout_id for row, _l in failed]
         transaction.on_commit(lambda: _after_results(paid_ids, failed_ids))
     return report
 
 
-def _settled_alike(payout: Payout, line) -> bool:
-    """The line repeats what an earlier result already recorded for the payout (paid with the same reference, or
-    failed with the same reason): nothing to do."""
+def _settled_alike(row: BatchLine, line) -> bool:
+    """The line repeats what an earlier result already recorded for this batch line (paid with the same
+    reference, or failed with the same reason): nothing to do."""
     if line.paid:
-        return payout.state == P.PAID and payout.bank_reference == line.reference
-    return payout.state in (P.FAILED, P.CORRECTED) and payout.failure_reason == line.reason[:255]
+        return row.outcome == BatchLine.Outcome.PAID and row.bank_reference == line.reference
+    return row.outcome == BatchLine.Outcome.FAILED and row.failure_reason == line.reason[:255]
 
 
 def _after_results(paid_ids: list[int], failed_ids: list[int]) -> None:
@@ -746,7 +836,8 @@ def cancel(payout: Payout, *, by, reason: str) -> Payout:
 
 def correct(payout: Payout, *, by, account: dict | None = None, reason: str = "") -> Payout:
     """更正 by finance: with a corrected account (checked by `clean_account`) or the enterprise's current one."""
-    return perform(payout, "correct", by=by, reason=reason, account=clean_account(account) if account else None)
+    cleaned = clean_account(account, payout.enterprise) if account else None
+    return perform(payout, "correct", by=by, reason=reason, account=cleaned)
 
 
 # --- timeliness --------------------------------------------------------------------------------------------------
@@ -788,7 +879,7 @@ def flag_overdue(*, now: dt.datetime | None = None) -> int:
         Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list("user_id", flat=True)
     )
     day = timezone.localdate(now)
-    link = _space_link("admin:payouts_payout_changelist")
+    link = _space_link("admin:payouts_payout_changelist") + "?overdue=1"
     for row in per_department:
         finance = Membership.objects.filter(
             role=Role.FINANCE, department_id=row["funding_source__department_id"], user__is_active=True

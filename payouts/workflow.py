@@ -77,10 +77,12 @@ def _set_based(step) -> None:
 
 def _hold(step) -> None:
     step.obj.hold_reason = step.reason[:255]
+    step.obj.batch = None
 
 
 def _release(step) -> None:
     step.obj.hold_reason = ""
+    step.obj.batch = None
 
 
 def _cancel(step) -> None:
@@ -100,8 +102,13 @@ def _correct(step) -> None:
     account = step.options.get("account") or services.current_account(step.obj.enterprise)
     if not account or not account.get("account_number"):
         raise ValidationError(_("企业尚未填写收款账户，请先由企业在“收款账户”中更正，或在此填写更正后的账户。"))
+    if services.same_account(step.obj, account):
+        raise ValidationError(
+            _("更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户后再更正。"), code="same_account"
+        )
     services.apply_account(step.obj, account)
     step.obj.failure_reason = ""
+    step.obj.batch = None  # the failed batch keeps its line; the payout waits for the next batch
 
 
 PAYOUT = Workflow(

@@ -174,7 +174,7 @@ BANK_ACCOUNT_DIGITS = (8, 30)
 # Bank cards (银行卡) carry an ISO/IEC 7812 check digit (Luhn); corporate settlement accounts (对公账户) do not.
 # A number of 16–19 digits opening with a card network's first digit (银联 62, Visa 4, Mastercard 5, JCB/Amex 3)
 # is read as a card and must pass it.
-_CARD = re.compile(r"^(?:62|4|5|3)[0-9]{14,18}$")
+_CARD = re.compile(r"^(?=[0-9]{16,19}$)(?:62|4|5|3)")
 
 
 def luhn_ok(number: str) -> bool:

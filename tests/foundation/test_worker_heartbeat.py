@@ -109,7 +109,8 @@ def worker_on_broker(broker, clean_heartbeats):
         "CELERY_BROKER_URL": broker.url(0),
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo"]
-    command += ["--hostname", "broker-test@%h", "--queues", "broker-test", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
+    command += ["--hostname", "broker-test@%h", "--queues", "broker-test"]
+    command += ["--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield process
     process.terminate()

@@ -361,7 +361,9 @@ def test_the_draft_is_withdrawn_with_a_reason_and_its_payouts_wait_again(world):
     response = client.post(transition_url(batch, "cancel"), {"confirm": "1", "reason": "金额核对有误，重新制单"})
     assert response.status_code == 302
     batch.refresh_from_db()
-    assert batch.state == B.CANCELLED and batch.count == 0
+    # the withdrawn batch keeps what it held, as its lines, marked 批次撤销; the payouts wait again
+    assert batch.state == B.CANCELLED and batch.count == 4
+    assert set(batch.lines.values_list("outcome", flat=True)) == {"withdrawn"}
     assert not Payout.objects.filter(batch=batch).exists()
     assert Payout.objects.filter(state=P.PENDING).count() == 5
     again = make_batch(world)
@@ -397,7 +399,7 @@ def test_the_payment_file_in_excel_and_csv(world):
     batch.refresh_from_db()
     assert batch.state == B.SENT and batch.sent_by == world.checker
     payouts = list(batch.payouts.order_by("number"))
-    assert batch.checksum == bankfiles.checksum(payouts)
+    assert batch.checksum == bankfiles.checksum(batch)
     assert {p.state for p in payouts} == {P.SENT}
 
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -405,7 +407,8 @@ def test_the_payment_file_in_excel_and_csv(world):
     assert rows[0][0] == "政策资金拨付文件"
     assert rows[1][:4] == ["批次号", batch.number, "资金来源", "2026年市级科技创新专项资金"]
     assert rows[1][5] == "2060499"
-    assert rows[2][:6] == ["笔数", "4", "合计金额（元）", "225000.50", "批次校验码", batch.checksum]
+    assert rows[2][0] == "付款户名"
+    assert rows[3][:6] == ["笔数", "4", "合计金额（元）", "225000.50", "批次校验码", batch.checksum]
     header = next(i for i, row in enumerate(rows) if row and row[0] == "序号")
     assert rows[header] == bankfiles.PAYMENT_COLUMNS
     lines = [row for row in rows[header + 1 :] if row and row[0]]
@@ -422,7 +425,7 @@ def test_the_payment_file_in_excel_and_csv(world):
     assert csv_response["Content-Disposition"] == f'attachment; filename="{batch.number}.csv"'
     assert csv_response.content.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM for Excel and WPS"
     table = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
-    assert table[2][5] == batch.checksum and table[2][3] == "225000.50"
+    assert table[3][5] == batch.checksum and table[3][3] == "225000.50"
     header = table.index(bankfiles.PAYMENT_COLUMNS)
     assert [(line[1], line[3], line[6]) for line in table[header + 1 :]] == [
         (line[1], line[3], line[6]) for line in lines

@@ -73,6 +73,8 @@ def world():
     application = to_payout(matter)
     services.open_payouts()
     payout = Payout.objects.get(application=application)
+    # the account the bank returned differs from the enterprise's current one, so 更正 has something to correct
+    Payout.objects.filter(pk=payout.pk).update(payee_name="被退回的户名")
     batch = PayoutBatch.objects.create(
         number="PC-MATRIX", department=finance, funding_source=payout.funding_source, created_by=maker
     )

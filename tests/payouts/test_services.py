@@ -146,12 +146,13 @@ def test_an_unapproved_batch_is_not_exported_and_an_approved_one_is_sent_with_it
     assert set(Payout.objects.values_list("state", flat=True)) == {P.SENT}
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[1][:2] == ["批次号", batch.number]
-    assert rows[2] == ["笔数", "3", "合计金额（元）", "251235.06", "批次校验码", batch.checksum]
-    assert rows[4] == bankfiles.PAYMENT_COLUMNS
-    lines = rows[5:]
+    assert rows[2][0] == "付款户名"
+    assert rows[3] == ["笔数", "3", "合计金额（元）", "251235.06", "批次校验码", batch.checksum]
+    assert rows[5] == bankfiles.PAYMENT_COLUMNS
+    lines = rows[6:]
     assert [line[6] for line in lines] == [f"{p.amount:.2f}" for p in sorted(payouts, key=lambda p: p.number)]
     assert {line[3] for line in lines} == {VALID_CARD}
-    assert batch.checksum == bankfiles.checksum(Payout.objects.all())
+    assert batch.checksum == bankfiles.checksum(batch)
     again = services.export_batch(batch, by=maker, fmt="csv")[2]
     assert again == content
 
