@@ -516,7 +516,7 @@ def test_each_step_of_the_progress_shows_its_own_time(data, signed_in):
     assert [step["label"] for step in response.context["progress"]] == [
         "待拨付",
         "已编批",
-        "批次已审核",
+        "批次已复核",
         "已报送银行",
         "已支付",
     ]
