@@ -539,3 +539,20 @@ def test_steps_taken_within_one_minute_show_their_day_only(data, signed_in):
     progress = progress[progress.index('id="progress"') :]
     assert progress.count("2026-03-16</time>") == 5
     assert "2026-03-16 10:00" not in progress and "银行支付日期" not in progress  # paid the day it was recorded
+
+
+def test_each_change_of_the_account_names_the_numbers_last_four_digits(data, signed_in):
+    valid = {"payee_name": "宜昌兑付测试科技有限公司", "bank_name": "中国建设银行"}
+    for number in (GOOD_CARD, CORPORATE):
+        response = signed_in.post(
+            reverse("payouts:account"), {**valid, "account_number": number, "account_number_again": number}
+        )
+        assert response.status_code == 302
+    account = PayeeAccount.objects.get(enterprise=data.enterprise)
+    account.history.filter(account_tail="4562").update(account_tail="")  # a change recorded before tails were kept
+    page = signed_in.get(reverse("payouts:account"))
+    assert [c.account_tail for c in page.context["changes"]] == ["2345", ""]
+    html = page.content.decode()
+    changes = html[html.index('id="changes"') :]
+    assert changes.count("账号尾号") == 1 and "账号尾号 2345" in changes
+    assert GOOD_CARD not in html and CORPORATE not in html
