@@ -12,7 +12,8 @@ without BOM or GB18030) and for the API (`payouts.subsidy_api`, English keys):
     发放日期            paid_on          required  year first (2026-09-30, 2026/9/30, 2026年9月30日, a date cell),
                                                    not in the future
     资金来源            funding_source   required  e.g. 2026年市级科技创新专项资金
-    资金层级            funding_level    optional  省级 / 市级 / 县级（区级）
+    资金层级            funding_level    optional  中央 / 省级 / 市级 / 县级（区级） (`FundingLevel`; also 中央级,
+                                                   国家级, 省, 市, 县, 区, 县级, 区级, 县区级, 县（区）级)
     是否更正            correction       optional  是 to correct a record submitted before (see below)
 
 The paying department (发放部门) is not a column: it is the department that submits — the uploader's
@@ -76,9 +77,9 @@ from enterprises.importing.reading import Rows, UnreadableFileError, detect_form
 from enterprises.importing.services import max_import_bytes, too_large_message
 from portal import workdays
 from portal.core import normalize
-from portal.org.models import Region, Role
+from portal.org.models import Role
 
-from .models import Payout, PayoutState, SubsidyRecord, SubsidySubmission
+from .models import FundingLevel, Payout, PayoutState, SubsidyRecord, SubsidySubmission
 
 # 常州 §30: a subsidy is reported within 5 working days of payment.
 LATE_AFTER_WORKDAYS = 5
@@ -145,15 +146,22 @@ def parse_yes_no(value, ctx) -> bool:
     raise cells.CellError(_("请填写“是”或“否”"))
 
 
+# 资金层级 as departments write it → FundingLevel (the stored values and the labels are accepted as well).
 FUNDING_LEVEL_WORDINGS = {
-    "省级": Region.Level.PROVINCE,
-    "市级": Region.Level.CITY,
-    "县级": Region.Level.COUNTY,
-    "区级": Region.Level.COUNTY,
-    "县区级": Region.Level.COUNTY,
-    "县（区）级": Region.Level.COUNTY,
-    "县": Region.Level.COUNTY,
-    "区": Region.Level.COUNTY,
+    "中央": FundingLevel.CENTRAL,
+    "中央级": FundingLevel.CENTRAL,
+    "国家级": FundingLevel.CENTRAL,
+    "省": FundingLevel.PROVINCE,
+    "省级": FundingLevel.PROVINCE,
+    "市": FundingLevel.CITY,
+    "市级": FundingLevel.CITY,
+    "县": FundingLevel.COUNTY,
+    "区": FundingLevel.COUNTY,
+    "县级": FundingLevel.COUNTY,
+    "区级": FundingLevel.COUNTY,
+    "县区级": FundingLevel.COUNTY,
+    "县（区）级": FundingLevel.COUNTY,
+    "县级（区级）": FundingLevel.COUNTY,
 }
 
 COLUMNS: list[Column] = [
@@ -209,8 +217,8 @@ COLUMNS: list[Column] = [
     Column(
         "funding_level",
         "资金层级",
-        cells.choice(Region.Level, FUNDING_LEVEL_WORDINGS),
-        help="省级、市级、县级（区级），可不填",
+        cells.choice(FundingLevel, FUNDING_LEVEL_WORDINGS),
+        help="中央、省级、市级、县级（区级），可不填；上级转移支付的资金按其来源层级填写",
         aliases=("资金级次",),
     ),
     Column(
@@ -447,7 +455,7 @@ def _shown(name: str, value) -> str:
     if value in (None, ""):
         return _("（空）")
     if name == "funding_level":
-        return str(Region.Level(value).label)
+        return str(FundingLevel(value).label)
     return str(value)
 
 

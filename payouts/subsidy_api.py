@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.api_auth import HasApiClient, HmacSignatureAuthentication
-from portal.org.models import Region
 
 from . import subsidies
+from .models import FundingLevel
 
 
 class SubsidyRecordInSerializer(serializers.Serializer):
@@ -47,7 +47,11 @@ class SubsidyRecordInSerializer(serializers.Serializer):
     paid_on = serializers.DateField(label=gettext_lazy("发放日期"), help_text=gettext_lazy("YYYY-MM-DD，不能晚于今天"))
     funding_source = serializers.CharField(label=gettext_lazy("资金来源"), max_length=128)
     funding_level = serializers.ChoiceField(
-        label=gettext_lazy("资金层级"), choices=Region.Level.choices, required=False, allow_blank=True
+        label=gettext_lazy("资金层级"),
+        choices=FundingLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("central 中央、province 省级、city 市级、county 县级（区级）；也可用中文"),
     )
     correction = serializers.BooleanField(
         label=gettext_lazy("是否更正"),

@@ -300,3 +300,44 @@ def test_a_platform_payout_for_the_same_enterprise_matter_and_amount_flags_the_r
     assert outcome.submission.duplicates == 1
     shown = subsidies.with_flags(SubsidyRecord.objects.all())
     assert {r.record_id: r.payout_duplicate for r in shown} == {"P1": True, "P2": False}
+
+
+@pytest.mark.parametrize(
+    ("wording", "level"),
+    [
+        ("中央", "central"),
+        ("中央级", "central"),
+        ("国家级", "central"),
+        ("省", "province"),
+        ("省级", "province"),
+        ("市", "city"),
+        ("市级", "city"),
+        ("县", "county"),
+        ("区", "county"),
+        ("县级", "county"),
+        ("区级", "county"),
+        ("县区级", "county"),
+        ("县（区）级", "county"),
+        ("县级（区级）", "county"),
+        ("县级(区级)", "county"),
+        ("central", "central"),
+    ],
+)
+def test_every_documented_funding_level_wording_is_accepted(kjj, wording, level):
+    outcome = upload(csv_file([row("L1", uscc_for(4090), level=wording)]), kjj)
+    assert not outcome.refused, messages(outcome)
+    record = SubsidyRecord.objects.get(record_id="L1")
+    assert record.funding_level == level
+    assert record.get_funding_level_display() in ("中央", "省级", "市级", "县级（区级）")
+
+
+def test_an_unknown_funding_level_names_the_four_levels(kjj):
+    outcome = upload(csv_file([row("L1", uscc_for(4091), level="乡镇级")]), kjj)
+    assert messages(outcome) == [(2, "资金层级", "“乡镇级”不是有效选项，可选：中央、省级、市级、县级（区级）")]
+    assert not SubsidyRecord.objects.exists()
+
+
+def test_a_correction_of_the_funding_level_names_the_levels_in_words(kjj):
+    upload(csv_file([row("L1", uscc_for(4092), level="市级")]), kjj)
+    outcome = upload(csv_file([row("L1", uscc_for(4092), level="中央")]), kjj)
+    assert "资金层级：原“市级”，现“中央”" in messages(outcome)[0][2]
