@@ -46,7 +46,9 @@ class SubsidyUploadForm(forms.Form):
         help_text=gettext_lazy("报送本部门在平台外发放的奖补"),
     )
     file = forms.FileField(
-        label=gettext_lazy("文件"), help_text=gettext_lazy("Excel（.xlsx）或CSV（UTF-8或GB18030编码），按模板填写")
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("Excel（.xlsx）或CSV（UTF-8或GB18030编码），按模板填写"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def __init__(self, *args, departments, **kwargs):

@@ -93,7 +93,8 @@ LOCK_NAMESPACE = 0x5B1D
 
 
 class SubsidyFileError(ValueError):
-    """The file as a whole cannot be read (wrong type, too large, no header); the message is Chinese."""
+    """The file as a whole cannot be read (not .xlsx or .csv by name and content, too large, no header); the
+    message is Chinese."""
 
 
 # Cell rules of the standard ---------------------------------------------------------------------------------
@@ -323,10 +324,32 @@ class _Row:
 # Reading a file ------------------------------------------------------------------------------------------------
 
 
+FILE_TYPES = {".xlsx": "xlsx", ".csv": "csv"}
+
+
+def unsupported_type_message() -> str:
+    return _("文件类型不支持：请上传.xlsx或.csv")
+
+
+def file_type(f, name: str) -> str:
+    """'xlsx' or 'csv' when the file is called so and its content is so (a .txt, .xls or .json is refused by its
+    name, a .csv that holds a workbook by its content); SubsidyFileError or UnreadableFileError otherwise."""
+    suffix = "." + name.rsplit(".", 1)[-1].strip().lower() if "." in name else ""
+    if suffix not in FILE_TYPES:
+        raise SubsidyFileError(unsupported_type_message())
+    found = detect_format(f, name)
+    if found != FILE_TYPES[suffix]:
+        raise SubsidyFileError(
+            _("文件类型不支持：请上传.xlsx或.csv（该文件名为%(suffix)s，内容却是%(kind)s）")
+            % {"suffix": suffix, "kind": _("Excel工作簿") if found == "xlsx" else _("文本")}
+        )
+    return found
+
+
 def read_file(f, name: str, report: Report) -> list[tuple[int, dict]]:
     """The rows of an uploaded file as (line, {key: cell}); file-level problems raise SubsidyFileError."""
     try:
-        file_format = detect_format(f, name)
+        file_format = file_type(f, name)
         rows = Rows(f, file_format)
         lookup = header_lookup()
         header = rows.open(

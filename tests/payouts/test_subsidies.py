@@ -341,3 +341,21 @@ def test_a_correction_of_the_funding_level_names_the_levels_in_words(kjj):
     upload(csv_file([row("L1", uscc_for(4092), level="市级")]), kjj)
     outcome = upload(csv_file([row("L1", uscc_for(4092), level="中央")]), kjj)
     assert "资金层级：原“市级”，现“中央”" in messages(outcome)[0][2]
+
+
+@pytest.mark.parametrize("name", ["奖补数据.txt", "奖补数据", "奖补数据.xls", "奖补数据.json", "奖补数据.csv.txt"])
+def test_a_file_not_named_xlsx_or_csv_is_refused_even_when_it_holds_csv_text(kjj, name):
+    text = csv_file([row("T1", uscc_for(4093))], encoding="utf-8").read()
+    with pytest.raises(subsidies.SubsidyFileError) as refused:
+        upload(SimpleUploadedFile(name, text), kjj)
+    assert str(refused.value) == "文件类型不支持：请上传.xlsx或.csv"
+    assert not SubsidyRecord.objects.exists() and not SubsidySubmission.objects.exists()
+
+
+def test_a_csv_name_on_a_workbook_is_refused_by_its_content_and_upper_case_names_are_read(kjj):
+    workbook = xlsx([row("T1", uscc_for(4094))]).read()
+    with pytest.raises(subsidies.SubsidyFileError, match=r"^文件类型不支持：请上传\.xlsx或\.csv（该文件名为\.csv"):
+        upload(SimpleUploadedFile("奖补数据.csv", workbook), kjj)
+    assert not SubsidyRecord.objects.exists()
+    outcome = upload(SimpleUploadedFile("奖补数据.XLSX", workbook), kjj)
+    assert not outcome.refused and SubsidyRecord.objects.get().record_id == "T1"

@@ -210,3 +210,17 @@ def test_records_are_read_only_and_others_cannot_upload(staff):
         assert client.get(UPLOAD).status_code == 403, login
         assert "上传奖补数据" not in client.get(SUBMISSIONS).content.decode()
     assert signed_in(staff["kjj_reviewer"]).get(RECORDS).status_code == 403
+
+
+def test_a_text_file_is_refused_as_an_unsupported_type_not_read_as_csv(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(staff["kjj_editor"])
+    text = csv_file([row("KJ-1", uscc_for(6090))], encoding="utf-8").read()
+    response = post_file(client, SimpleUploadedFile("奖补数据.txt", text))
+    assert response.status_code == 200
+    tree = pages.parse(response.content)
+    assert pages.text(tree, "errorlist") == "文件类型不支持：请上传.xlsx或.csv"
+    assert "缺少必填列" not in response.content.decode()
+    assert 'accept=".xlsx,.csv"' in response.content.decode()
+    assert not SubsidySubmission.objects.exists()
