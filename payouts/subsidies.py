@@ -439,6 +439,19 @@ def submit_records(department, records: list, *, now=None) -> Outcome:
 # The submission ------------------------------------------------------------------------------------------------
 
 
+DATE_COLUMNS = {"paid_on"}
+
+
+def shown_cell(value):
+    """A cell as a message shows it: an Excel date cell (read as a datetime at midnight) as 2026-12-15, one with
+    a time of day as 2026-12-15 08:30; anything else unchanged."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_Row]:
     parsed = []
     first_lines: dict[str, int] = {}
@@ -447,6 +460,9 @@ def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_
         ok = True
         for column in COLUMNS:
             value = raw.get(column.key)
+            if column.key not in DATE_COLUMNS:
+                # A date cell where text or a number belongs: its messages name the date as the sheet shows it.
+                value = shown_cell(value)
             if column.key in raw.get(REPORTED, ()):
                 ok = False
                 continue
@@ -457,7 +473,7 @@ def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_
             try:
                 values[column.key] = column.parse(value, ctx)
             except cells.CellError as exc:
-                report.add(line, column.key, column.header, value, str(exc))
+                report.add(line, column.key, column.header, shown_cell(value), str(exc))
                 ok = False
         record_id = values.get("record_id")
         if record_id:

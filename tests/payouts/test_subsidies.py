@@ -359,3 +359,21 @@ def test_a_csv_name_on_a_workbook_is_refused_by_its_content_and_upper_case_names
     assert not SubsidyRecord.objects.exists()
     outcome = upload(SimpleUploadedFile("奖补数据.XLSX", workbook), kjj)
     assert not outcome.refused and SubsidyRecord.objects.get().record_id == "T1"
+
+
+def test_excel_date_cells_are_named_as_dates_in_messages_never_with_a_time(kjj):
+    f = xlsx(
+        [
+            row("D1", uscc_for(4095), paid_on=dt.datetime(2026, 12, 15)),  # 2: a future date cell
+            row("D2", uscc_for(4096), amount=dt.datetime(2026, 9, 30), level=dt.datetime(2026, 9, 30, 8, 30)),  # 3
+        ]
+    )
+    outcome = upload(f, kjj)
+    errors = outcome.report.sorted_errors()
+    assert [(e["line"], e["header"], e["value"], e["message"]) for e in errors] == [
+        (2, "发放日期", "2026-12-15", "日期2026-12-15晚于今天"),
+        (3, "金额（元）", "2026-09-30", "“2026-09-30”不是有效金额；请填写数字，如1234.5或1,234.50（逗号只作千位分隔）"),
+        (3, "资金层级", "2026-09-30 08:30", "“2026-09-30 08:30”不是有效选项，可选：中央、省级、市级、县级（区级）"),
+    ]
+    assert all("00:00:00" not in e["value"] + e["message"] for e in errors)
+    assert not SubsidyRecord.objects.exists()
