@@ -250,7 +250,8 @@ EXAMPLE_ROW = {
     "enterprise_name": "宜昌示例科技有限公司",
     "policy": "宜昌市促进科技创新若干政策",
     "item": "高新技术企业认定奖励",
-    "amount": "200000.00",
+    # A number (a number cell formatted 0.00 in the .xlsx template, 200000.00 in the CSV), as a sum should be.
+    "amount": Decimal("200000.00"),
     "paid_on": dt.date(2026, 9, 30),
     "funding_source": "2026年市级科技创新专项资金",
     "funding_level": "市级",

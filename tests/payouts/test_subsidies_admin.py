@@ -224,3 +224,22 @@ def test_a_text_file_is_refused_as_an_unsupported_type_not_read_as_csv(staff):
     assert "缺少必填列" not in response.content.decode()
     assert 'accept=".xlsx,.csv"' in response.content.decode()
     assert not SubsidySubmission.objects.exists()
+
+
+def test_the_templates_example_amount_is_a_number_cell_and_its_codes_are_text(staff):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    client = signed_in(staff["kjj_editor"])
+    response = client.get(reverse("admin:payouts_subsidysubmission_template", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content))["奖补数据"]
+    amount = sheet["F2"]
+    assert sheet["F1"].value == "金额（元）"
+    assert amount.data_type == "n" and Decimal(str(amount.value)) == Decimal("200000")
+    assert amount.number_format == "0.00" and sheet["F3"].number_format == "0.00"
+    for code in ("A2", "B2"):  # 记录编号, 统一社会信用代码: text cells, so Excel keeps every digit
+        assert sheet[code].data_type == "s" and sheet[code].number_format == "@"
+    assert sheet["B2"].value == "91420502MA00210007"
+    csv_template = client.get(reverse("admin:payouts_subsidysubmission_template", args=["csv"]))
+    assert ",200000.00,2026-09-30," in csv_template.content.decode("utf-8-sig")
