@@ -16,6 +16,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.filters import DateFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -74,6 +75,15 @@ class _Scoped:
         if obj is None:
             raise Http404(_("对象不存在，或不属于您的部门"))
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Another department's object is a 404 in its history as on its page: neither says that it exists.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_module_permission(self, request):
         return can(request.user, self.view_perm)

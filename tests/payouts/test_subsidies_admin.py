@@ -243,3 +243,19 @@ def test_the_templates_example_amount_is_a_number_cell_and_its_codes_are_text(st
     assert sheet["B2"].value == "91420502MA00210007"
     csv_template = client.get(reverse("admin:payouts_subsidysubmission_template", args=["csv"]))
     assert ",200000.00,2026-09-30," in csv_template.content.decode("utf-8-sig")
+
+
+def test_another_departments_history_is_a_404_like_its_page(staff):
+    own, other = _records_of_two_departments()
+    editor = signed_in(staff["kjj_editor"])
+    for name, obj in (("subsidyrecord", other), ("subsidysubmission", other.submission)):
+        history = reverse(f"admin:payouts_{name}_history", args=[obj.pk])
+        assert editor.get(reverse(f"admin:payouts_{name}_change", args=[obj.pk])).status_code == 404
+        assert editor.get(history).status_code == 404, name
+        version = obj.history.first().history_id
+        assert editor.get(f"{history}{version}/").status_code == 404, name
+    assert editor.get(reverse("admin:payouts_subsidyrecord_history", args=["not-a-number"])).status_code == 404
+    own_history = editor.get(reverse("admin:payouts_subsidyrecord_history", args=[own.pk]))
+    assert own_history.status_code == 200 and "接口报送" in own_history.content.decode()
+    finance = signed_in(staff["czj_finance"])
+    assert finance.get(reverse("admin:payouts_subsidyrecord_history", args=[other.pk])).status_code == 200
