@@ -305,12 +305,18 @@ class Outcome:
         return self.report.error_count > 0
 
     @property
+    def changed(self) -> list[dict]:
+        """The rows this submission created or corrected: what its result tells (an unchanged row was told of
+        when it was first submitted)."""
+        return [row for row in self.rows if row["result"] != "unchanged"]
+
+    @property
     def duplicates(self) -> list[dict]:
-        return [row for row in self.rows if row.get("duplicate")]
+        return [row for row in self.changed if row.get("duplicate")]
 
     @property
     def late(self) -> list[dict]:
-        return [row for row in self.rows if row.get("late")]
+        return [row for row in self.changed if row.get("late")]
 
 
 @dataclass

@@ -83,8 +83,12 @@ class SubsidyOutcomeSerializer(serializers.Serializer):
     created = serializers.IntegerField(label=gettext_lazy("新增"))
     corrected = serializers.IntegerField(label=gettext_lazy("更正"))
     unchanged = serializers.IntegerField(label=gettext_lazy("未变化"))
-    duplicates = serializers.IntegerField(label=gettext_lazy("疑似重复"))
-    late = serializers.IntegerField(label=gettext_lazy("逾期报送"))
+    duplicates = serializers.IntegerField(
+        label=gettext_lazy("疑似重复"), help_text=gettext_lazy("本次新增或更正的记录中疑似重复的条数")
+    )
+    late = serializers.IntegerField(
+        label=gettext_lazy("逾期报送"), help_text=gettext_lazy("本次新增或更正的记录中逾期报送的条数")
+    )
     records = SubsidyResultSerializer(many=True)
 
 

@@ -259,3 +259,22 @@ def test_another_departments_history_is_a_404_like_its_page(staff):
     assert own_history.status_code == 200 and "接口报送" in own_history.content.decode()
     finance = signed_in(staff["czj_finance"])
     assert finance.get(reverse("admin:payouts_subsidyrecord_history", args=[other.pk])).status_code == 200
+
+
+def test_the_same_file_again_reports_no_change_and_no_late_or_duplicate_rows(staff):
+    client = signed_in(staff["kjj_editor"])
+    rows = [row("KJ-L", uscc_for(6091), paid_on="2026-01-05"), row("KJ-D", uscc_for(6091), paid_on="2026-01-05")]
+    first = post_file(client, csv_file(rows)).content.decode()
+    assert "逾期报送 2 条" in first and "疑似重复 1 条" in first and "逾期报送的记录" in first
+    again = post_file(client, csv_file(rows))
+    html = again.content.decode()
+    assert "文件中的2条记录此前均已报送，内容相同，未作任何改动" in html
+    assert "新增 0 条，更正 0 条，此前已报送未变化 2 条" in html
+    assert "逾期报送 2 条" not in html and "逾期报送的记录" not in html
+    assert "疑似重复 1 条" not in html and "疑似重复的记录" not in html
+    # A file with one new row among known ones tells only of the new row.
+    today = timezone.localdate().isoformat()
+    more = post_file(client, csv_file([*rows, row("KJ-N", uscc_for(6092), paid_on=today)])).content.decode()
+    assert "新增 1 条，更正 0 条，此前已报送未变化 2 条" in more
+    assert "逾期报送 0 条" in more and "疑似重复 0 条" in more
+    assert SubsidySubmission.objects.count() == 2
