@@ -203,6 +203,10 @@ class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         records_url = reverse("admin:payouts_subsidyrecord_changelist")
         if outcome is not None and outcome.submission is not None:
             records_url += f"?submission__id__exact={outcome.submission.pk}"
+        elif outcome is not None and outcome.rows:
+            # Nothing new: the submissions that hold the file's records (usually the one it was first sent in).
+            held = sorted({row["record"].submission_id for row in outcome.rows})
+            records_url += "?submission__id__in=" + ",".join(str(pk) for pk in held)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -290,6 +294,9 @@ def _xlsx_template() -> HttpResponse:
     return response
 
 
+SUBMISSION_LOOKUPS = ("submission__id__exact", "submission__id__in")
+
+
 class DuplicateFilter(admin.SimpleListFilter):
     title = gettext_lazy("疑似重复")
     parameter_name = "duplicate"
@@ -362,8 +369,18 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         return [name for name in self.list_display if name != "department_display"]
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The records of one submission, linked from the submission and the upload's result.
-        return lookup == "submission__id__exact" or super().lookup_allowed(lookup, value, request)
+        # The records of one submission (or of the few a re-sent file's records are in), linked from the
+        # submission and the upload's result.
+        return lookup in SUBMISSION_LOOKUPS or super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        shown = [request.GET[key] for key in SUBMISSION_LOOKUPS if request.GET.get(key)]
+        if shown:
+            # Said above the list: the records of these submissions only, and the way back to all of them.
+            extra_context["submission_filter"] = "、".join(shown[0].split(","))
+            extra_context["all_records_url"] = reverse("admin:payouts_subsidyrecord_changelist")
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         from portal.core import normalize

@@ -278,3 +278,33 @@ def test_the_same_file_again_reports_no_change_and_no_late_or_duplicate_rows(sta
     assert "新增 1 条，更正 0 条，此前已报送未变化 2 条" in more
     assert "逾期报送 0 条" in more and "疑似重复 0 条" in more
     assert SubsidySubmission.objects.count() == 2
+
+
+def _records_link(response):
+    tree = pages.parse(response.content)
+    return next(a.get("href") for a in tree.iter(f"{pages.NS}a") if a.get("id") == "subsidy-records-link")
+
+
+def test_the_results_records_link_opens_only_this_uploads_records(staff):
+    client = signed_in(staff["kjj_editor"])
+    first_rows = [row("KJ-A1", uscc_for(6093)), row("KJ-A2", uscc_for(6094))]
+    first = post_file(client, csv_file(first_rows))
+    second = post_file(client, csv_file([row("KJ-B1", uscc_for(6095))]))
+    one, two = SubsidySubmission.objects.order_by("pk")
+
+    def listed(url):
+        response = client.get(url)
+        assert response.status_code == 200
+        return {r.record_id for r in response.context["cl"].result_list}, response.content.decode()
+
+    assert _records_link(first) == f"{RECORDS}?submission__id__exact={one.pk}"
+    ids, html = listed(_records_link(second))
+    assert ids == {"KJ-B1"}
+    assert f"仅显示报送批次 {two.pk} 的记录" in html and "查看全部奖补记录" in html
+    # The same first file again changes nothing: its link opens the records of the submission they are in.
+    again = post_file(client, csv_file(first_rows))
+    assert _records_link(again) == f"{RECORDS}?submission__id__in={one.pk}"
+    ids, html = listed(_records_link(again))
+    assert ids == {"KJ-A1", "KJ-A2"}
+    ids, html = listed(RECORDS)
+    assert ids == {"KJ-A1", "KJ-A2", "KJ-B1"} and "仅显示报送批次" not in html
