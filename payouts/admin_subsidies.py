@@ -315,6 +315,23 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NameMismatchFilter(admin.SimpleListFilter):
+    title = gettext_lazy("企业名称与档案")
+    parameter_name = "name_mismatch"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("不一致")), ("no", _("一致")), ("none", _("档案中无此企业"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(name_mismatch=True)
+        if self.value() == "no":
+            return queryset.filter(enterprise__isnull=False, name_mismatch=False)
+        if self.value() == "none":
+            return queryset.filter(enterprise__isnull=True)
+        return queryset
+
+
 @admin.register(SubsidyRecord)
 class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     view_perm = "payouts.view_subsidyrecord"
@@ -333,6 +350,7 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         ("department", RelatedOnlyFieldListFilter),
         "late",
         DuplicateFilter,
+        NameMismatchFilter,
         ("paid_on", DateFieldListFilter),
     ]
     search_fields = ["=uscc", "enterprise_name", "=record_id"]
@@ -345,6 +363,7 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         "uscc",
         "enterprise_name",
         "enterprise",
+        "name_check_display",
         "policy_title",
         "policy",
         "item",
@@ -395,7 +414,22 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("企业"), ordering="enterprise_name")
     def enterprise_display(self, record):
+        if getattr(record, "name_mismatch", False):
+            return format_html(
+                '{}<br><small>{}</small><br><small class="subsidy-flag">{}</small>',
+                record.enterprise_name,
+                record.uscc,
+                self.name_check_display(record),
+            )
         return format_html("{}<br><small>{}</small>", record.enterprise_name, record.uscc)
+
+    @admin.display(description=gettext_lazy("企业名称核对"))
+    def name_check_display(self, record):
+        if record.enterprise_id is None:
+            return _("档案中无此统一社会信用代码的企业")
+        if getattr(record, "name_mismatch", False):
+            return _("企业名称与档案不一致：档案为%(name)s") % {"name": record.archive_name}
+        return _("与档案一致")
 
     @admin.display(description=gettext_lazy("发放日期"), ordering="paid_on")
     def paid_display(self, record):

@@ -50,6 +50,10 @@ Flags, shown to staff, never a refusal:
   amount — computed when shown (`with_flags`), so a payout made after the record was submitted is caught too.
 * 逾期报送 (`late`): submitted more than 5 working days after payment (常州 §30), counted on the official
   working-day calendar (`portal.workdays`), never Monday–Friday.
+* 企业名称与档案不一致 (`name_mismatch`): the USCC is in the archive but the name the department wrote is not the
+  archive enterprise's (compared NFKC-folded, spaces and case ignored). The record keeps the name the
+  department paid under and stays linked to the archive enterprise by its USCC; computed when shown
+  (`with_flags`), so a renamed archive enterprise is caught too.
 
 Who sees what (`visible_records`, `visible_submissions`): a department's staff see their department's
 submissions and records; finance staff, supervisors (督查) and platform admins see all.
@@ -60,12 +64,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -272,6 +278,19 @@ def item_key(text: str) -> str:
     return normalize.compact(text).casefold().replace("（", "(").replace("）", ")")
 
 
+def name_key(name: str) -> str:
+    """An enterprise name folded for comparing with the archive's: NFKC (full-width letters and brackets), spaces
+    and case ignored — as `NameKey` does in the database."""
+    return unicodedata.normalize("NFKC", name or "").replace(" ", "").lower()
+
+
+class NameKey(Func):
+    """`name_key` in SQL (PostgreSQL's normalize(…, NFKC); the database is UTF-8)."""
+
+    template = "LOWER(REPLACE(NORMALIZE(%(expressions)s, NFKC), ' ', ''))"
+    output_field = CharField()
+
+
 def _context(today: dt.date) -> Context:
     from enterprises.models import Enterprise, UsccCheck
 
@@ -317,6 +336,10 @@ class Outcome:
     @property
     def late(self) -> list[dict]:
         return [row for row in self.changed if row.get("late")]
+
+    @property
+    def name_mismatches(self) -> list[dict]:
+        return [row for row in self.changed if row.get("name_mismatch")]
 
 
 @dataclass
@@ -721,9 +744,19 @@ def _match_payouts(rows: list[_Row]) -> None:
 
 
 def _summaries(rows: list[_Row]) -> list[dict]:
+    from enterprises.models import Enterprise
+
     originals = SubsidyRecord.objects.select_related("department").in_bulk(
         {row.record.duplicate_of_id for row in rows if row.record.duplicate_of_id}
     )
+    archive_names = dict(
+        Enterprise.objects.filter(pk__in={row.record.enterprise_id for row in rows}).values_list("pk", "name")
+    )
+
+    def archive_name_if_other(record):
+        archive = archive_names.get(record.enterprise_id)
+        return archive if archive is not None and name_key(archive) != name_key(record.enterprise_name) else None
+
     return [
         {
             "line": row.line,
@@ -734,6 +767,8 @@ def _summaries(rows: list[_Row]) -> list[dict]:
             "duplicate": bool(row.record.duplicate_of_id or row.payout),
             "duplicate_of": originals.get(row.record.duplicate_of_id),
             "duplicate_payout": row.payout,
+            # The archive enterprise's name when the department wrote another one (imported as written).
+            "name_mismatch": archive_name_if_other(row.record),
         }
         for row in rows
     ]
@@ -743,12 +778,22 @@ def _summaries(rows: list[_Row]) -> list[dict]:
 
 
 def with_flags(queryset):
-    """Records annotated with `payout_duplicate`: a platform payout (not cancelled) for the same enterprise,
-    matter and amount exists."""
+    """Records annotated with `payout_duplicate` (a platform payout, not cancelled, for the same enterprise,
+    matter and amount exists), `archive_name` (the linked archive enterprise's name) and `name_mismatch`
+    (the department's name for the enterprise is not the archive's, see `name_key`)."""
     same = Payout.objects.filter(
         enterprise_id=OuterRef("enterprise_id"), matter_id=OuterRef("matter_id"), amount=OuterRef("amount")
     ).exclude(state=PayoutState.CANCELLED)
-    return queryset.annotate(payout_duplicate=Exists(same))
+    return queryset.annotate(
+        payout_duplicate=Exists(same),
+        archive_name=F("enterprise__name"),
+        name_mismatch=Case(
+            When(enterprise__isnull=True, then=Value(False)),
+            When(Exact(NameKey("enterprise_name"), NameKey("enterprise__name")), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 def sees_all(user) -> bool:

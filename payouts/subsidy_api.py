@@ -74,6 +74,11 @@ class SubsidyResultSerializer(serializers.Serializer):
     duplicate_payout = serializers.CharField(
         label=gettext_lazy("与平台兑付重复"), allow_null=True, help_text=gettext_lazy("平台兑付编号")
     )
+    archive_name = serializers.CharField(
+        label=gettext_lazy("企业名称与档案不一致"),
+        allow_null=True,
+        help_text=gettext_lazy("统一社会信用代码对应的档案企业名称与报送的不同时为档案名称（记录仍按报送名称保存）"),
+    )
 
 
 class SubsidyOutcomeSerializer(serializers.Serializer):
@@ -206,6 +211,7 @@ class SubsidyView(APIView):
                     "late": row["late"],
                     "duplicate_of": _duplicate_text(row["duplicate_of"]),
                     "duplicate_payout": row["duplicate_payout"],
+                    "archive_name": row["name_mismatch"],
                 }
                 for row in outcome.rows
             ],

@@ -377,3 +377,38 @@ def test_excel_date_cells_are_named_as_dates_in_messages_never_with_a_time(kjj):
     ]
     assert all("00:00:00" not in e["value"] + e["message"] for e in errors)
     assert not SubsidyRecord.objects.exists()
+
+
+def test_a_name_other_than_the_archives_is_imported_as_written_and_flagged(kjj):
+    company = EnterpriseFactory(name="宜昌链接科技有限公司")
+    folded = EnterpriseFactory(name="宜昌ABC（集团）有限公司")
+    outcome = upload(
+        csv_file(
+            [
+                row("N1", company.uscc, name="宜昌另一家有限公司"),
+                # Full-width letters, half-width brackets and a space: the same name.
+                row("N2", folded.uscc, name="宜昌ＡＢＣ (集团)有限公司"),
+                row("N3", uscc_for(4097), name="档案外有限公司"),
+            ]
+        ),
+        kjj,
+    )
+    assert not outcome.refused, messages(outcome)
+    assert [(r["record_id"], r["name_mismatch"]) for r in outcome.rows] == [
+        ("N1", "宜昌链接科技有限公司"),
+        ("N2", None),
+        ("N3", None),
+    ]
+    assert [r["record_id"] for r in outcome.name_mismatches] == ["N1"]
+    record = SubsidyRecord.objects.get(record_id="N1")
+    assert record.enterprise == company and record.enterprise_name == "宜昌另一家有限公司"
+    flagged = subsidies.with_flags(SubsidyRecord.objects.order_by("record_id"))
+    assert [(r.record_id, r.name_mismatch, r.archive_name) for r in flagged] == [
+        ("N1", True, "宜昌链接科技有限公司"),
+        ("N2", False, "宜昌ABC（集团）有限公司"),
+        ("N3", False, None),
+    ]
+    # The archive enterprise renamed to the department's name: no longer flagged (computed when shown).
+    company.name = "宜昌另一家有限公司"
+    company.save(update_fields=["name"])
+    assert not subsidies.with_flags(SubsidyRecord.objects.all()).filter(name_mismatch=True).exists()

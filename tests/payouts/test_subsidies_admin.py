@@ -308,3 +308,32 @@ def test_the_results_records_link_opens_only_this_uploads_records(staff):
     assert ids == {"KJ-A1", "KJ-A2"}
     ids, html = listed(RECORDS)
     assert ids == {"KJ-A1", "KJ-A2", "KJ-B1"} and "仅显示报送批次" not in html
+
+
+def test_a_name_other_than_the_archives_is_flagged_in_the_result_the_list_and_its_filter(staff):
+    from tests.factories.enterprises import EnterpriseFactory
+
+    company = EnterpriseFactory(name="宜昌档案名称科技有限公司")
+    client = signed_in(staff["kjj_editor"])
+    response = post_file(
+        client,
+        csv_file([row("KJ-M", company.uscc, name="宜昌报送名称有限公司"), row("KJ-S", uscc_for(6096))]),
+    )
+    html = response.content.decode()
+    assert "企业名称与档案不一致 1 条" in html
+    assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in html
+    record = SubsidyRecord.objects.get(record_id="KJ-M")
+    assert record.enterprise == company and record.enterprise_name == "宜昌报送名称有限公司"
+
+    def ids(query):
+        return {r.record_id for r in client.get(RECORDS + query).context["cl"].result_list}
+
+    assert ids("?name_mismatch=yes") == {"KJ-M"}
+    assert ids("?name_mismatch=none") == {"KJ-S"}
+    assert ids("?name_mismatch=no") == set()
+    listing = client.get(RECORDS)
+    assert "企业名称与档案" in listing.content.decode()  # the filter's title
+    flag = pages.text(pages.parse(listing.content), "subsidy-flag")
+    assert flag == "企业名称与档案不一致：档案为宜昌档案名称科技有限公司"
+    detail = client.get(reverse("admin:payouts_subsidyrecord_change", args=[record.pk])).content.decode()
+    assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in detail
