@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -295,6 +295,8 @@ def _xlsx_template() -> HttpResponse:
 
 
 SUBMISSION_LOOKUPS = ("submission__id__exact", "submission__id__in")
+# The later records flagged as duplicates of one record, linked from that record.
+DUPLICATES_LOOKUP = "duplicate_of__id__exact"
 
 
 class DuplicateFilter(admin.SimpleListFilter):
@@ -302,7 +304,7 @@ class DuplicateFilter(admin.SimpleListFilter):
     parameter_name = "duplicate"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("是")), ("no", _("否"))]
+        return [("yes", _("是（后报的记录）")), ("original", _("有后报的疑似重复（原记录）")), ("no", _("否"))]
 
     def queryset(self, request, queryset):
         from django.db.models import Q
@@ -310,8 +312,10 @@ class DuplicateFilter(admin.SimpleListFilter):
         duplicate = Q(duplicate_of__isnull=False) | Q(payout_duplicate=True)
         if self.value() == "yes":
             return queryset.filter(duplicate)
+        if self.value() == "original":
+            return queryset.filter(later_duplicates__gt=0)
         if self.value() == "no":
-            return queryset.exclude(duplicate)
+            return queryset.exclude(duplicate).filter(later_duplicates=0)
         return queryset
 
 
@@ -390,7 +394,8 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # The records of one submission (or of the few a re-sent file's records are in), linked from the
         # submission and the upload's result.
-        return lookup in SUBMISSION_LOOKUPS or super().lookup_allowed(lookup, value, request)
+        allowed = (*SUBMISSION_LOOKUPS, DUPLICATES_LOOKUP)
+        return lookup in allowed or super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -398,6 +403,11 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         if shown:
             # Said above the list: the records of these submissions only, and the way back to all of them.
             extra_context["submission_filter"] = "、".join(shown[0].split(","))
+            extra_context["all_records_url"] = reverse("admin:payouts_subsidyrecord_changelist")
+        original = request.GET.get(DUPLICATES_LOOKUP, "")
+        if original.isdigit():
+            found = self.get_queryset(request).filter(pk=int(original)).values_list("record_id", flat=True).first()
+            extra_context["duplicates_of"] = found or original
             extra_context["all_records_url"] = reverse("admin:payouts_subsidyrecord_changelist")
         return super().changelist_view(request, extra_context)
 
@@ -453,4 +463,17 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             parts.append(_("与%(department)s记录%(id)s重复") % {"department": department, "id": other.record_id})
         if getattr(record, "payout_duplicate", False):
             parts.append(_("与平台兑付重复"))
-        return "；".join(parts) or "—"
+        later = getattr(record, "later_duplicates", 0)
+        if later:
+            # The original: its later copies, whichever department sent them, as they name it.
+            url = reverse("admin:payouts_subsidyrecord_changelist") + f"?{DUPLICATES_LOOKUP}={record.pk}"
+            parts.append(
+                format_html(
+                    '<a href="{}" class="subsidy-later-duplicates">{}</a>',
+                    url,
+                    _("后报%(n)d条疑似重复") % {"n": later},
+                )
+            )
+        if not parts:
+            return "—"
+        return format_html_join("；", "{}", ((part,) for part in parts))

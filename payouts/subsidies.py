@@ -70,7 +70,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -779,13 +794,23 @@ def _summaries(rows: list[_Row]) -> list[dict]:
 
 def with_flags(queryset):
     """Records annotated with `payout_duplicate` (a platform payout, not cancelled, for the same enterprise,
-    matter and amount exists), `archive_name` (the linked archive enterprise's name) and `name_mismatch`
-    (the department's name for the enterprise is not the archive's, see `name_key`)."""
+    matter and amount exists), `later_duplicates` (how many records — any department's — are flagged as
+    duplicates of this one: the original learns of its copies as they learn of it), `archive_name` (the
+    linked archive enterprise's name) and `name_mismatch` (the department's name for the enterprise is not
+    the archive's, see `name_key`)."""
     same = Payout.objects.filter(
         enterprise_id=OuterRef("enterprise_id"), matter_id=OuterRef("matter_id"), amount=OuterRef("amount")
     ).exclude(state=PayoutState.CANCELLED)
+    later = (
+        SubsidyRecord.objects.filter(duplicate_of=OuterRef("pk"))
+        .order_by()
+        .values("duplicate_of")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.annotate(
         payout_duplicate=Exists(same),
+        later_duplicates=Coalesce(Subquery(later, output_field=IntegerField()), 0),
         archive_name=F("enterprise__name"),
         name_mismatch=Case(
             When(enterprise__isnull=True, then=Value(False)),

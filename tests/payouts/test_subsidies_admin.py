@@ -183,7 +183,8 @@ def test_the_record_list_filters_and_searches(staff):
         return {r.record_id for r in response.context["cl"].result_list}
 
     assert ids("?duplicate=yes") == {"KJ-COPY"}
-    assert ids("?duplicate=no") == {"KJ-OWN", "JX-OTHER"}
+    assert ids("?duplicate=original") == {"KJ-OWN"}
+    assert ids("?duplicate=no") == {"JX-OTHER"}
     assert ids(f"?department__id__exact={kjj().pk}") == {"KJ-OWN", "KJ-COPY"}
     # Paid 2026-09-01, reported 2026-10-12: late; paid 2026-09-30: 4 working days over National Day, in time.
     assert ids("?late__exact=1") == {"JX-OTHER"}
@@ -337,3 +338,28 @@ def test_a_name_other_than_the_archives_is_flagged_in_the_result_the_list_and_it
     assert flag == "企业名称与档案不一致：档案为宜昌档案名称科技有限公司"
     detail = client.get(reverse("admin:payouts_subsidyrecord_change", args=[record.pk])).content.decode()
     assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in detail
+
+
+def test_the_original_of_a_duplicate_shows_its_later_copies_with_a_link(staff):
+    own, _other = _records_of_two_departments()
+    jxj = Department.objects.get(code="yc-jxj")
+    # The same payment reported again by 经信局, later: a copy of 科技局's KJ-OWN.
+    subsidies.submit_records(jxj, [_api_record("JX-COPY", uscc_for(6010))], now=MONDAY)
+    copy = SubsidyRecord.objects.get(record_id="JX-COPY")
+    assert copy.duplicate_of == own
+    editor = signed_in(staff["kjj_editor"])
+    listing = editor.get(RECORDS)
+    tree = pages.parse(listing.content)
+    assert pages.text(tree, "subsidy-later-duplicates") == "后报1条疑似重复"
+    links = tree.iter(f"{pages.NS}a")
+    link = next(a.get("href") for a in links if "subsidy-later-duplicates" in (a.get("class") or ""))
+    assert link == f"{RECORDS}?duplicate_of__id__exact={own.pk}"
+    detail = editor.get(reverse("admin:payouts_subsidyrecord_change", args=[own.pk])).content.decode()
+    assert "后报1条疑似重复" in detail
+    # Finance sees the copy behind the link; the copy names its original.
+    finance = signed_in(staff["czj_finance"])
+    behind = finance.get(link)
+    assert {r.record_id for r in behind.context["cl"].result_list} == {"JX-COPY"}
+    html = behind.content.decode()
+    assert "仅显示与记录KJ-OWN疑似重复的后报记录" in html and "与市科技局记录KJ-OWN重复" in html
+    assert "后报1条疑似重复" not in pages.text(pages.parse(behind.content), "field-duplicate_display")
