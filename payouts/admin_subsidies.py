@@ -118,6 +118,10 @@ class _Scoped:
 @admin.register(SubsidySubmission)
 class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     view_perm = "payouts.view_subsidysubmission"
+
+    class Media:
+        css = {"all": ["payouts/subsidies.css"]}
+
     list_display = [
         "id",
         "department",
@@ -339,20 +343,20 @@ class NameMismatchFilter(admin.SimpleListFilter):
 @admin.register(SubsidyRecord)
 class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     view_perm = "payouts.view_subsidyrecord"
-    # Few, narrow columns: the list fits a 1280 px screen beside its filters (the code under the name).
+    # Few, narrow columns: the list fits a 1280 px screen beside the navigation and its filters (the code under
+    # the name, the department under the record's id, every flag in one column); styles in subsidies.css.
     list_display = [
-        "record_id",
+        "record_display",
         "enterprise_display",
         "item",
-        "amount",
+        "amount_display",
         "paid_display",
-        "department_display",
-        "late_display",
-        "duplicate_display",
+        "flags_display",
     ]
     list_filter = [
         ("department", RelatedOnlyFieldListFilter),
         "late",
+        "funding_level",
         DuplicateFilter,
         NameMismatchFilter,
         ("paid_on", DateFieldListFilter),
@@ -385,11 +389,14 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def _visible(self, request, queryset):
         return subsidies.with_flags(subsidies.visible_records(request.user, queryset))
 
+    class Media:
+        css = {"all": ["payouts/subsidies.css"]}
+
     def get_list_display(self, request):
         # A department's staff see only their own department's records: its name in every row says nothing.
         if subsidies.sees_all(request.user):
-            return self.list_display
-        return [name for name in self.list_display if name != "department_display"]
+            return ["record_with_department", *self.list_display[1:]]
+        return self.list_display
 
     def lookup_allowed(self, lookup, value, request=None):
         # The records of one submission (or of the few a re-sent file's records are in), linked from the
@@ -426,7 +433,7 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def enterprise_display(self, record):
         if getattr(record, "name_mismatch", False):
             return format_html(
-                '{}<br><small>{}</small><br><small class="subsidy-flag">{}</small>',
+                '{}<br><small>{}</small><br><small class="subsidy-flag subsidy-name-mismatch">{}</small>',
                 record.enterprise_name,
                 record.uscc,
                 self.name_check_display(record),
@@ -441,13 +448,38 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return _("企业名称与档案不一致：档案为%(name)s") % {"name": record.archive_name}
         return _("与档案一致")
 
+    @admin.display(description=gettext_lazy("金额（元）"), ordering="amount")
+    def amount_display(self, record):
+        # 100,000.00: thousands separated, always two places, as on a payment voucher.
+        return f"{record.amount:,.2f}"
+
     @admin.display(description=gettext_lazy("发放日期"), ordering="paid_on")
     def paid_display(self, record):
         return record.paid_on.isoformat()
 
+    @admin.display(description=gettext_lazy("记录编号"), ordering="record_id")
+    def record_display(self, record):
+        return record.record_id
+
+    @admin.display(description=gettext_lazy("记录编号"), ordering="record_id")
+    def record_with_department(self, record):
+        return format_html("{}<br><small>{}</small>", record.record_id, self.department_display(record))
+
     @admin.display(description=gettext_lazy("发放部门"), ordering="department__name")
     def department_display(self, record):
         return record.department.short_name or record.department.name
+
+    @admin.display(description=gettext_lazy("核对标记"))
+    def flags_display(self, record):
+        parts = []
+        if record.late:
+            parts.append(format_html('<span class="subsidy-flag">{}</span>', _("逾期报送")))
+        duplicate = self.duplicate_display(record)
+        if duplicate != "—":
+            parts.append(duplicate)
+        if not parts:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description=gettext_lazy("逾期报送"), ordering="late")
     def late_display(self, record):

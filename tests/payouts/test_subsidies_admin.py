@@ -194,7 +194,7 @@ def test_the_record_list_filters_and_searches(staff):
     assert ids(f"?q={full_width}") == {"JX-OTHER"}
     assert ids("?q=KJ-OWN公司") == {"KJ-OWN"}
     late_row = pages.parse(client.get(RECORDS + "?late__exact=1").content)
-    assert "逾期" in pages.text(late_row, "field-late_display")
+    assert "逾期报送" in pages.text(late_row, "field-flags_display")
     html = client.get(RECORDS + "?duplicate=yes").content.decode()
     assert "与市科技局记录KJ-OWN重复" in html
 
@@ -334,7 +334,7 @@ def test_a_name_other_than_the_archives_is_flagged_in_the_result_the_list_and_it
     assert ids("?name_mismatch=no") == set()
     listing = client.get(RECORDS)
     assert "企业名称与档案" in listing.content.decode()  # the filter's title
-    flag = pages.text(pages.parse(listing.content), "subsidy-flag")
+    flag = pages.text(pages.parse(listing.content), "subsidy-name-mismatch")
     assert flag == "企业名称与档案不一致：档案为宜昌档案名称科技有限公司"
     detail = client.get(reverse("admin:payouts_subsidyrecord_change", args=[record.pk])).content.decode()
     assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in detail
@@ -362,4 +362,4 @@ def test_the_original_of_a_duplicate_shows_its_later_copies_with_a_link(staff):
     assert {r.record_id for r in behind.context["cl"].result_list} == {"JX-COPY"}
     html = behind.content.decode()
     assert "仅显示与记录KJ-OWN疑似重复的后报记录" in html and "与市科技局记录KJ-OWN重复" in html
-    assert "后报1条疑似重复" not in pages.text(pages.parse(behind.content), "field-duplicate_display")
+    assert "后报1条疑似重复" not in pages.text(pages.parse(behind.content), "field-flags_display")
