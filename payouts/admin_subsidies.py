@@ -1,7 +1,8 @@
 """奖补汇聚 in the back office: a department uploads the subsidies it paid outside the platform (Excel/CSV in the
 one data standard, `payouts.subsidies`), reads the report of bad rows or the result, downloads the template;
-staff read the submissions and the records (filters: department, late, duplicate, payment date; search by
-USCC, name or 记录编号). Records are never edited here: a correction is a new submission marked 是否更正.
+staff read the submissions and the records (filters: department, late, funding level, duplicate — a later
+copy or an original with copies —, name other than the archive's, payment date; search by USCC, name or
+记录编号). Records are never edited here: a correction is a new submission marked 是否更正.
 
 A department's staff see their department's submissions and records, finance staff, supervisors and platform
 admins all of them (`subsidies.visible_records`); another department's record is a 404.
