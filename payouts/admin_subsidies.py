@@ -1,7 +1,8 @@
 """奖补汇聚 in the back office: a department uploads the subsidies it paid outside the platform (Excel/CSV in the
 one data standard, `payouts.subsidies`), reads the report of bad rows or the result, downloads the template;
-staff read the submissions and the records (filters: department, late, duplicate, payment date; search by
-USCC, name or 记录编号). Records are never edited here: a correction is a new submission marked 是否更正.
+staff read the submissions and the records (filters: department, late, funding level, duplicate — a later
+copy or an original with copies —, name other than the archive's, payment date; search by USCC, name or
+记录编号). Records are never edited here: a correction is a new submission marked 是否更正.
 
 A department's staff see their department's submissions and records, finance staff, supervisors and platform
 admins all of them (`subsidies.visible_records`); another department's record is a 404.
@@ -16,11 +17,12 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.filters import DateFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -46,7 +48,9 @@ class SubsidyUploadForm(forms.Form):
         help_text=gettext_lazy("报送本部门在平台外发放的奖补"),
     )
     file = forms.FileField(
-        label=gettext_lazy("文件"), help_text=gettext_lazy("Excel（.xlsx）或CSV（UTF-8或GB18030编码），按模板填写")
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("Excel（.xlsx）或CSV（UTF-8或GB18030编码），按模板填写"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def __init__(self, *args, departments, **kwargs):
@@ -72,6 +76,15 @@ class _Scoped:
         if obj is None:
             raise Http404(_("对象不存在，或不属于您的部门"))
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Another department's object is a 404 in its history as on its page: neither says that it exists.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_module_permission(self, request):
         return can(request.user, self.view_perm)
@@ -106,6 +119,10 @@ class _Scoped:
 @admin.register(SubsidySubmission)
 class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     view_perm = "payouts.view_subsidysubmission"
+
+    class Media:
+        css = {"all": ["payouts/subsidies.css"]}
+
     list_display = [
         "id",
         "department",
@@ -191,6 +208,10 @@ class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         records_url = reverse("admin:payouts_subsidyrecord_changelist")
         if outcome is not None and outcome.submission is not None:
             records_url += f"?submission__id__exact={outcome.submission.pk}"
+        elif outcome is not None and outcome.rows:
+            # Nothing new: the submissions that hold the file's records (usually the one it was first sent in).
+            held = sorted({row["record"].submission_id for row in outcome.rows})
+            records_url += "?submission__id__in=" + ",".join(str(pk) for pk in held)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -278,12 +299,17 @@ def _xlsx_template() -> HttpResponse:
     return response
 
 
+SUBMISSION_LOOKUPS = ("submission__id__exact", "submission__id__in")
+# The later records flagged as duplicates of one record, linked from that record.
+DUPLICATES_LOOKUP = "duplicate_of__id__exact"
+
+
 class DuplicateFilter(admin.SimpleListFilter):
     title = gettext_lazy("疑似重复")
     parameter_name = "duplicate"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("是")), ("no", _("否"))]
+        return [("yes", _("是（后报的记录）")), ("original", _("有后报的疑似重复（原记录）")), ("no", _("否"))]
 
     def queryset(self, request, queryset):
         from django.db.models import Q
@@ -291,29 +317,49 @@ class DuplicateFilter(admin.SimpleListFilter):
         duplicate = Q(duplicate_of__isnull=False) | Q(payout_duplicate=True)
         if self.value() == "yes":
             return queryset.filter(duplicate)
+        if self.value() == "original":
+            return queryset.filter(later_duplicates__gt=0)
         if self.value() == "no":
-            return queryset.exclude(duplicate)
+            return queryset.exclude(duplicate).filter(later_duplicates=0)
+        return queryset
+
+
+class NameMismatchFilter(admin.SimpleListFilter):
+    title = gettext_lazy("企业名称与档案")
+    parameter_name = "name_mismatch"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("不一致")), ("no", _("一致")), ("none", _("档案中无此企业"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(name_mismatch=True)
+        if self.value() == "no":
+            return queryset.filter(enterprise__isnull=False, name_mismatch=False)
+        if self.value() == "none":
+            return queryset.filter(enterprise__isnull=True)
         return queryset
 
 
 @admin.register(SubsidyRecord)
 class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     view_perm = "payouts.view_subsidyrecord"
-    # Few, narrow columns: the list fits a 1280 px screen beside its filters (the code under the name).
+    # Few, narrow columns: the list fits a 1280 px screen beside the navigation and its filters (the code under
+    # the name, the department under the record's id, every flag in one column); styles in subsidies.css.
     list_display = [
-        "record_id",
+        "record_display",
         "enterprise_display",
         "item",
-        "amount",
+        "amount_display",
         "paid_display",
-        "department_display",
-        "late_display",
-        "duplicate_display",
+        "flags_display",
     ]
     list_filter = [
         ("department", RelatedOnlyFieldListFilter),
         "late",
+        "funding_level",
         DuplicateFilter,
+        NameMismatchFilter,
         ("paid_on", DateFieldListFilter),
     ]
     search_fields = ["=uscc", "enterprise_name", "=record_id"]
@@ -326,6 +372,7 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         "uscc",
         "enterprise_name",
         "enterprise",
+        "name_check_display",
         "policy_title",
         "policy",
         "item",
@@ -343,15 +390,34 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def _visible(self, request, queryset):
         return subsidies.with_flags(subsidies.visible_records(request.user, queryset))
 
+    class Media:
+        css = {"all": ["payouts/subsidies.css"]}
+
     def get_list_display(self, request):
         # A department's staff see only their own department's records: its name in every row says nothing.
         if subsidies.sees_all(request.user):
-            return self.list_display
-        return [name for name in self.list_display if name != "department_display"]
+            return ["record_with_department", *self.list_display[1:]]
+        return self.list_display
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The records of one submission, linked from the submission and the upload's result.
-        return lookup == "submission__id__exact" or super().lookup_allowed(lookup, value, request)
+        # The records of one submission (or of the few a re-sent file's records are in), linked from the
+        # submission and the upload's result.
+        allowed = (*SUBMISSION_LOOKUPS, DUPLICATES_LOOKUP)
+        return lookup in allowed or super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        shown = [request.GET[key] for key in SUBMISSION_LOOKUPS if request.GET.get(key)]
+        if shown:
+            # Said above the list: the records of these submissions only, and the way back to all of them.
+            extra_context["submission_filter"] = "、".join(shown[0].split(","))
+            extra_context["all_records_url"] = reverse("admin:payouts_subsidyrecord_changelist")
+        original = request.GET.get(DUPLICATES_LOOKUP, "")
+        if original.isdigit():
+            found = self.get_queryset(request).filter(pk=int(original)).values_list("record_id", flat=True).first()
+            extra_context["duplicates_of"] = found or original
+            extra_context["all_records_url"] = reverse("admin:payouts_subsidyrecord_changelist")
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         from portal.core import normalize
@@ -366,15 +432,55 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("企业"), ordering="enterprise_name")
     def enterprise_display(self, record):
+        if getattr(record, "name_mismatch", False):
+            return format_html(
+                '{}<br><small>{}</small><br><small class="subsidy-flag subsidy-name-mismatch">{}</small>',
+                record.enterprise_name,
+                record.uscc,
+                self.name_check_display(record),
+            )
         return format_html("{}<br><small>{}</small>", record.enterprise_name, record.uscc)
+
+    @admin.display(description=gettext_lazy("企业名称核对"))
+    def name_check_display(self, record):
+        if record.enterprise_id is None:
+            return _("档案中无此统一社会信用代码的企业")
+        if getattr(record, "name_mismatch", False):
+            return _("企业名称与档案不一致：档案为%(name)s") % {"name": record.archive_name}
+        return _("与档案一致")
+
+    @admin.display(description=gettext_lazy("金额（元）"), ordering="amount")
+    def amount_display(self, record):
+        # 100,000.00: thousands separated, always two places, as on a payment voucher.
+        return f"{record.amount:,.2f}"
 
     @admin.display(description=gettext_lazy("发放日期"), ordering="paid_on")
     def paid_display(self, record):
         return record.paid_on.isoformat()
 
+    @admin.display(description=gettext_lazy("记录编号"), ordering="record_id")
+    def record_display(self, record):
+        return record.record_id
+
+    @admin.display(description=gettext_lazy("记录编号"), ordering="record_id")
+    def record_with_department(self, record):
+        return format_html("{}<br><small>{}</small>", record.record_id, self.department_display(record))
+
     @admin.display(description=gettext_lazy("发放部门"), ordering="department__name")
     def department_display(self, record):
         return record.department.short_name or record.department.name
+
+    @admin.display(description=gettext_lazy("核对标记"))
+    def flags_display(self, record):
+        parts = []
+        if record.late:
+            parts.append(format_html('<span class="subsidy-flag">{}</span>', _("逾期报送")))
+        duplicate = self.duplicate_display(record)
+        if duplicate != "—":
+            parts.append(duplicate)
+        if not parts:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description=gettext_lazy("逾期报送"), ordering="late")
     def late_display(self, record):
@@ -390,4 +496,17 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             parts.append(_("与%(department)s记录%(id)s重复") % {"department": department, "id": other.record_id})
         if getattr(record, "payout_duplicate", False):
             parts.append(_("与平台兑付重复"))
-        return "；".join(parts) or "—"
+        later = getattr(record, "later_duplicates", 0)
+        if later:
+            # The original: its later copies, whichever department sent them, as they name it.
+            url = reverse("admin:payouts_subsidyrecord_changelist") + f"?{DUPLICATES_LOOKUP}={record.pk}"
+            parts.append(
+                format_html(
+                    '<a href="{}" class="subsidy-later-duplicates">{}</a>',
+                    url,
+                    _("后报%(n)d条疑似重复") % {"n": later},
+                )
+            )
+        if not parts:
+            return "—"
+        return format_html_join("；", "{}", ((part,) for part in parts))

@@ -12,7 +12,8 @@ without BOM or GB18030) and for the API (`payouts.subsidy_api`, English keys):
     发放日期            paid_on          required  year first (2026-09-30, 2026/9/30, 2026年9月30日, a date cell),
                                                    not in the future
     资金来源            funding_source   required  e.g. 2026年市级科技创新专项资金
-    资金层级            funding_level    optional  省级 / 市级 / 县级（区级）
+    资金层级            funding_level    optional  中央 / 省级 / 市级 / 县级（区级） (`FundingLevel`; also 中央级,
+                                                   国家级, 省, 市, 县, 区, 县级, 区级, 县区级, 县（区）级)
     是否更正            correction       optional  是 to correct a record submitted before (see below)
 
 The paying department (发放部门) is not a column: it is the department that submits — the uploader's
@@ -49,6 +50,10 @@ Flags, shown to staff, never a refusal:
   amount — computed when shown (`with_flags`), so a payout made after the record was submitted is caught too.
 * 逾期报送 (`late`): submitted more than 5 working days after payment (常州 §30), counted on the official
   working-day calendar (`portal.workdays`), never Monday–Friday.
+* 企业名称与档案不一致 (`name_mismatch`): the USCC is in the archive but the name the department wrote is not the
+  archive enterprise's (compared NFKC-folded, spaces and case ignored). The record keeps the name the
+  department paid under and stays linked to the archive enterprise by its USCC; computed when shown
+  (`with_flags`), so a renamed archive enterprise is caught too.
 
 Who sees what (`visible_records`, `visible_submissions`): a department's staff see their department's
 submissions and records; finance staff, supervisors (督查) and platform admins see all.
@@ -59,12 +64,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -76,9 +98,9 @@ from enterprises.importing.reading import Rows, UnreadableFileError, detect_form
 from enterprises.importing.services import max_import_bytes, too_large_message
 from portal import workdays
 from portal.core import normalize
-from portal.org.models import Region, Role
+from portal.org.models import Role
 
-from .models import Payout, PayoutState, SubsidyRecord, SubsidySubmission
+from .models import FundingLevel, Payout, PayoutState, SubsidyRecord, SubsidySubmission
 
 # 常州 §30: a subsidy is reported within 5 working days of payment.
 LATE_AFTER_WORKDAYS = 5
@@ -92,7 +114,8 @@ LOCK_NAMESPACE = 0x5B1D
 
 
 class SubsidyFileError(ValueError):
-    """The file as a whole cannot be read (wrong type, too large, no header); the message is Chinese."""
+    """The file as a whole cannot be read (not .xlsx or .csv by name and content, too large, no header); the
+    message is Chinese."""
 
 
 # Cell rules of the standard ---------------------------------------------------------------------------------
@@ -145,15 +168,22 @@ def parse_yes_no(value, ctx) -> bool:
     raise cells.CellError(_("请填写“是”或“否”"))
 
 
+# 资金层级 as departments write it → FundingLevel (the stored values and the labels are accepted as well).
 FUNDING_LEVEL_WORDINGS = {
-    "省级": Region.Level.PROVINCE,
-    "市级": Region.Level.CITY,
-    "县级": Region.Level.COUNTY,
-    "区级": Region.Level.COUNTY,
-    "县区级": Region.Level.COUNTY,
-    "县（区）级": Region.Level.COUNTY,
-    "县": Region.Level.COUNTY,
-    "区": Region.Level.COUNTY,
+    "中央": FundingLevel.CENTRAL,
+    "中央级": FundingLevel.CENTRAL,
+    "国家级": FundingLevel.CENTRAL,
+    "省": FundingLevel.PROVINCE,
+    "省级": FundingLevel.PROVINCE,
+    "市": FundingLevel.CITY,
+    "市级": FundingLevel.CITY,
+    "县": FundingLevel.COUNTY,
+    "区": FundingLevel.COUNTY,
+    "县级": FundingLevel.COUNTY,
+    "区级": FundingLevel.COUNTY,
+    "县区级": FundingLevel.COUNTY,
+    "县（区）级": FundingLevel.COUNTY,
+    "县级（区级）": FundingLevel.COUNTY,
 }
 
 COLUMNS: list[Column] = [
@@ -209,8 +239,8 @@ COLUMNS: list[Column] = [
     Column(
         "funding_level",
         "资金层级",
-        cells.choice(Region.Level, FUNDING_LEVEL_WORDINGS),
-        help="省级、市级、县级（区级），可不填",
+        cells.choice(FundingLevel, FUNDING_LEVEL_WORDINGS),
+        help="中央、省级、市级、县级（区级），可不填；上级转移支付的资金按其来源层级填写",
         aliases=("资金级次",),
     ),
     Column(
@@ -241,7 +271,8 @@ EXAMPLE_ROW = {
     "enterprise_name": "宜昌示例科技有限公司",
     "policy": "宜昌市促进科技创新若干政策",
     "item": "高新技术企业认定奖励",
-    "amount": "200000.00",
+    # A number (a number cell formatted 0.00 in the .xlsx template, 200000.00 in the CSV), as a sum should be.
+    "amount": Decimal("200000.00"),
     "paid_on": dt.date(2026, 9, 30),
     "funding_source": "2026年市级科技创新专项资金",
     "funding_level": "市级",
@@ -260,6 +291,19 @@ def header_lookup() -> dict[str, Column]:
 def item_key(text: str) -> str:
     """An item's name folded for comparing (full-width, spaces, case and bracket shape ignored)."""
     return normalize.compact(text).casefold().replace("（", "(").replace("）", ")")
+
+
+def name_key(name: str) -> str:
+    """An enterprise name folded for comparing with the archive's: NFKC (full-width letters and brackets), spaces
+    and case ignored — as `NameKey` does in the database."""
+    return unicodedata.normalize("NFKC", name or "").replace(" ", "").lower()
+
+
+class NameKey(Func):
+    """`name_key` in SQL (PostgreSQL's normalize(…, NFKC); the database is UTF-8)."""
+
+    template = "LOWER(REPLACE(NORMALIZE(%(expressions)s, NFKC), ' ', ''))"
+    output_field = CharField()
 
 
 def _context(today: dt.date) -> Context:
@@ -295,12 +339,22 @@ class Outcome:
         return self.report.error_count > 0
 
     @property
+    def changed(self) -> list[dict]:
+        """The rows this submission created or corrected: what its result tells (an unchanged row was told of
+        when it was first submitted)."""
+        return [row for row in self.rows if row["result"] != "unchanged"]
+
+    @property
     def duplicates(self) -> list[dict]:
-        return [row for row in self.rows if row.get("duplicate")]
+        return [row for row in self.changed if row.get("duplicate")]
 
     @property
     def late(self) -> list[dict]:
-        return [row for row in self.rows if row.get("late")]
+        return [row for row in self.changed if row.get("late")]
+
+    @property
+    def name_mismatches(self) -> list[dict]:
+        return [row for row in self.changed if row.get("name_mismatch")]
 
 
 @dataclass
@@ -315,10 +369,32 @@ class _Row:
 # Reading a file ------------------------------------------------------------------------------------------------
 
 
+FILE_TYPES = {".xlsx": "xlsx", ".csv": "csv"}
+
+
+def unsupported_type_message() -> str:
+    return _("文件类型不支持：请上传.xlsx或.csv")
+
+
+def file_type(f, name: str) -> str:
+    """'xlsx' or 'csv' when the file is called so and its content is so (a .txt, .xls or .json is refused by its
+    name, a .csv that holds a workbook by its content); SubsidyFileError or UnreadableFileError otherwise."""
+    suffix = "." + name.rsplit(".", 1)[-1].strip().lower() if "." in name else ""
+    if suffix not in FILE_TYPES:
+        raise SubsidyFileError(unsupported_type_message())
+    found = detect_format(f, name)
+    if found != FILE_TYPES[suffix]:
+        raise SubsidyFileError(
+            _("文件类型不支持：请上传.xlsx或.csv（该文件名为%(suffix)s，内容却是%(kind)s）")
+            % {"suffix": suffix, "kind": _("Excel工作簿") if found == "xlsx" else _("文本")}
+        )
+    return found
+
+
 def read_file(f, name: str, report: Report) -> list[tuple[int, dict]]:
     """The rows of an uploaded file as (line, {key: cell}); file-level problems raise SubsidyFileError."""
     try:
-        file_format = detect_format(f, name)
+        file_format = file_type(f, name)
         rows = Rows(f, file_format)
         lookup = header_lookup()
         header = rows.open(
@@ -408,6 +484,19 @@ def submit_records(department, records: list, *, now=None) -> Outcome:
 # The submission ------------------------------------------------------------------------------------------------
 
 
+DATE_COLUMNS = {"paid_on"}
+
+
+def shown_cell(value):
+    """A cell as a message shows it: an Excel date cell (read as a datetime at midnight) as 2026-12-15, one with
+    a time of day as 2026-12-15 08:30; anything else unchanged."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_Row]:
     parsed = []
     first_lines: dict[str, int] = {}
@@ -416,6 +505,9 @@ def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_
         ok = True
         for column in COLUMNS:
             value = raw.get(column.key)
+            if column.key not in DATE_COLUMNS:
+                # A date cell where text or a number belongs: its messages name the date as the sheet shows it.
+                value = shown_cell(value)
             if column.key in raw.get(REPORTED, ()):
                 ok = False
                 continue
@@ -426,7 +518,7 @@ def _parse(rows: list[tuple[int, dict]], ctx: Context, report: Report) -> list[_
             try:
                 values[column.key] = column.parse(value, ctx)
             except cells.CellError as exc:
-                report.add(line, column.key, column.header, value, str(exc))
+                report.add(line, column.key, column.header, shown_cell(value), str(exc))
                 ok = False
         record_id = values.get("record_id")
         if record_id:
@@ -447,7 +539,7 @@ def _shown(name: str, value) -> str:
     if value in (None, ""):
         return _("（空）")
     if name == "funding_level":
-        return str(Region.Level(value).label)
+        return str(FundingLevel(value).label)
     return str(value)
 
 
@@ -667,9 +759,19 @@ def _match_payouts(rows: list[_Row]) -> None:
 
 
 def _summaries(rows: list[_Row]) -> list[dict]:
+    from enterprises.models import Enterprise
+
     originals = SubsidyRecord.objects.select_related("department").in_bulk(
         {row.record.duplicate_of_id for row in rows if row.record.duplicate_of_id}
     )
+    archive_names = dict(
+        Enterprise.objects.filter(pk__in={row.record.enterprise_id for row in rows}).values_list("pk", "name")
+    )
+
+    def archive_name_if_other(record):
+        archive = archive_names.get(record.enterprise_id)
+        return archive if archive is not None and name_key(archive) != name_key(record.enterprise_name) else None
+
     return [
         {
             "line": row.line,
@@ -680,6 +782,8 @@ def _summaries(rows: list[_Row]) -> list[dict]:
             "duplicate": bool(row.record.duplicate_of_id or row.payout),
             "duplicate_of": originals.get(row.record.duplicate_of_id),
             "duplicate_payout": row.payout,
+            # The archive enterprise's name when the department wrote another one (imported as written).
+            "name_mismatch": archive_name_if_other(row.record),
         }
         for row in rows
     ]
@@ -689,12 +793,32 @@ def _summaries(rows: list[_Row]) -> list[dict]:
 
 
 def with_flags(queryset):
-    """Records annotated with `payout_duplicate`: a platform payout (not cancelled) for the same enterprise,
-    matter and amount exists."""
+    """Records annotated with `payout_duplicate` (a platform payout, not cancelled, for the same enterprise,
+    matter and amount exists), `later_duplicates` (how many records — any department's — are flagged as
+    duplicates of this one: the original learns of its copies as they learn of it), `archive_name` (the
+    linked archive enterprise's name) and `name_mismatch` (the department's name for the enterprise is not
+    the archive's, see `name_key`)."""
     same = Payout.objects.filter(
         enterprise_id=OuterRef("enterprise_id"), matter_id=OuterRef("matter_id"), amount=OuterRef("amount")
     ).exclude(state=PayoutState.CANCELLED)
-    return queryset.annotate(payout_duplicate=Exists(same))
+    later = (
+        SubsidyRecord.objects.filter(duplicate_of=OuterRef("pk"))
+        .order_by()
+        .values("duplicate_of")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        payout_duplicate=Exists(same),
+        later_duplicates=Coalesce(Subquery(later, output_field=IntegerField()), 0),
+        archive_name=F("enterprise__name"),
+        name_mismatch=Case(
+            When(enterprise__isnull=True, then=Value(False)),
+            When(Exact(NameKey("enterprise_name"), NameKey("enterprise__name")), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 def sees_all(user) -> bool:

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.api_auth import HasApiClient, HmacSignatureAuthentication
-from portal.org.models import Region
 
 from . import subsidies
+from .models import FundingLevel
 
 
 class SubsidyRecordInSerializer(serializers.Serializer):
@@ -47,7 +47,11 @@ class SubsidyRecordInSerializer(serializers.Serializer):
     paid_on = serializers.DateField(label=gettext_lazy("发放日期"), help_text=gettext_lazy("YYYY-MM-DD，不能晚于今天"))
     funding_source = serializers.CharField(label=gettext_lazy("资金来源"), max_length=128)
     funding_level = serializers.ChoiceField(
-        label=gettext_lazy("资金层级"), choices=Region.Level.choices, required=False, allow_blank=True
+        label=gettext_lazy("资金层级"),
+        choices=FundingLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("central 中央、province 省级、city 市级、county 县级（区级）；也可用中文"),
     )
     correction = serializers.BooleanField(
         label=gettext_lazy("是否更正"),
@@ -70,6 +74,11 @@ class SubsidyResultSerializer(serializers.Serializer):
     duplicate_payout = serializers.CharField(
         label=gettext_lazy("与平台兑付重复"), allow_null=True, help_text=gettext_lazy("平台兑付编号")
     )
+    archive_name = serializers.CharField(
+        label=gettext_lazy("企业名称与档案不一致"),
+        allow_null=True,
+        help_text=gettext_lazy("统一社会信用代码对应的档案企业名称与报送的不同时为档案名称（记录仍按报送名称保存）"),
+    )
 
 
 class SubsidyOutcomeSerializer(serializers.Serializer):
@@ -79,8 +88,12 @@ class SubsidyOutcomeSerializer(serializers.Serializer):
     created = serializers.IntegerField(label=gettext_lazy("新增"))
     corrected = serializers.IntegerField(label=gettext_lazy("更正"))
     unchanged = serializers.IntegerField(label=gettext_lazy("未变化"))
-    duplicates = serializers.IntegerField(label=gettext_lazy("疑似重复"))
-    late = serializers.IntegerField(label=gettext_lazy("逾期报送"))
+    duplicates = serializers.IntegerField(
+        label=gettext_lazy("疑似重复"), help_text=gettext_lazy("本次新增或更正的记录中疑似重复的条数")
+    )
+    late = serializers.IntegerField(
+        label=gettext_lazy("逾期报送"), help_text=gettext_lazy("本次新增或更正的记录中逾期报送的条数")
+    )
     records = SubsidyResultSerializer(many=True)
 
 
@@ -198,6 +211,7 @@ class SubsidyView(APIView):
                     "late": row["late"],
                     "duplicate_of": _duplicate_text(row["duplicate_of"]),
                     "duplicate_payout": row["duplicate_payout"],
+                    "archive_name": row["name_mismatch"],
                 }
                 for row in outcome.rows
             ],

@@ -104,7 +104,7 @@ def test_an_editor_uploads_subsidies_fixes_the_bad_row_and_finds_the_records(pag
     # The whole list is on the screen: no column pushed out of the 1280 px window.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     last = page.locator("#result_list thead th").last
-    expect(last).to_have_text("疑似重复")
+    expect(last).to_have_text("核对标记")
     right = last.bounding_box()["x"] + last.bounding_box()["width"]
     assert right <= page.locator("#changelist-filter").bounding_box()["x"]
     expect(page.locator("#result_list")).to_contain_text("KJ-2026-101")

@@ -300,3 +300,115 @@ def test_a_platform_payout_for_the_same_enterprise_matter_and_amount_flags_the_r
     assert outcome.submission.duplicates == 1
     shown = subsidies.with_flags(SubsidyRecord.objects.all())
     assert {r.record_id: r.payout_duplicate for r in shown} == {"P1": True, "P2": False}
+
+
+@pytest.mark.parametrize(
+    ("wording", "level"),
+    [
+        ("中央", "central"),
+        ("中央级", "central"),
+        ("国家级", "central"),
+        ("省", "province"),
+        ("省级", "province"),
+        ("市", "city"),
+        ("市级", "city"),
+        ("县", "county"),
+        ("区", "county"),
+        ("县级", "county"),
+        ("区级", "county"),
+        ("县区级", "county"),
+        ("县（区）级", "county"),
+        ("县级（区级）", "county"),
+        ("县级(区级)", "county"),
+        ("central", "central"),
+    ],
+)
+def test_every_documented_funding_level_wording_is_accepted(kjj, wording, level):
+    outcome = upload(csv_file([row("L1", uscc_for(4090), level=wording)]), kjj)
+    assert not outcome.refused, messages(outcome)
+    record = SubsidyRecord.objects.get(record_id="L1")
+    assert record.funding_level == level
+    assert record.get_funding_level_display() in ("中央", "省级", "市级", "县级（区级）")
+
+
+def test_an_unknown_funding_level_names_the_four_levels(kjj):
+    outcome = upload(csv_file([row("L1", uscc_for(4091), level="乡镇级")]), kjj)
+    assert messages(outcome) == [(2, "资金层级", "“乡镇级”不是有效选项，可选：中央、省级、市级、县级（区级）")]
+    assert not SubsidyRecord.objects.exists()
+
+
+def test_a_correction_of_the_funding_level_names_the_levels_in_words(kjj):
+    upload(csv_file([row("L1", uscc_for(4092), level="市级")]), kjj)
+    outcome = upload(csv_file([row("L1", uscc_for(4092), level="中央")]), kjj)
+    assert "资金层级：原“市级”，现“中央”" in messages(outcome)[0][2]
+
+
+@pytest.mark.parametrize("name", ["奖补数据.txt", "奖补数据", "奖补数据.xls", "奖补数据.json", "奖补数据.csv.txt"])
+def test_a_file_not_named_xlsx_or_csv_is_refused_even_when_it_holds_csv_text(kjj, name):
+    text = csv_file([row("T1", uscc_for(4093))], encoding="utf-8").read()
+    with pytest.raises(subsidies.SubsidyFileError) as refused:
+        upload(SimpleUploadedFile(name, text), kjj)
+    assert str(refused.value) == "文件类型不支持：请上传.xlsx或.csv"
+    assert not SubsidyRecord.objects.exists() and not SubsidySubmission.objects.exists()
+
+
+def test_a_csv_name_on_a_workbook_is_refused_by_its_content_and_upper_case_names_are_read(kjj):
+    workbook = xlsx([row("T1", uscc_for(4094))]).read()
+    with pytest.raises(subsidies.SubsidyFileError, match=r"^文件类型不支持：请上传\.xlsx或\.csv（该文件名为\.csv"):
+        upload(SimpleUploadedFile("奖补数据.csv", workbook), kjj)
+    assert not SubsidyRecord.objects.exists()
+    outcome = upload(SimpleUploadedFile("奖补数据.XLSX", workbook), kjj)
+    assert not outcome.refused and SubsidyRecord.objects.get().record_id == "T1"
+
+
+def test_excel_date_cells_are_named_as_dates_in_messages_never_with_a_time(kjj):
+    f = xlsx(
+        [
+            row("D1", uscc_for(4095), paid_on=dt.datetime(2026, 12, 15)),  # 2: a future date cell
+            row("D2", uscc_for(4096), amount=dt.datetime(2026, 9, 30), level=dt.datetime(2026, 9, 30, 8, 30)),  # 3
+        ]
+    )
+    outcome = upload(f, kjj)
+    errors = outcome.report.sorted_errors()
+    assert [(e["line"], e["header"], e["value"], e["message"]) for e in errors] == [
+        (2, "发放日期", "2026-12-15", "日期2026-12-15晚于今天"),
+        (3, "金额（元）", "2026-09-30", "“2026-09-30”不是有效金额；请填写数字，如1234.5或1,234.50（逗号只作千位分隔）"),
+        (3, "资金层级", "2026-09-30 08:30", "“2026-09-30 08:30”不是有效选项，可选：中央、省级、市级、县级（区级）"),
+    ]
+    assert all("00:00:00" not in e["value"] + e["message"] for e in errors)
+    assert not SubsidyRecord.objects.exists()
+
+
+def test_a_name_other_than_the_archives_is_imported_as_written_and_flagged(kjj):
+    company = EnterpriseFactory(name="宜昌链接科技有限公司")
+    folded = EnterpriseFactory(name="宜昌ABC（集团）有限公司")
+    outcome = upload(
+        csv_file(
+            [
+                row("N1", company.uscc, name="宜昌另一家有限公司"),
+                # Full-width letters, half-width brackets and a space: the same name.
+                row("N2", folded.uscc, name="宜昌ＡＢＣ (集团)有限公司"),
+                row("N3", uscc_for(4097), name="档案外有限公司"),
+            ]
+        ),
+        kjj,
+    )
+    assert not outcome.refused, messages(outcome)
+    assert [(r["record_id"], r["name_mismatch"]) for r in outcome.rows] == [
+        ("N1", "宜昌链接科技有限公司"),
+        ("N2", None),
+        ("N3", None),
+    ]
+    assert [r["record_id"] for r in outcome.name_mismatches] == ["N1"]
+    record = SubsidyRecord.objects.get(record_id="N1")
+    assert record.enterprise == company and record.enterprise_name == "宜昌另一家有限公司"
+    flagged = subsidies.with_flags(SubsidyRecord.objects.order_by("record_id"))
+    assert [(r.record_id, r.name_mismatch, r.archive_name) for r in flagged] == [
+        ("N1", True, "宜昌链接科技有限公司"),
+        ("N2", False, "宜昌ABC（集团）有限公司"),
+        ("N3", False, None),
+    ]
+    # The archive enterprise renamed to the department's name: no longer flagged (computed when shown).
+    company.name = "宜昌另一家有限公司"
+    company.save(update_fields=["name"])
+    assert not subsidies.with_flags(SubsidyRecord.objects.all()).filter(name_mismatch=True).exists()

@@ -183,7 +183,8 @@ def test_the_record_list_filters_and_searches(staff):
         return {r.record_id for r in response.context["cl"].result_list}
 
     assert ids("?duplicate=yes") == {"KJ-COPY"}
-    assert ids("?duplicate=no") == {"KJ-OWN", "JX-OTHER"}
+    assert ids("?duplicate=original") == {"KJ-OWN"}
+    assert ids("?duplicate=no") == {"JX-OTHER"}
     assert ids(f"?department__id__exact={kjj().pk}") == {"KJ-OWN", "KJ-COPY"}
     # Paid 2026-09-01, reported 2026-10-12: late; paid 2026-09-30: 4 working days over National Day, in time.
     assert ids("?late__exact=1") == {"JX-OTHER"}
@@ -193,7 +194,7 @@ def test_the_record_list_filters_and_searches(staff):
     assert ids(f"?q={full_width}") == {"JX-OTHER"}
     assert ids("?q=KJ-OWN公司") == {"KJ-OWN"}
     late_row = pages.parse(client.get(RECORDS + "?late__exact=1").content)
-    assert "逾期" in pages.text(late_row, "field-late_display")
+    assert "逾期报送" in pages.text(late_row, "field-flags_display")
     html = client.get(RECORDS + "?duplicate=yes").content.decode()
     assert "与市科技局记录KJ-OWN重复" in html
 
@@ -210,3 +211,155 @@ def test_records_are_read_only_and_others_cannot_upload(staff):
         assert client.get(UPLOAD).status_code == 403, login
         assert "上传奖补数据" not in client.get(SUBMISSIONS).content.decode()
     assert signed_in(staff["kjj_reviewer"]).get(RECORDS).status_code == 403
+
+
+def test_a_text_file_is_refused_as_an_unsupported_type_not_read_as_csv(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(staff["kjj_editor"])
+    text = csv_file([row("KJ-1", uscc_for(6090))], encoding="utf-8").read()
+    response = post_file(client, SimpleUploadedFile("奖补数据.txt", text))
+    assert response.status_code == 200
+    tree = pages.parse(response.content)
+    assert pages.text(tree, "errorlist") == "文件类型不支持：请上传.xlsx或.csv"
+    assert "缺少必填列" not in response.content.decode()
+    assert 'accept=".xlsx,.csv"' in response.content.decode()
+    assert not SubsidySubmission.objects.exists()
+
+
+def test_the_templates_example_amount_is_a_number_cell_and_its_codes_are_text(staff):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    client = signed_in(staff["kjj_editor"])
+    response = client.get(reverse("admin:payouts_subsidysubmission_template", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content))["奖补数据"]
+    amount = sheet["F2"]
+    assert sheet["F1"].value == "金额（元）"
+    assert amount.data_type == "n" and Decimal(str(amount.value)) == Decimal("200000")
+    assert amount.number_format == "0.00" and sheet["F3"].number_format == "0.00"
+    for code in ("A2", "B2"):  # 记录编号, 统一社会信用代码: text cells, so Excel keeps every digit
+        assert sheet[code].data_type == "s" and sheet[code].number_format == "@"
+    assert sheet["B2"].value == "91420502MA00210007"
+    csv_template = client.get(reverse("admin:payouts_subsidysubmission_template", args=["csv"]))
+    assert ",200000.00,2026-09-30," in csv_template.content.decode("utf-8-sig")
+
+
+def test_another_departments_history_is_a_404_like_its_page(staff):
+    own, other = _records_of_two_departments()
+    editor = signed_in(staff["kjj_editor"])
+    for name, obj in (("subsidyrecord", other), ("subsidysubmission", other.submission)):
+        history = reverse(f"admin:payouts_{name}_history", args=[obj.pk])
+        assert editor.get(reverse(f"admin:payouts_{name}_change", args=[obj.pk])).status_code == 404
+        assert editor.get(history).status_code == 404, name
+        version = obj.history.first().history_id
+        assert editor.get(f"{history}{version}/").status_code == 404, name
+    assert editor.get(reverse("admin:payouts_subsidyrecord_history", args=["not-a-number"])).status_code == 404
+    own_history = editor.get(reverse("admin:payouts_subsidyrecord_history", args=[own.pk]))
+    assert own_history.status_code == 200 and "接口报送" in own_history.content.decode()
+    finance = signed_in(staff["czj_finance"])
+    assert finance.get(reverse("admin:payouts_subsidyrecord_history", args=[other.pk])).status_code == 200
+
+
+def test_the_same_file_again_reports_no_change_and_no_late_or_duplicate_rows(staff):
+    client = signed_in(staff["kjj_editor"])
+    rows = [row("KJ-L", uscc_for(6091), paid_on="2026-01-05"), row("KJ-D", uscc_for(6091), paid_on="2026-01-05")]
+    first = post_file(client, csv_file(rows)).content.decode()
+    assert "逾期报送 2 条" in first and "疑似重复 1 条" in first and "逾期报送的记录" in first
+    again = post_file(client, csv_file(rows))
+    html = again.content.decode()
+    assert "文件中的2条记录此前均已报送，内容相同，未作任何改动" in html
+    assert "新增 0 条，更正 0 条，此前已报送未变化 2 条" in html
+    assert "逾期报送 2 条" not in html and "逾期报送的记录" not in html
+    assert "疑似重复 1 条" not in html and "疑似重复的记录" not in html
+    # A file with one new row among known ones tells only of the new row.
+    today = timezone.localdate().isoformat()
+    more = post_file(client, csv_file([*rows, row("KJ-N", uscc_for(6092), paid_on=today)])).content.decode()
+    assert "新增 1 条，更正 0 条，此前已报送未变化 2 条" in more
+    assert "逾期报送 0 条" in more and "疑似重复 0 条" in more
+    assert SubsidySubmission.objects.count() == 2
+
+
+def _records_link(response):
+    tree = pages.parse(response.content)
+    return next(a.get("href") for a in tree.iter(f"{pages.NS}a") if a.get("id") == "subsidy-records-link")
+
+
+def test_the_results_records_link_opens_only_this_uploads_records(staff):
+    client = signed_in(staff["kjj_editor"])
+    first_rows = [row("KJ-A1", uscc_for(6093)), row("KJ-A2", uscc_for(6094))]
+    first = post_file(client, csv_file(first_rows))
+    second = post_file(client, csv_file([row("KJ-B1", uscc_for(6095))]))
+    one, two = SubsidySubmission.objects.order_by("pk")
+
+    def listed(url):
+        response = client.get(url)
+        assert response.status_code == 200
+        return {r.record_id for r in response.context["cl"].result_list}, response.content.decode()
+
+    assert _records_link(first) == f"{RECORDS}?submission__id__exact={one.pk}"
+    ids, html = listed(_records_link(second))
+    assert ids == {"KJ-B1"}
+    assert f"仅显示报送批次 {two.pk} 的记录" in html and "查看全部奖补记录" in html
+    # The same first file again changes nothing: its link opens the records of the submission they are in.
+    again = post_file(client, csv_file(first_rows))
+    assert _records_link(again) == f"{RECORDS}?submission__id__in={one.pk}"
+    ids, html = listed(_records_link(again))
+    assert ids == {"KJ-A1", "KJ-A2"}
+    ids, html = listed(RECORDS)
+    assert ids == {"KJ-A1", "KJ-A2", "KJ-B1"} and "仅显示报送批次" not in html
+
+
+def test_a_name_other_than_the_archives_is_flagged_in_the_result_the_list_and_its_filter(staff):
+    from tests.factories.enterprises import EnterpriseFactory
+
+    company = EnterpriseFactory(name="宜昌档案名称科技有限公司")
+    client = signed_in(staff["kjj_editor"])
+    response = post_file(
+        client,
+        csv_file([row("KJ-M", company.uscc, name="宜昌报送名称有限公司"), row("KJ-S", uscc_for(6096))]),
+    )
+    html = response.content.decode()
+    assert "企业名称与档案不一致 1 条" in html
+    assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in html
+    record = SubsidyRecord.objects.get(record_id="KJ-M")
+    assert record.enterprise == company and record.enterprise_name == "宜昌报送名称有限公司"
+
+    def ids(query):
+        return {r.record_id for r in client.get(RECORDS + query).context["cl"].result_list}
+
+    assert ids("?name_mismatch=yes") == {"KJ-M"}
+    assert ids("?name_mismatch=none") == {"KJ-S"}
+    assert ids("?name_mismatch=no") == set()
+    listing = client.get(RECORDS)
+    assert "企业名称与档案" in listing.content.decode()  # the filter's title
+    flag = pages.text(pages.parse(listing.content), "subsidy-name-mismatch")
+    assert flag == "企业名称与档案不一致：档案为宜昌档案名称科技有限公司"
+    detail = client.get(reverse("admin:payouts_subsidyrecord_change", args=[record.pk])).content.decode()
+    assert "企业名称与档案不一致：档案为宜昌档案名称科技有限公司" in detail
+
+
+def test_the_original_of_a_duplicate_shows_its_later_copies_with_a_link(staff):
+    own, _other = _records_of_two_departments()
+    jxj = Department.objects.get(code="yc-jxj")
+    # The same payment reported again by 经信局, later: a copy of 科技局's KJ-OWN.
+    subsidies.submit_records(jxj, [_api_record("JX-COPY", uscc_for(6010))], now=MONDAY)
+    copy = SubsidyRecord.objects.get(record_id="JX-COPY")
+    assert copy.duplicate_of == own
+    editor = signed_in(staff["kjj_editor"])
+    listing = editor.get(RECORDS)
+    tree = pages.parse(listing.content)
+    assert pages.text(tree, "subsidy-later-duplicates") == "后报1条疑似重复"
+    links = tree.iter(f"{pages.NS}a")
+    link = next(a.get("href") for a in links if "subsidy-later-duplicates" in (a.get("class") or ""))
+    assert link == f"{RECORDS}?duplicate_of__id__exact={own.pk}"
+    detail = editor.get(reverse("admin:payouts_subsidyrecord_change", args=[own.pk])).content.decode()
+    assert "后报1条疑似重复" in detail
+    # Finance sees the copy behind the link; the copy names its original.
+    finance = signed_in(staff["czj_finance"])
+    behind = finance.get(link)
+    assert {r.record_id for r in behind.context["cl"].result_list} == {"JX-COPY"}
+    html = behind.content.decode()
+    assert "仅显示与记录KJ-OWN疑似重复的后报记录" in html and "与市科技局记录KJ-OWN重复" in html
+    assert "后报1条疑似重复" not in pages.text(pages.parse(behind.content), "field-flags_display")

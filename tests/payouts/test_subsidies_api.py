@@ -169,3 +169,16 @@ def test_the_endpoint_is_in_the_openapi_schema():
     assert operation["security"] == [{"hmacSignature": []}]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body["type"] == "array"
+
+
+def test_a_name_other_than_the_archives_is_stored_as_sent_and_answered_with_the_archives_name(caller):
+    company = EnterpriseFactory(name="宜昌档案接口有限公司")
+    response = post(
+        caller,
+        [record("SW-N", company.uscc, enterprise_name="宜昌别名有限公司", funding_level="县级（区级）")],
+    )
+    assert response.status_code == 201, response.content.decode()
+    answered = [(r["record_id"], r["archive_name"]) for r in response.json()["records"]]
+    assert answered == [("SW-N", "宜昌档案接口有限公司")]
+    stored = SubsidyRecord.objects.get(record_id="SW-N")
+    assert (stored.enterprise, stored.enterprise_name, stored.funding_level) == (company, "宜昌别名有限公司", "county")
