@@ -32,7 +32,15 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from payouts import services
-from payouts.models import BankResultImport, BatchState, FundingSource, Payout, PayoutBatch, PayoutState
+from payouts.models import (
+    BankResultImport,
+    BatchState,
+    FundingSource,
+    LineOutcome,
+    Payout,
+    PayoutBatch,
+    PayoutState,
+)
 from payouts.workflow import BATCHABLE
 from portal.core import normalize
 from portal.core.workflow_admin import WorkflowAdmin, refusal_text
@@ -75,6 +83,17 @@ def may_make_batches(user) -> bool:
 def yuan(amount) -> str:
     """An amount in 元 as finance writes it: 1,250,000.00."""
     return f"{Decimal(amount or 0):,.2f}"
+
+
+def outcome_text(batch) -> str:
+    """The batch's lines counted by outcome, in the outcomes' order: 待银行回单2笔；支付成功3笔；支付失败1笔."""
+    counts = dict(batch.lines.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    text = "；".join(
+        _("%(outcome)s%(n)d笔") % {"outcome": label, "n": counts[value]}
+        for value, label in LineOutcome.choices
+        if counts.get(value)
+    )
+    return text or "—"
 
 
 # --- 新建拨付批次 ---------------------------------------------------------------------------------------------------
@@ -232,7 +251,7 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     actions = None
     fieldsets = [
         (None, {"fields": ["number", "funding_source", "department", "state", "note"]}),
-        (gettext_lazy("金额"), {"fields": ["count", "total_yuan", "state_counts", "checksum"]}),
+        (gettext_lazy("金额"), {"fields": ["count", "total_yuan", "outcome_counts", "checksum"]}),
         (
             gettext_lazy("办理"),
             {
@@ -282,24 +301,22 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def total_yuan(self, obj):
         return yuan(obj.total)
 
-    @admin.display(description=gettext_lazy("各状态笔数"))
-    def state_counts(self, obj):
-        rows = obj.payouts.values("state").annotate(n=Count("pk")).order_by("state")
-        labels = dict(PayoutState.choices)
-        text = "；".join(f"{labels.get(row['state'], row['state'])}{row['n']}笔" for row in rows)
-        return text or "—"
+    @admin.display(description=gettext_lazy("明细结果"))
+    def outcome_counts(self, obj):
+        return outcome_text(obj)
 
     # --- the page ---
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            rows = obj.payouts.select_related("enterprise", "matter").order_by("number")
+            rows = obj.lines.select_related("payout").order_by("position")
             page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
             page.object_list = list(page.object_list)
-            for payout in page.object_list:
-                payout.amount_text = yuan(payout.amount)
-            context["batch_payouts"] = page
+            for line in page.object_list:
+                line.amount_text = yuan(line.amount)
+            context["batch_lines"] = page
             context["batch_pages"] = page.paginator.num_pages > 1
+            context["batch_cancelled"] = obj.state == BatchState.CANCELLED
         response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
         transitions = response.context_data.get("workflow_transitions")
         if transitions is not None:
@@ -484,7 +501,7 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             form=form,
             report=report,
             change_url=change_url,
-            failed=obj.payouts.filter(state=PayoutState.FAILED).select_related("enterprise").order_by("number")
+            failed=obj.lines.filter(outcome=LineOutcome.FAILED).select_related("payout").order_by("position")
             if report and not report.errors
             else [],
         )

@@ -66,7 +66,7 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     batch = PayoutBatch.objects.get()
     expect(page.locator(".workflow-notes")).to_contain_text("四眼原则")
     expect(page.locator("a.workflow-transition", has_text="复核通过")).to_have_count(0)
-    expect(page.locator("#batch-payouts tbody tr")).to_have_count(4)
+    expect(page.locator("#batch-lines tbody tr")).to_have_count(4)
     _shot(page, "02-batch-of-the-maker")
     _sign_out(page)
 
@@ -91,7 +91,7 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     batch.refresh_from_db()
     assert batch.state == BatchState.SENT
-    assert rows[2][5] == batch.checksum == bankfiles.checksum(batch.payouts.all())
+    assert rows[3][5] == batch.checksum == bankfiles.checksum(batch)
     assert bankfiles.PAYMENT_COLUMNS in rows
 
     # 导入银行回单: one line failed.
@@ -119,7 +119,7 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     expect(page.locator("#result_list tbody tr", has_text="已支付")).to_have_count(3)
     _shot(page, "06-payout-list")
     page.goto(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
-    expect(page.locator("#batch-payouts tr.payout-failed")).to_contain_text("账号不存在")
+    expect(page.locator("#batch-lines tr.line-failed")).to_contain_text("账号不存在")
     _shot(page, "07-settled-batch")
     failing.refresh_from_db()
     assert failing.state == PayoutState.FAILED

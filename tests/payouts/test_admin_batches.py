@@ -251,9 +251,10 @@ def test_the_maker_sees_what_would_be_batched_and_makes_the_batch(world):
     assert Payout.objects.get(enterprise=world.no_account).state == P.PENDING
     html, messages = follow_messages(client, response)
     assert any(f"已生成拨付批次{batch.number}：4笔，合计225,000.50元" in m for m in messages)
-    # The batch page: its payouts with masked accounts, never the full number.
+    # The batch page: its lines with masked accounts, never the full number.
     assert "**** **** **** 0001" in html and account_number(1) not in html
-    assert "批次明细（共4笔）" in html
+    assert "拨付明细（共4笔）" in html and "待银行回单4笔" in html
+    assert "本批次没有兑付记录" not in html and "本批次已撤销" not in html
 
 
 def test_the_batch_is_narrowed_by_matter_department_and_approval_dates(world):
@@ -368,6 +369,12 @@ def test_the_draft_is_withdrawn_with_a_reason_and_its_payouts_wait_again(world):
     assert Payout.objects.filter(state=P.PENDING).count() == 5
     again = make_batch(world)
     assert again.count == 4
+    # The withdrawn batch's page still lists what it held, each line 批次撤销, and says why.
+    page = client.get(change_url(batch))
+    html = page.content.decode()
+    assert "本批次已撤销，下列兑付记录已退回待拨付" in html and "批次撤销4笔" in html
+    assert [line.outcome for line in page.context["batch_lines"]] == ["withdrawn"] * 4
+    assert html.count('class="batch-line line-withdrawn"') == 4
 
 
 # --- 导出支付文件 ---------------------------------------------------------------------------------------------------
@@ -486,6 +493,52 @@ def test_the_bank_result_with_one_failure_and_the_same_file_again(world):
     # The batch page shows the import and the failed line.
     page = client.get(change_url(batch)).content.decode()
     assert "回单.xlsx" in page and "支付失败" in page and "账户已销户" in page
+    assert "支付成功3笔；支付失败1笔" in page
+
+
+def _line_row(html: str, number: str) -> str:
+    start = html.index(f'data-number="{number}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_batch_page_keeps_a_failed_line_after_the_payout_is_corrected_and_batched_again(world):
+    batch = sent_batch(world)
+    lines = list(batch.lines.select_related("payout").order_by("position"))
+    assert [line.position for line in lines] == [1, 2, 3, 4]
+    failing = lines[0].payout
+    content = bankfiles.results_template(batch, {failing.number: (False, "", None, "账户已冻结")})
+    client = client_for(world.checker)
+    upload(client, batch, content)
+    paid_line = batch.lines.get(position=2)
+    row = _line_row(client.get(change_url(batch)).content.decode(), paid_line.payout.number)
+    assert "支付成功" in row and paid_line.bank_reference in row and timezone.localdate().isoformat() in row
+
+    # The officer corrects the payout's account: it leaves the batch, the batch keeps the line as sent.
+    enterprise = failing.enterprise
+    services.correct(
+        failing,
+        by=world.maker,
+        account={
+            "payee_name": enterprise.name,
+            "bank_name": "中国银行宜昌分行",
+            "account_number": account_number(77),
+        },
+    )
+    failing.refresh_from_db()
+    assert failing.state == P.CORRECTED and failing.batch is None
+    html = client.get(change_url(batch)).content.decode()
+    row = _line_row(html, failing.number)
+    assert "支付失败" in row and "账户已冻结" in row and "现为已更正待重拨" in row
+    assert "**** **** **** 0001" in row and "0077" not in row, "the account as it was sent"
+    assert "本批次没有兑付记录" not in html
+
+    # Batched again: the old batch still shows its failed line; the new batch shows the new account.
+    again = make_batch(world)
+    assert list(again.lines.values_list("payout__number", flat=True)) == [failing.number]
+    row = _line_row(client.get(change_url(batch)).content.decode(), failing.number)
+    assert "支付失败" in row and "账户已冻结" in row and "现为已编批" in row
+    new_row = _line_row(client.get(change_url(again)).content.decode(), failing.number)
+    assert "**** **** **** 0077" in new_row and "待银行回单" in new_row and "现为" not in new_row
 
 
 def _result_csv(rows) -> bytes:
