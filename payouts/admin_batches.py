@@ -15,6 +15,7 @@ Every refusal is a Chinese message on the page, never an error page.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from django import forms
@@ -27,6 +28,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -190,6 +192,69 @@ class ResultUploadForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("请选择银行回单文件。"), "empty": gettext_lazy("文件是空的。")},
     )
+
+
+RESULT_WORDS_PAID = ["成功", "已支付", "支付成功", "S", "1"]
+RESULT_WORDS_FAILED = ["失败", "支付失败", "退票", "F", "0"]
+RESULT_DATE_FORMATS = ["2026-11-30", "2026/11/30", "2026年11月30日", gettext_lazy("Excel日期")]
+
+
+def results_form(batch) -> tuple[str, bytes]:
+    """下载回单模板（本批次）: an Excel workbook the bank's answer is typed into — one row per line still waiting
+    for the bank (every line but the withdrawn ones once none waits), 兑付编号 and 金额（元） filled (the amount as
+    text with two decimals, so Excel never rounds it), 支付结果/银行流水号/支付日期/失败原因 empty; a second
+    sheet 填表说明 says what each column takes. `payouts.bankfiles.read_results` reads it back."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from payouts import bankfiles
+
+    lines = batch.lines.select_related("payout").order_by("position")
+    waiting = lines.filter(outcome=LineOutcome.PENDING)
+    rows = waiting if waiting.exists() else lines.exclude(outcome=LineOutcome.WITHDRAWN)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("回单")
+    sheet.append([_("银行回单（批次%(number)s）") % {"number": batch.number}])
+    sheet["A1"].font = Font(bold=True)
+    header = list(bankfiles.RESULT_COLUMNS.values())
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for line in rows.iterator():
+        sheet.append([line.payout.number, f"{line.amount:.2f}", None, None, None, None])
+    for row in sheet.iter_rows(min_row=3, max_col=6):
+        for cell in (row[0], row[1], row[3]):  # numbers typed as text: a long 流水号 keeps every digit
+            cell.number_format = "@"
+    for column, width in zip("ABCDEF", (20, 16, 12, 26, 16, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    notes = workbook.create_sheet(_("填表说明"))
+    for row in (
+        [_("填表说明")],
+        [_("列"), _("填写要求")],
+        [_("兑付编号、金额（元）"), _("已按本批次拨付明细填好，请勿修改；金额须与拨付金额一致到分。")],
+        [
+            _("支付结果"),
+            _("成功：%(paid)s；失败：%(failed)s。每一行都须填写。")
+            % {"paid": "、".join(RESULT_WORDS_PAID), "failed": "、".join(RESULT_WORDS_FAILED)},
+        ],
+        [_("银行流水号"), _("支付成功的行必填。")],
+        [
+            _("支付日期"),
+            _("支付成功的行必填，不能晚于今天；格式：%(formats)s。")
+            % {"formats": "、".join(str(f) for f in RESULT_DATE_FORMATS)},
+        ],
+        [_("失败原因"), _("支付失败的行必填，如“账户已销户”“户名与账号不符”。")],
+        [_("导入"), _("任何一行有误则整个文件不导入；同一文件重复导入不会重复处理。")],
+    ):
+        notes.append(row)
+    notes["A1"].font = Font(bold=True)
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    workbook.save(out)
+    return _("回单模板_%(number)s.xlsx") % {"number": batch.number}, out.getvalue()
 
 
 # --- the admins --------------------------------------------------------------------------------------------------
@@ -377,6 +442,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
                 name="payouts_payoutbatch_export",
             ),
             path(
+                "<path:object_id>/import/template/",
+                self.admin_site.admin_view(self.results_template_view),
+                name="payouts_payoutbatch_results_template",
+            ),
+            path(
                 "<path:object_id>/import/",
                 self.admin_site.admin_view(self.import_view),
                 name="payouts_payoutbatch_import",
@@ -465,6 +535,19 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
+    def results_template_view(self, request, object_id):
+        """下载回单模板（本批次）: the batch's lines with 兑付编号 and 金额 filled, for the bank's answer."""
+        obj = self.get_object(request, unquote(object_id))
+        if not (can(request.user, services.PERM_IMPORT) and services.is_payer(request.user, obj.department)):
+            self.message_user(request, _("只有拨付该资金的财政部门人员可以导入银行回单。"), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[obj.pk]))
+        name, content = results_form(obj)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+
     def import_view(self, request, object_id):
         """导入银行回单: the report of what the file did, or of every bad line (then nothing is imported)."""
         obj = self.get_object(request, unquote(object_id))
@@ -501,6 +584,10 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             form=form,
             report=report,
             change_url=change_url,
+            template_url=reverse("admin:payouts_payoutbatch_results_template", args=[obj.pk]),
+            paid_words=RESULT_WORDS_PAID,
+            failed_words=RESULT_WORDS_FAILED,
+            date_formats=RESULT_DATE_FORMATS,
             failed=obj.lines.filter(outcome=LineOutcome.FAILED).select_related("payout").order_by("position")
             if report and not report.errors
             else [],

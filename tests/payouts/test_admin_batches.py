@@ -624,3 +624,63 @@ def test_the_approver_of_a_matter_department_has_no_batch_pages(world):
     client = client_for(world.approver)
     assert client.get(reverse("admin:payouts_payoutbatch_changelist")).status_code == 403
     assert client.get(change_url(batch)).status_code in (403, 404)
+
+
+# --- 回单模板 ----------------------------------------------------------------------------------------------------
+
+
+def results_template_url(batch):
+    return reverse("admin:payouts_payoutbatch_results_template", args=[batch.pk])
+
+
+def test_the_import_page_offers_the_batchs_result_template_and_says_what_the_columns_take(world):
+    batch = sent_batch(world)
+    client = client_for(world.checker)
+    html = client.get(import_url(batch)).content.decode()
+    assert "下载回单模板（本批次）" in html and results_template_url(batch) in html
+    words = ("成功", "已支付", "支付成功", "<code>S</code>", "<code>1</code>", "支付失败", "退票", "<code>F</code>")
+    for word in words:
+        assert word in html, word
+    for form in ("2026-11-30", "2026/11/30", "2026年11月30日", "Excel日期"):
+        assert form in html, form
+
+    response = client.get(results_template_url(batch))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["回单", "填表说明"]
+    sheet = workbook["回单"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == f"银行回单（批次{batch.number}）"
+    assert rows[1] == list(bankfiles.RESULT_COLUMNS.values())
+    lines = list(batch.lines.select_related("payout").order_by("position"))
+    assert [row[:2] for row in rows[2:]] == [[line.payout.number, f"{line.amount:.2f}"] for line in lines]
+    assert all(row[2:] == [None, None, None, None] for row in rows[2:]), "the bank's answer left empty"
+    guide = " ".join(str(c) for row in workbook["填表说明"].iter_rows(values_only=True) for c in row if c)
+    assert "成功、已支付、支付成功、S、1" in guide and "2026年11月30日" in guide and "失败原因" in guide
+
+    # The officer types the bank's answer into it (dates in three ways, one failure) and imports it.
+    today = timezone.localdate()
+    answers = [
+        ("成功", "BK0001", today.isoformat(), None),
+        ("S", "BK0002", f"{today.year}年{today.month}月{today.day}日", None),
+        ("1", "BK0003", dt.datetime(today.year, today.month, today.day), None),
+        ("退票", None, None, "户名与账号不符"),
+    ]
+    for index, (outcome, reference, day, reason) in enumerate(answers, start=3):
+        for column, value in zip("CDEF", (outcome, reference, day, reason), strict=True):
+            sheet[f"{column}{index}"] = value
+    out = io.BytesIO()
+    workbook.save(out)
+    response = upload(client, batch, out.getvalue(), name="回单模板（已填）.xlsx")
+    report = response.context["report"]
+    assert report.errors == [] and (report.paid, report.failed) == (3, 1)
+    assert [line.outcome for line in batch.lines.order_by("position")] == ["paid", "paid", "paid", "failed"]
+
+
+def test_the_result_template_is_only_for_the_paying_department(world):
+    batch = sent_batch(world)
+    assert client_for(world.other).get(results_template_url(batch)).status_code == 404
+    client = client_for(world.supervisor)
+    _html, messages = follow_messages(client, client.get(results_template_url(batch)))
+    assert messages == ["只有拨付该资金的财政部门人员可以导入银行回单。"]
