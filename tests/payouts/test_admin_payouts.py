@@ -236,7 +236,17 @@ def test_correct_with_a_typed_account(world):
     page = client.get(change_url(payout)).content.decode()
     assert 'data-transition="correct"' in page and "户名与账号不符" in page
     form = client.get(transition_url(payout, "correct"))
-    assert form.status_code == 200 and "填写更正后的收款账户" in form.content.decode()
+    html = form.content.decode()
+    assert form.status_code == 200 and "填写更正后的账户" in html
+    # The typed account is the default: the enterprise's current account is the one the bank just returned.
+    assert form.context["form"]["source"].value() == "typed"
+    assert 'value="typed" checked' in html.replace('" required', '"').replace(' id="id_source_0"', "")
+    # Above the form: the returned account, masked with its tail, and the bank's reason.
+    returned = html[html.index('id="returned-account"') : html.index('id="correct-form"')]
+    assert "**** **** **** 0001" in returned and "尾号0001" in returned and "户名与账号不符" in returned
+    assert account_number(1) not in html
+    assert "使用企业当前的收款账户（宜昌测试科技1有限公司，中国工商银行宜昌分行，尾号0001）——即被银行退回的账户" in html
+    assert 'class="form-row' in html and "field-payee_name" in html, "laid out as the admin's forms"
 
     bad = client.post(
         transition_url(payout, "correct"),
@@ -288,15 +298,73 @@ def test_correct_with_the_enterprises_current_account(world):
     from payouts.models import PayeeAccount
 
     # the account the bank returned is not the enterprise's current one (given to the department on paper)
-    Payout.objects.filter(pk=payout.pk).update(account_number="6217000000000000004")
+    Payout.objects.filter(pk=payout.pk).update(account_number="6217000000000000004", account_tail="0004")
+    payout.lines.update(account_number="6217000000000000004", account_tail="0004")
     PayeeAccount.objects.filter(enterprise=payout.enterprise).update(account_number=account_number(1))
     client = client_for(world.maker)
     form = client.get(transition_url(payout, "correct")).content.decode()
-    assert "企业当前收款账户" in form and account_number(1) not in form
+    assert "使用企业当前的收款账户（宜昌测试科技1有限公司，中国工商银行宜昌分行，尾号0001）" in form
+    assert "即被银行退回的账户" not in form and account_number(1) not in form
+    assert "**** **** **** 0004" in form, "the returned account"
     response = client.post(transition_url(payout, "correct"), {"confirm": "1", "source": "current"})
     assert response.status_code == 302
     payout.refresh_from_db()
     assert payout.state == P.CORRECTED and payout.account_number == account_number(1)
+
+
+def test_a_correction_identical_to_the_returned_account_or_in_another_name_is_refused_on_the_form(world):
+    payout = _failed_payout(world)
+    client = client_for(world.maker)
+    typed = {
+        "confirm": "1",
+        "source": "typed",
+        "payee_name": payout.enterprise.name,
+        "bank_name": "中国工商银行宜昌分行",
+        "account_number": account_number(1),
+    }
+    same = client.post(transition_url(payout, "correct"), typed)
+    assert same.status_code == 200
+    assert same.context["form"].errors["account_number"] == [
+        "更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户。"
+    ]
+    assert "与被银行退回的完全相同" in same.content.decode()
+    current = client.post(transition_url(payout, "correct"), {"confirm": "1", "source": "current"})
+    assert current.status_code == 200
+    assert "企业当前的收款账户（尾号0001）就是被银行退回的账户" in current.context["form"].errors["source"][0]
+    other = client.post(
+        transition_url(payout, "correct"),
+        {**typed, "payee_name": "宜昌某某贸易有限公司", "account_number": account_number(55)},
+    )
+    assert other.status_code == 200
+    assert "收款户名须与企业名称“宜昌测试科技1有限公司”一致" in other.context["form"].errors["payee_name"][0]
+    assert "收款户名须与企业名称" in other.content.decode()
+    payout.refresh_from_db()
+    assert payout.state == P.FAILED and payout.account_number == account_number(1)
+
+
+def test_a_refusal_of_the_service_is_shown_on_the_form(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    payout = _failed_payout(world)
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户后再更正。")
+
+    monkeypatch.setattr(services, "correct", refuse)
+    response = client_for(world.maker).post(
+        transition_url(payout, "correct"),
+        {
+            "confirm": "1",
+            "source": "typed",
+            "payee_name": payout.enterprise.name,
+            "bank_name": "中国银行",
+            "account_number": account_number(56),
+        },
+    )
+    assert response.status_code == 200
+    assert "请核对企业提供的正确账户后再更正" in response.content.decode()
+    payout.refresh_from_db()
+    assert payout.state == P.FAILED
 
 
 def test_correct_with_the_current_account_when_there_is_none_is_refused(world):
