@@ -60,7 +60,23 @@ class MatterAutocomplete(AutocompleteSelectMultiple):
 class FundingSourceForm(forms.ModelForm):
     class Meta:
         model = FundingSource
-        fields = ["name", "level", "department", "budget_line", "matters", "pay_within_days", "active"]
+        fields = [
+            "name",
+            "level",
+            "department",
+            "budget_line",
+            "payer_name",
+            "payer_account",
+            "payer_bank",
+            "matters",
+            "pay_within_days",
+            "active",
+        ]
+        widgets = {
+            "payer_name": forms.TextInput(attrs={"class": "vTextField"}),
+            "payer_account": forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
+            "payer_bank": forms.TextInput(attrs={"class": "vTextField"}),
+        }
 
     def clean_name(self):
         # Not NFKC: the name keeps its Chinese punctuation (（）、) as typed.
@@ -71,6 +87,21 @@ class FundingSourceForm(forms.ModelForm):
 
     def clean_budget_line(self):
         return " ".join(normalize.prose(self.cleaned_data.get("budget_line") or "").split())
+
+    def clean_payer_name(self):
+        return " ".join(normalize.prose(self.cleaned_data.get("payer_name") or "").split())
+
+    def clean_payer_bank(self):
+        return " ".join(normalize.prose(self.cleaned_data.get("payer_bank") or "").split())
+
+    def clean_payer_account(self):
+        value = self.cleaned_data.get("payer_account") or ""
+        if not value.strip():
+            return ""
+        try:
+            return normalize.bank_account(value)
+        except normalize.NormalizeError as error:
+            raise ValidationError(str(error)) from error
 
     def clean(self):
         cleaned = super().clean()
@@ -99,8 +130,22 @@ class FundingSourceAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     readonly_fields = ["region"]
     fieldsets = [
         (None, {"fields": ["name", "level", "department", "region", "budget_line", "pay_within_days", "active"]}),
+        (
+            gettext_lazy("付款账户"),
+            {
+                "fields": ["payer_name", "payer_account", "payer_bank"],
+                "description": gettext_lazy("国库或财政专户，印在支付文件的表头上，供银行核对。"),
+            },
+        ),
         (gettext_lazy("适用事项"), {"fields": ["matters"]}),
     ]
+    # Examples for typing (如：…), not shown to those who only read the source.
+    INPUT_HINTS = ["name", "budget_line"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.has_change_permission(request, obj) and not (obj is None and self.has_add_permission(request)):
+            kwargs["help_texts"] = dict.fromkeys(self.INPUT_HINTS, "")
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)

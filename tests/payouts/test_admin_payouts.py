@@ -500,11 +500,53 @@ def test_finance_changes_its_own_source_and_not_another_departments(world):
     assert world.source.pay_within_days == 20
 
 
+def test_a_central_fund_with_the_payers_account(world):
+    client = client_for(world.maker)
+    add = reverse("admin:payouts_fundingsource_add")
+    page = client.get(add)
+    form = page.context["adminform"].form
+    assert [value for value, _label in form.fields["level"].choices if value] == [
+        "central",
+        "province",
+        "city",
+        "county",
+    ]
+    html = page.content.decode()
+    assert "中央" in html and "县级（区级）" in html
+    assert "付款户名" in html and "付款账号" in html and "付款银行" in html
+    assert "如：2026年市级科技创新专项资金" in html, "the officer who types sees the examples"
+    data = {
+        "name": "2026年中央中小企业发展专项资金",
+        "level": "central",
+        "department": world.czj.pk,
+        "payer_name": " 宜昌市财政局 国库存款 ",
+        "payer_account": "1807 0102 0900 0123 456",
+        "payer_bank": "中国人民银行宜昌市分行",
+        "pay_within_days": "15",
+        "active": "on",
+    }
+    bad = client.post(add, {**data, "payer_account": "12AB"})
+    assert bad.status_code == 200
+    assert "银行账号应为" in bad.context["adminform"].form.errors["payer_account"][0]
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    source = FundingSource.objects.get(level="central")
+    assert (source.payer_name, source.payer_account, source.payer_bank) == (
+        "宜昌市财政局 国库存款",
+        "1807010209000123456",
+        "中国人民银行宜昌市分行",
+    )
+
+
 def test_the_supervisor_reads_every_source_and_changes_none(world):
     client = client_for(world.supervisor)
     listing = client.get(reverse(SOURCES)).content.decode()
     assert world.source.name in listing and world.county_source.name in listing
     url = reverse("admin:payouts_fundingsource_change", args=[world.source.pk])
-    assert 'name="_save"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    # read, not typed: no examples of what to type
+    assert world.source.name in page and "付款户名" in page
+    assert "如：2026年市级科技创新专项资金" not in page and "如：2060499" not in page
     assert client.post(url, {"name": "改名", "_save": "1"}).status_code == 403
     assert client.get(reverse("admin:payouts_fundingsource_add")).status_code == 403
