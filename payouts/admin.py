@@ -429,18 +429,9 @@ def due_badge(payout) -> str:
 
 @admin.register(Payout)
 class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
-    list_display = [
-        "number",
-        "enterprise_name",
-        "matter_name",
-        "amount_yuan",
-        "state",
-        "batch",
-        "approved_on",
-        "due",
-        "paid_on",
-        "masked_account",
-    ]
+    # Fits 1366 px beside the admin's sidebar and the filters: the batch under the state, the approval or payment
+    # date under the due date; the account only on the payout's page.
+    list_display = ["number", "enterprise_name", "matter_name", "amount_yuan", "state_and_batch", "time_limit"]
     list_filter = [
         "state",
         OverdueFilter,
@@ -536,9 +527,27 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def matter_name(self, obj):
         return obj.matter.name
 
-    @admin.display(description=gettext_lazy("拨付金额（元）"), ordering="amount")
+    @admin.display(description=gettext_lazy("金额（元）"), ordering="amount")
     def amount_yuan(self, obj):
         return yuan(obj.amount)
+
+    @admin.display(description=gettext_lazy("状态 · 批次"), ordering="state")
+    def state_and_batch(self, obj):
+        if obj.batch_id is None:
+            return obj.get_state_display()
+        url = reverse("admin:payouts_payoutbatch_change", args=[obj.batch_id])
+        return format_html(
+            '{}<br><a class="review-note" href="{}">{}</a>', obj.get_state_display(), url, obj.batch.number
+        )
+
+    @admin.display(description=gettext_lazy("时限"), ordering="pay_due")
+    def time_limit(self, obj):
+        """The 兑付时限 due date in colour; under it the approval date it runs from, or the payment date."""
+        if obj.paid_on:
+            when = _("支付 %(date)s") % {"date": obj.paid_on.isoformat()}
+        else:
+            when = _("核准 %(date)s") % {"date": obj.approved_on.isoformat()}
+        return format_html('{}<br><span class="review-note">{}</span>', due_badge(obj), when)
 
     @admin.display(description=gettext_lazy("收款账号"))
     def masked_account(self, obj):

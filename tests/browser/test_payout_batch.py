@@ -8,6 +8,7 @@ test-results/payout_batch/ (gitignored).
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from payouts import bankfiles
-from payouts.models import BatchState, PayoutBatch, PayoutState
+from payouts import bankfiles, services
+from payouts.models import BatchState, Payout, PayoutBatch, PayoutState
 from tests.payouts.test_admin_batches import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,3 +126,37 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     assert failing.state == PayoutState.FAILED
     batch.refresh_from_db()
     assert batch.state == BatchState.SETTLED
+
+
+def test_the_payout_list_fits_1366_pixels_beside_the_sidebar_and_the_filters(new_page):
+    """A finance officer's laptop (1366×900) with the admin's navigation sidebar open: every column of the payout
+    list in view, nothing to scroll sideways; long enterprise and matter names wrap."""
+    world = make_world()
+    world.maker.set_password(PASSWORD)
+    world.maker.save()
+    enterprise = world.enterprises[0]
+    enterprise.name = "宜昌高新技术产业开发区长江智能装备制造股份有限公司"
+    enterprise.save()
+    world.matter.name = "2026年度高新技术企业认定奖励及研发费用加计扣除配套奖补"
+    world.matter.save()
+    batch = services.create_batch(by=world.maker, funding_source=world.source, matter=world.matter)
+    Payout.objects.filter(enterprise=world.no_account).update(amount=Decimal("12500000.00"))
+    page = new_page(width=1366, height=900)
+    _sign_in(page, "czj-maker")
+    page.goto("/admin/payouts/payout/")
+    expect(page.locator("#nav-sidebar")).to_be_visible()
+    expect(page.locator("#changelist-filter")).to_be_visible()
+    expect(page.locator("#result_list tbody tr")).to_have_count(5)
+    headers = [h.strip() for h in page.locator("#result_list thead th").all_inner_texts()]
+    assert headers[1:] == ["兑付编号", "企业", "事项", "金额（元）", "状态 · 批次", "时限"]
+    expect(page.locator("#result_list tbody tr").first.locator("td.field-time_limit")).to_contain_text("核准")
+    expect(page.locator("#result_list td.field-state_and_batch", has_text=batch.number)).to_have_count(3)
+    _shot(page, "08-payout-list-1366")
+    sideways = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"the page scrolls {sideways}px sideways"
+    table = page.evaluate(
+        "(() => { const t = document.querySelector('#result_list');"
+        " const box = t.closest('.results') || t.parentElement;"
+        " return [t.scrollWidth, box.clientWidth]; })()"
+    )
+    assert table[0] <= table[1], f"the table ({table[0]}px) is wider than its box ({table[1]}px)"

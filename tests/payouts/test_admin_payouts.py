@@ -71,9 +71,13 @@ def test_finance_lists_its_payouts_with_masked_accounts_and_the_due_date(world):
     html = response.content.decode()
     for n in (1, 2, 3, 99):
         assert account_number(n) not in html, "never the full account number on screen"
-    assert "**** **** **** 0001" in html and "未填写" in html
+    assert "**** **** **** 0001" not in html, "the account is on the payout's page, not in the list"
     assert "120,000.00" in html and "80,000.50" in html
     assert "deadline-ok" in html, "the 兑付时限 due date with the working days left"
+    columns = [column["text"] for column in response.context["result_headers"]]
+    assert columns[1:] == ["兑付编号", "企业", "事项", "金额（元）", "状态 · 批次", "时限"]
+    approved = payout_of(world.enterprises[0]).approved_on
+    assert f"核准 {approved.isoformat()}" in html, "the date the 兑付时限 runs from, under it"
     assert "生成待拨付记录" in html
 
 
