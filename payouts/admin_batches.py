@@ -169,15 +169,30 @@ def _narrowed(rows, *, matter=None, department=None, approved_from=None, approve
     return rows
 
 
+PREVIEW_ROWS = 50
+
+
 def preview(source: FundingSource, **filters) -> dict:
-    """What a batch of `source` with `filters` would take now, and what waits outside it."""
-    ready = _narrowed(services.batchable(source), **filters).aggregate(n=Count("pk"), total=Sum("amount"))
+    """What a batch of `source` with `filters` would take now — the count, the total and the first
+    `PREVIEW_ROWS` payouts in the order the batch takes them — and what waits outside it."""
+    ready = _narrowed(services.batchable(source), **filters)
+    sums = ready.aggregate(n=Count("pk"), total=Sum("amount"))
     waiting = _narrowed(Payout.objects.filter(funding_source=source), **filters)
+    first = list(
+        ready.order_by("pk").values(
+            "pk", "number", "enterprise__name", "matter__name", "amount", "approved_on", "state"
+        )[:PREVIEW_ROWS]
+    )
+    for row in first:
+        row["amount_text"] = yuan(row["amount"])
+        row["corrected"] = row["state"] == PayoutState.CORRECTED
     return {
-        "count": ready["n"],
-        "total": yuan(ready["total"]),
+        "count": sums["n"],
+        "total": yuan(sums["total"]),
         "without_account": waiting.filter(state__in=BATCHABLE, account_number="").count(),
         "held": waiting.filter(state=PayoutState.HELD).count(),
+        "rows": first,
+        "more": max(sums["n"] - len(first), 0),
     }
 
 

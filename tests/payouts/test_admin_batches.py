@@ -238,9 +238,26 @@ def test_the_maker_sees_what_would_be_batched_and_makes_the_batch(world):
     choices = {str(source) for source in page.context["form"].fields["funding_source"].queryset}
     assert choices == {"2026年市级科技创新专项资金"}, "only the sources of the maker's department"
     # The only source is chosen already: the preview shows at once.
-    assert page.context["summary"] == {"count": 4, "total": "225,000.50", "without_account": 1, "held": 0}
+    summary = page.context["summary"]
+    assert {key: summary[key] for key in ("count", "total", "without_account", "held", "more")} == {
+        "count": 4,
+        "total": "225,000.50",
+        "without_account": 1,
+        "held": 0,
+        "more": 0,
+    }
     html = page.content.decode()
     assert "可编入<strong" in html and "225,000.50" in html and "另有1笔因企业尚未填写收款账户" in html
+    # The payouts that would be batched, before the officer makes the batch.
+    ready = Payout.objects.exclude(enterprise=world.no_account).order_by("pk")
+    assert [row["number"] for row in summary["rows"]] == [p.number for p in ready]
+    first = ready[0]
+    row = html[html.index(f'<tr data-number="{first.number}"') :]
+    row = row[: row.index("</tr>")]
+    for text in (first.enterprise.name, first.matter.name, "120,000.00", first.approved_on.isoformat()):
+        assert text in row, text
+    assert Payout.objects.get(enterprise=world.no_account).number not in html
+    assert "及另外" not in html
 
     response = client.post(create_url(), {"funding_source": world.source.pk, "note": " 第一批 ", "_create": "1"})
     batch = PayoutBatch.objects.get()
@@ -255,6 +272,16 @@ def test_the_maker_sees_what_would_be_batched_and_makes_the_batch(world):
     assert "**** **** **** 0001" in html and account_number(1) not in html
     assert "拨付明细（共4笔）" in html and "待银行回单4笔" in html
     assert "本批次没有兑付记录" not in html and "本批次已撤销" not in html
+
+
+def test_the_preview_lists_the_first_rows_and_counts_the_others(world, monkeypatch):
+    from payouts import admin_batches
+
+    monkeypatch.setattr(admin_batches, "PREVIEW_ROWS", 3)
+    page = client_for(world.maker).get(create_url())
+    summary = page.context["summary"]
+    assert len(summary["rows"]) == 3 and summary["more"] == 1
+    assert "及另外1笔" in page.content.decode()
 
 
 def test_the_batch_is_narrowed_by_matter_department_and_approval_dates(world):
