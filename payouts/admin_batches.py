@@ -43,7 +43,7 @@ from payouts.models import (
     PayoutBatch,
     PayoutState,
 )
-from payouts.workflow import BATCHABLE
+from payouts.workflow import BATCHABLE, perform
 from portal.core import normalize
 from portal.core.workflow_admin import WorkflowAdmin, refusal_text
 from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
@@ -51,6 +51,7 @@ from portal.org.models import Department, Role
 from portal.org.permissions import can, is_platform_admin, is_supervisor
 
 PAGE_SIZE = 50
+DOWNLOAD_KEY = "payouts:batch-download"
 EXPORT_FORMATS = {"xlsx": gettext_lazy("Excel"), "csv": gettext_lazy("CSV")}
 
 
@@ -397,6 +398,10 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             context["batch_lines"] = page
             context["batch_pages"] = page.paginator.num_pages > 1
             context["batch_cancelled"] = obj.state == BatchState.CANCELLED
+            pending = request.session.get(DOWNLOAD_KEY)
+            if pending and pending.get("batch") == obj.pk:
+                # once, right after 确认导出: the page starts the file's download
+                context["download_url"] = request.session.pop(DOWNLOAD_KEY)["url"]
         response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
         transitions = response.context_data.get("workflow_transitions")
         if transitions is not None:
@@ -528,10 +533,12 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
         if fmt not in EXPORT_FORMATS:
             raise Http404(_("没有这种文件格式"))
-        if obj.state == BatchState.APPROVED and not (request.method == "POST" and "confirm" in request.POST):
+        if obj.state == BatchState.APPROVED:
             if not services.is_payer(request.user, obj.department):
                 self.message_user(request, _("只有拨付该资金的财政部门人员可以办理。"), messages.ERROR)
                 return HttpResponseRedirect(change_url)
+            if request.method == "POST" and "confirm" in request.POST:
+                return self._send(request, obj, fmt)
             return self._page(
                 request,
                 "export",
@@ -549,6 +556,29 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def _send(self, request, obj, fmt):
+        """The confirmed first export: the batch is reported to the bank (报送银行), then its page opens and starts
+        the download of the file (a sent batch's file downloads at once), so the officer sees the batch now sent
+        rather than the confirmation page left behind a download."""
+        change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
+        try:
+            perform(obj, "send", by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        download = reverse("admin:payouts_payoutbatch_export", args=[obj.pk, fmt])
+        request.session[DOWNLOAD_KEY] = {"batch": obj.pk, "url": download}
+        self.message_user(
+            request,
+            format_html(
+                _('批次已报送银行，支付文件（{}）开始下载。如未开始下载，请<a href="{}">点此下载</a>。'),
+                EXPORT_FORMATS[fmt],
+                download,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
 
     def results_template_view(self, request, object_id):
         """下载回单模板（本批次）: the batch's lines with 兑付编号 and 金额 filled, for the bank's answer."""

@@ -85,9 +85,15 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     page.locator("a.workflow-transition", has_text="导出支付文件（Excel）").click()
     expect(page.locator("#content")).to_contain_text("导出后批次即为“已报送银行”")
     _shot(page, "03-export-confirm")
+    # Confirmed: the batch page opens, says the batch is sent, and the file downloads by itself.
     with page.expect_download() as download:
         page.get_by_role("button", name="确认导出").click()
+        expect(page).to_have_url(re.compile(rf"/admin/payouts/payoutbatch/{batch.pk}/change/$"))
     assert download.value.suggested_filename == f"{batch.number}.xlsx"
+    expect(page.locator(".messagelist li.success")).to_contain_text("批次已报送银行，支付文件（Excel）开始下载")
+    expect(page.locator(".workflow-state")).to_contain_text("已报送银行")
+    expect(page.locator("a.workflow-transition", has_text="导入银行回单")).to_be_visible()
+    _shot(page, "03b-sent-batch")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     batch.refresh_from_db()

@@ -213,10 +213,13 @@ def approved_batch(world):
 
 def sent_batch(world):
     batch = approved_batch(world)
-    response = client_for(world.checker).post(export_url(batch, "xlsx"), {"confirm": "1"})
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client = client_for(world.checker)
+    response = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == change_url(batch)
     batch.refresh_from_db()
     assert batch.state == B.SENT
+    download = client.get(export_url(batch, "xlsx"))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     return batch
 
 
@@ -427,11 +430,21 @@ def test_the_payment_file_in_excel_and_csv(world):
     batch.refresh_from_db()
     assert batch.state == B.APPROVED
 
-    response = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="{batch.number}.xlsx"'
+    # Confirmed: the batch is sent and its page opens, which starts the download (once) and says so.
+    confirmed = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
+    assert confirmed.status_code == 302 and confirmed["Location"] == change_url(batch)
     batch.refresh_from_db()
     assert batch.state == B.SENT and batch.sent_by == world.checker
+    assert not SensitiveAccessLog.objects.exists(), "no file has left the platform yet"
+    html, messages = follow_messages(client, confirmed)
+    refresh = f'<meta http-equiv="refresh" content="1;url={export_url(batch, "xlsx")}">'
+    assert refresh in html
+    assert messages[0].startswith("批次已报送银行，支付文件（Excel）开始下载。")
+    assert export_url(batch, "xlsx") in messages[0], "a link when the download does not start"
+    assert refresh not in client.get(change_url(batch)).content.decode(), "the download starts once"
+    response = client.get(export_url(batch, "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{batch.number}.xlsx"'
     payouts = list(batch.payouts.order_by("number"))
     assert batch.checksum == bankfiles.checksum(batch)
     assert {p.state for p in payouts} == {P.SENT}
