@@ -43,6 +43,7 @@ from portal.workcalendar.models import Clock
 P = PayoutState
 # Per payout only: 更正 needs the account form; the rest are offered in bulk too, each checked one by one.
 SINGLE_TRANSITIONS = {"correct"}
+SKIPPED_SHOWN = 20  # payouts named in the note of those a bulk action leaves out
 AUTOCOMPLETE_SIZE = 20
 
 
@@ -516,6 +517,36 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         for name in SINGLE_TRANSITIONS:
             actions.pop(name, None)
         return actions
+
+    def _transition_action(self, transition):
+        """The bulk action of `transition` on the selected payouts whose state allows it; the others are left
+        out before the confirmation page, which says which and why (以下N笔当前状态不能…，已略过)."""
+        action = super()._transition_action(transition)
+
+        def only_allowed(modeladmin, request, queryset):
+            skipped = list(queryset.exclude(state__in=transition.sources).order_by("number"))
+            if skipped:
+                labels = dict(PayoutState.choices)
+                listed = "、".join(f"{p.number}（{labels.get(p.state, p.state)}）" for p in skipped[:SKIPPED_SHOWN])
+                if len(skipped) > SKIPPED_SHOWN:
+                    listed += _("等")
+                modeladmin.message_user(
+                    request,
+                    _("以下%(n)d笔当前状态不能“%(action)s”，已略过：%(list)s")
+                    % {"n": len(skipped), "action": transition.label, "list": listed},
+                    messages.WARNING,
+                )
+            allowed = queryset.filter(state__in=transition.sources)
+            if not allowed.exists():
+                modeladmin.message_user(
+                    request, _("所选记录均不能“%(action)s”。") % {"action": transition.label}, messages.ERROR
+                )
+                return None
+            return action(modeladmin, request, allowed)
+
+        only_allowed.__name__ = action.__name__
+        only_allowed.short_description = action.short_description
+        return only_allowed
 
     # --- columns ---
 

@@ -192,6 +192,30 @@ def test_hold_in_bulk_from_the_list(world):
     assert "hold" in offered and "release" in offered and "correct" not in offered, "更正 needs its form"
 
 
+def test_a_bulk_action_leaves_out_the_payouts_whose_state_does_not_allow_it_and_says_so(world):
+    payouts = [payout_of(e) for e in world.enterprises]
+    held = payouts[0]
+    services.hold(held, by=world.maker, reason="待核查")
+    client = client_for(world.maker)
+    data = {"action": "release", ACTION_CHECKBOX_NAME: [p.pk for p in payouts], "index": 0}
+    asked = client.post(reverse(LIST), data)
+    assert asked.status_code == 200
+    assert [obj.pk for obj in asked.context["queryset"]] == [held.pk], "only the held payout is to be released"
+    html = asked.content.decode()
+    others = sorted(p.number for p in payouts[1:])
+    assert f"以下2笔当前状态不能“恢复拨付”，已略过：{others[0]}（待拨付）、{others[1]}（待拨付）" in html
+    assert f'name="{ACTION_CHECKBOX_NAME}" value="{held.pk}"' in html
+    assert f'name="{ACTION_CHECKBOX_NAME}" value="{payouts[1].pk}"' not in html
+    done = client.post(reverse(LIST), {**data, ACTION_CHECKBOX_NAME: [held.pk], "confirm": "1"})
+    assert done.status_code == 302
+    assert {p.state for p in Payout.objects.filter(pk__in=[p.pk for p in payouts])} == {P.PENDING}
+
+    # Nothing selected may be released: back to the list, with the reason.
+    none = client.post(reverse(LIST), data)
+    _html, messages = follow_messages(client, none)
+    assert messages[-1] == "所选记录均不能“恢复拨付”。" and "以下3笔当前状态不能“恢复拨付”，已略过" in messages[-2]
+
+
 def test_cancel_with_a_reason_and_the_state_refusal_is_a_message(world):
     payout = payout_of(world.no_account)
     client = client_for(world.checker)
