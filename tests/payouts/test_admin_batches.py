@@ -724,3 +724,22 @@ def test_the_result_template_is_only_for_the_paying_department(world):
     client = client_for(world.supervisor)
     _html, messages = follow_messages(client, client.get(results_template_url(batch)))
     assert messages == ["只有拨付该资金的财政部门人员可以导入银行回单。"]
+
+
+# --- history -----------------------------------------------------------------------------------------------------
+
+
+def test_the_history_shows_an_empty_foreign_key_as_a_dash(world):
+    batch = approved_batch(world)
+    client = client_for(world.checker)
+    html = client.get(reverse("admin:payouts_payoutbatch_history", args=[batch.pk])).content.decode()
+    assert "Deleted" not in html and "pk=None" not in html and ">None<" not in html
+    row = html[html.index("复核人:</strong>") :]
+    row = row[: row.index("</li>")]
+    assert "—" in row and "复核员乙" in row, row
+    payout = batch.payouts.order_by("number").first()
+    html = client.get(reverse("admin:payouts_payout_history", args=[payout.pk])).content.decode()
+    assert "Deleted" not in html and "pk=None" not in html
+    row = html[html.index("所在批次:</strong>") :]
+    row = row[: row.index("</li>")]
+    assert "—" in row and batch.number in row, row
