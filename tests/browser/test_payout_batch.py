@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -101,12 +102,26 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     assert rows[3][5] == batch.checksum == bankfiles.checksum(batch)
     assert bankfiles.PAYMENT_COLUMNS in rows
 
-    # 导入银行回单: one line failed.
+    # 导入银行回单: the officer downloads the batch's template, types the bank's answer (one line failed) and
+    # imports it.
     failing = batch.payouts.order_by("number").last()
-    result = tmp_path / "银行回单.xlsx"
-    result.write_bytes(bankfiles.results_template(batch, {failing.number: (False, "", None, "账号不存在")}))
-    page.goto(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
     page.locator("a.workflow-transition", has_text="导入银行回单").click()
+    guide = page.locator("#result-guide")
+    expect(guide).to_contain_text("退票")
+    expect(guide).to_contain_text("2026年11月30日")
+    _shot(page, "04a-import-form")
+    with page.expect_download() as template:
+        guide.get_by_role("link", name="下载回单模板（本批次）").click()
+    workbook = load_workbook(io.BytesIO(Path(template.value.path()).read_bytes()))
+    sheet = workbook["回单"]
+    today = timezone.localdate().isoformat()
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value == failing.number:
+            row[2].value, row[5].value = "失败", "账号不存在"
+        else:
+            row[2].value, row[3].value, row[4].value = "成功", f"BK{row[0].value[-6:]}", today
+    result = tmp_path / "银行回单.xlsx"
+    workbook.save(result)
     page.get_by_label("银行回单文件").set_input_files(str(result))
     page.get_by_role("button", name="导入").click()
     report = page.locator("#import-report")
@@ -132,6 +147,28 @@ def test_the_maker_makes_a_batch_and_the_checker_approves_exports_and_imports_th
     assert failing.state == PayoutState.FAILED
     batch.refresh_from_db()
     assert batch.state == BatchState.SETTLED
+
+    # 更正: the returned account and the reason above the form; the typed account is the default.
+    page.goto(f"/admin/payouts/payout/{failing.pk}/change/")
+    page.locator("a.workflow-transition", has_text="更正收款账户").click()
+    returned = page.locator("#returned-account")
+    expect(returned).to_contain_text("账号不存在")
+    expect(returned).to_contain_text(f"尾号{failing.account_number[-4:]}")
+    expect(page.get_by_label("填写更正后的账户")).to_be_checked()
+    expect(page.get_by_label("收款户名")).to_have_value(failing.enterprise.name)
+    _shot(page, "09-correct-form")
+    page.get_by_label("开户银行").fill("中国建设银行宜昌分行")
+    page.get_by_label("银行账号").fill(failing.account_number)
+    page.get_by_role("button", name="确认更正").click()
+    expect(page.locator(".errorlist")).to_contain_text("与被银行退回的完全相同")
+    page.get_by_label("银行账号").fill("1207 0000 8888 0000 555")
+    page.get_by_role("button", name="确认更正").click()
+    expect(page.locator(".messagelist li.success")).to_contain_text("已更正收款账户")
+    expect(page.locator(".workflow-state")).to_have_text("当前状态：已更正待重拨")
+    page.goto(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
+    failed_line = page.locator("#batch-lines tr.line-failed")
+    expect(failed_line).to_contain_text("账号不存在")
+    expect(failed_line).to_contain_text("现为已更正待重拨")
 
 
 def test_the_payout_list_fits_1366_pixels_beside_the_sidebar_and_the_filters(new_page):
