@@ -13,6 +13,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
@@ -42,6 +43,7 @@ from portal.workcalendar.models import Clock
 P = PayoutState
 # Per payout only: 更正 needs the account form; the rest are offered in bulk too, each checked one by one.
 SINGLE_TRANSITIONS = {"correct"}
+SKIPPED_SHOWN = 20  # payouts named in the note of those a bulk action leaves out
 AUTOCOMPLETE_SIZE = 20
 
 
@@ -59,7 +61,23 @@ class MatterAutocomplete(AutocompleteSelectMultiple):
 class FundingSourceForm(forms.ModelForm):
     class Meta:
         model = FundingSource
-        fields = ["name", "level", "department", "budget_line", "matters", "pay_within_days", "active"]
+        fields = [
+            "name",
+            "level",
+            "department",
+            "budget_line",
+            "payer_name",
+            "payer_account",
+            "payer_bank",
+            "matters",
+            "pay_within_days",
+            "active",
+        ]
+        widgets = {
+            "payer_name": forms.TextInput(attrs={"class": "vTextField"}),
+            "payer_account": forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
+            "payer_bank": forms.TextInput(attrs={"class": "vTextField"}),
+        }
 
     def clean_name(self):
         # Not NFKC: the name keeps its Chinese punctuation (（）、) as typed.
@@ -70,6 +88,21 @@ class FundingSourceForm(forms.ModelForm):
 
     def clean_budget_line(self):
         return " ".join(normalize.prose(self.cleaned_data.get("budget_line") or "").split())
+
+    def clean_payer_name(self):
+        return " ".join(normalize.prose(self.cleaned_data.get("payer_name") or "").split())
+
+    def clean_payer_bank(self):
+        return " ".join(normalize.prose(self.cleaned_data.get("payer_bank") or "").split())
+
+    def clean_payer_account(self):
+        value = self.cleaned_data.get("payer_account") or ""
+        if not value.strip():
+            return ""
+        try:
+            return normalize.bank_account(value)
+        except normalize.NormalizeError as error:
+            raise ValidationError(str(error)) from error
 
     def clean(self):
         cleaned = super().clean()
@@ -98,8 +131,22 @@ class FundingSourceAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     readonly_fields = ["region"]
     fieldsets = [
         (None, {"fields": ["name", "level", "department", "region", "budget_line", "pay_within_days", "active"]}),
+        (
+            gettext_lazy("付款账户"),
+            {
+                "fields": ["payer_name", "payer_account", "payer_bank"],
+                "description": gettext_lazy("国库或财政专户，印在支付文件的表头上，供银行核对。"),
+            },
+        ),
         (gettext_lazy("适用事项"), {"fields": ["matters"]}),
     ]
+    # Examples for typing (如：…), not shown to those who only read the source.
+    INPUT_HINTS = ["name", "budget_line"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.has_change_permission(request, obj) and not (obj is None and self.has_add_permission(request)):
+            kwargs["help_texts"] = dict.fromkeys(self.INPUT_HINTS, "")
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
@@ -241,50 +288,121 @@ class MatterDepartmentFilter(admin.SimpleListFilter):
         return queryset
 
 
+TEXT = {"class": "vTextField"}
+
+
 class CorrectForm(forms.Form):
-    """更正: the corrected account typed in, or the enterprise's current 收款账户."""
+    """更正: the corrected account typed in (the default: the enterprise's current account is usually the one the
+    bank just returned), or the enterprise's current 收款账户 when it has changed since."""
 
     CURRENT, TYPED = "current", "typed"
     source = forms.ChoiceField(
         label=gettext_lazy("更正方式"),
         widget=forms.RadioSelect,
-        initial=CURRENT,
-        choices=[
-            (CURRENT, gettext_lazy("使用企业当前的收款账户")),
-            (TYPED, gettext_lazy("填写更正后的收款账户")),
-        ],
+        initial=TYPED,
+        choices=[(TYPED, gettext_lazy("填写更正后的账户")), (CURRENT, gettext_lazy("使用企业当前的收款账户"))],
     )
-    payee_name = forms.CharField(label=gettext_lazy("收款户名"), max_length=200, required=False)
-    bank_name = forms.CharField(label=gettext_lazy("开户银行"), max_length=100, required=False)
-    branch = forms.CharField(label=gettext_lazy("开户网点"), max_length=100, required=False)
-    account_number = forms.CharField(label=gettext_lazy("银行账号"), max_length=40, required=False)
-    reason = forms.CharField(label=gettext_lazy("更正说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    payee_name = forms.CharField(
+        label=gettext_lazy("收款户名"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text=gettext_lazy("须与企业名称一致：政策资金只拨付至企业本单位的对公账户。"),
+    )
+    bank_name = forms.CharField(
+        label=gettext_lazy("开户银行"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    branch = forms.CharField(
+        label=gettext_lazy("开户网点"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    account_number = forms.CharField(
+        label=gettext_lazy("银行账号"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField", "autocomplete": "off", "inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("更正说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text=gettext_lazy("如：企业来函提供新的对公账户。"),
+    )
 
     def __init__(self, *args, payout, **kwargs):
         super().__init__(*args, **kwargs)
         self.payout = payout
+        self.fields["payee_name"].initial = payout.enterprise.name
         self.current = services.current_account(payout.enterprise)
+        choices = dict(self.fields["source"].choices)
         if self.current:
-            self.fields["source"].help_text = _("企业当前收款账户：%(name)s，%(bank)s，%(number)s") % {
+            tail = self.current["account_number"][-4:]
+            label = _("使用企业当前的收款账户（%(name)s，%(bank)s，尾号%(tail)s）") % {
                 "name": self.current["payee_name"],
                 "bank": self.current["bank_name"],
-                "number": Payout(account_number=self.current["account_number"]).masked_account,
+                "tail": tail,
             }
+            if services.same_account(payout, self.current):
+                label += _("——即被银行退回的账户")
         else:
-            self.fields["source"].help_text = _("企业尚未填写收款账户。")
+            label = _("使用企业当前的收款账户（企业尚未填写）")
+        choices[self.CURRENT] = label
+        self.fields["source"].choices = list(choices.items())
         self.account = None
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("source") == self.TYPED:
             try:
-                self.account = services.clean_account(cleaned)
+                self.account = services.clean_account(cleaned, self.payout.enterprise)
             except ValidationError as error:
                 for name, problems in error.message_dict.items():
                     self.add_error(name if name in self.fields else None, problems)
-        elif cleaned.get("source") == self.CURRENT and not self.current:
-            self.add_error("source", _("企业尚未填写收款账户，请填写更正后的收款账户。"))
+            else:
+                if services.same_account(self.payout, self.account):
+                    self.add_error("account_number", same_account_text())
+        elif cleaned.get("source") == self.CURRENT:
+            if not self.current:
+                self.add_error("source", _("企业尚未填写收款账户，请填写更正后的账户。"))
+            elif services.same_account(self.payout, self.current):
+                self.add_error(
+                    "source",
+                    _("企业当前的收款账户（尾号%(tail)s）就是被银行退回的账户，请填写企业提供的正确账户。")
+                    % {"tail": self.current["account_number"][-4:]},
+                )
         return cleaned
+
+
+def same_account_text() -> str:
+    return _("更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户。")
+
+
+CORRECT_FIELDSETS = [
+    (None, {"fields": ["source"]}),
+    (gettext_lazy("更正后的账户"), {"fields": ["payee_name", "bank_name", "branch", "account_number"]}),
+    (None, {"fields": ["reason"]}),
+]
+
+
+def returned_account(payout):
+    """The account the bank returned: the payout's newest failed batch line (as it was sent), else the payout."""
+    line = payout.lines.filter(outcome="failed").select_related("batch").order_by("-id").first()
+    if line is not None:
+        return {
+            "payee_name": line.payee_name,
+            "bank_name": " ".join(filter(None, [line.bank_name, line.branch])),
+            "masked": line.masked_account,
+            "tail": line.account_tail or line.account_number[-4:],
+            "reason": line.failure_reason or payout.failure_reason,
+            "batch": line.batch,
+        }
+    return {
+        "payee_name": payout.payee_name,
+        "bank_name": " ".join(filter(None, [payout.bank_name, payout.branch])),
+        "masked": payout.masked_account,
+        "tail": payout.account_tail or payout.account_number[-4:],
+        "reason": payout.failure_reason,
+        "batch": None,
+    }
 
 
 def with_pay_due(queryset):
@@ -312,18 +430,9 @@ def due_badge(payout) -> str:
 
 @admin.register(Payout)
 class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
-    list_display = [
-        "number",
-        "enterprise_name",
-        "matter_name",
-        "amount_yuan",
-        "state",
-        "batch",
-        "approved_on",
-        "due",
-        "paid_on",
-        "masked_account",
-    ]
+    # Fits 1366 px beside the admin's sidebar and the filters: the batch under the state, the approval or payment
+    # date under the due date; the account only on the payout's page.
+    list_display = ["number", "enterprise_name", "matter_name", "amount_yuan", "state_and_batch", "time_limit"]
     list_filter = [
         "state",
         OverdueFilter,
@@ -409,6 +518,36 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             actions.pop(name, None)
         return actions
 
+    def _transition_action(self, transition):
+        """The bulk action of `transition` on the selected payouts whose state allows it; the others are left
+        out before the confirmation page, which says which and why (以下N笔当前状态不能…，已略过)."""
+        action = super()._transition_action(transition)
+
+        def only_allowed(modeladmin, request, queryset):
+            skipped = list(queryset.exclude(state__in=transition.sources).order_by("number"))
+            if skipped:
+                labels = dict(PayoutState.choices)
+                listed = "、".join(f"{p.number}（{labels.get(p.state, p.state)}）" for p in skipped[:SKIPPED_SHOWN])
+                if len(skipped) > SKIPPED_SHOWN:
+                    listed += _("等")
+                modeladmin.message_user(
+                    request,
+                    _("以下%(n)d笔当前状态不能“%(action)s”，已略过：%(list)s")
+                    % {"n": len(skipped), "action": transition.label, "list": listed},
+                    messages.WARNING,
+                )
+            allowed = queryset.filter(state__in=transition.sources)
+            if not allowed.exists():
+                modeladmin.message_user(
+                    request, _("所选记录均不能“%(action)s”。") % {"action": transition.label}, messages.ERROR
+                )
+                return None
+            return action(modeladmin, request, allowed)
+
+        only_allowed.__name__ = action.__name__
+        only_allowed.short_description = action.short_description
+        return only_allowed
+
     # --- columns ---
 
     @admin.display(description=gettext_lazy("企业"), ordering="enterprise__name")
@@ -419,9 +558,27 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def matter_name(self, obj):
         return obj.matter.name
 
-    @admin.display(description=gettext_lazy("拨付金额（元）"), ordering="amount")
+    @admin.display(description=gettext_lazy("金额（元）"), ordering="amount")
     def amount_yuan(self, obj):
         return yuan(obj.amount)
+
+    @admin.display(description=gettext_lazy("状态 · 批次"), ordering="state")
+    def state_and_batch(self, obj):
+        if obj.batch_id is None:
+            return obj.get_state_display()
+        url = reverse("admin:payouts_payoutbatch_change", args=[obj.batch_id])
+        return format_html(
+            '{}<br><a class="review-note" href="{}">{}</a>', obj.get_state_display(), url, obj.batch.number
+        )
+
+    @admin.display(description=gettext_lazy("时限"), ordering="pay_due")
+    def time_limit(self, obj):
+        """The 兑付时限 due date in colour; under it the approval date it runs from, or the payment date."""
+        if obj.paid_on:
+            when = _("支付 %(date)s") % {"date": obj.paid_on.isoformat()}
+        else:
+            when = _("核准 %(date)s") % {"date": obj.approved_on.isoformat()}
+        return format_html('{}<br><span class="review-note">{}</span>', due_badge(obj), when)
 
     @admin.display(description=gettext_lazy("收款账号"))
     def masked_account(self, obj):
@@ -480,22 +637,30 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         confirmed = request.method == "POST" and "confirm" in request.POST
         form = CorrectForm(request.POST if confirmed else None, payout=obj)
         if confirmed and form.is_valid():
-            raw = None
-            if form.cleaned_data["source"] == CorrectForm.TYPED:
-                raw = {key: form.cleaned_data[key] for key in ("payee_name", "bank_name", "branch", "account_number")}
             try:
-                services.correct(obj, by=request.user, account=raw, reason=form.cleaned_data["reason"])
-            except (ValidationError, PermissionDenied) as error:
+                services.correct(obj, by=request.user, account=form.account, reason=form.cleaned_data["reason"])
+            except PermissionDenied as error:
                 self.message_user(request, refusal_text(error), messages.ERROR)
                 return HttpResponseRedirect(change_url)
-            self.message_user(request, _("已更正收款账户，该笔兑付将编入下一拨付批次。"), messages.SUCCESS)
-            return HttpResponseRedirect(change_url)
+            except ValidationError as error:
+                # a refusal of the service (the same account, the payee name, the state) shown on the form
+                if hasattr(error, "error_dict"):
+                    for name, problems in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, problems)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                self.message_user(request, _("已更正收款账户，该笔兑付将编入下一拨付批次。"), messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": _("更正收款账户：%(number)s") % {"number": obj.number},
             "opts": self.model._meta,
             "original": obj,
             "form": form,
+            "adminform": helpers.AdminForm(form, CORRECT_FIELDSETS, {}, model_admin=self),
+            "returned": returned_account(obj),
+            "amount": yuan(obj.amount),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/payouts/payout/correct.html", context)

@@ -15,6 +15,7 @@ Every refusal is a Chinese message on the page, never an error page.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from django import forms
@@ -27,13 +28,22 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from payouts import services
-from payouts.models import BankResultImport, BatchState, FundingSource, Payout, PayoutBatch, PayoutState
-from payouts.workflow import BATCHABLE
+from payouts.models import (
+    BankResultImport,
+    BatchState,
+    FundingSource,
+    LineOutcome,
+    Payout,
+    PayoutBatch,
+    PayoutState,
+)
+from payouts.workflow import BATCHABLE, perform
 from portal.core import normalize
 from portal.core.workflow_admin import WorkflowAdmin, refusal_text
 from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
@@ -41,6 +51,7 @@ from portal.org.models import Department, Role
 from portal.org.permissions import can, is_platform_admin, is_supervisor
 
 PAGE_SIZE = 50
+DOWNLOAD_KEY = "payouts:batch-download"
 EXPORT_FORMATS = {"xlsx": gettext_lazy("Excel"), "csv": gettext_lazy("CSV")}
 
 
@@ -75,6 +86,17 @@ def may_make_batches(user) -> bool:
 def yuan(amount) -> str:
     """An amount in 元 as finance writes it: 1,250,000.00."""
     return f"{Decimal(amount or 0):,.2f}"
+
+
+def outcome_text(batch) -> str:
+    """The batch's lines counted by outcome, in the outcomes' order: 待银行回单2笔；支付成功3笔；支付失败1笔."""
+    counts = dict(batch.lines.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    text = "；".join(
+        _("%(outcome)s%(n)d笔") % {"outcome": label, "n": counts[value]}
+        for value, label in LineOutcome.choices
+        if counts.get(value)
+    )
+    return text or "—"
 
 
 # --- 新建拨付批次 ---------------------------------------------------------------------------------------------------
@@ -148,15 +170,30 @@ def _narrowed(rows, *, matter=None, department=None, approved_from=None, approve
     return rows
 
 
+PREVIEW_ROWS = 50
+
+
 def preview(source: FundingSource, **filters) -> dict:
-    """What a batch of `source` with `filters` would take now, and what waits outside it."""
-    ready = _narrowed(services.batchable(source), **filters).aggregate(n=Count("pk"), total=Sum("amount"))
+    """What a batch of `source` with `filters` would take now — the count, the total and the first
+    `PREVIEW_ROWS` payouts in the order the batch takes them — and what waits outside it."""
+    ready = _narrowed(services.batchable(source), **filters)
+    sums = ready.aggregate(n=Count("pk"), total=Sum("amount"))
     waiting = _narrowed(Payout.objects.filter(funding_source=source), **filters)
+    first = list(
+        ready.order_by("pk").values(
+            "pk", "number", "enterprise__name", "matter__name", "amount", "approved_on", "state"
+        )[:PREVIEW_ROWS]
+    )
+    for row in first:
+        row["amount_text"] = yuan(row["amount"])
+        row["corrected"] = row["state"] == PayoutState.CORRECTED
     return {
-        "count": ready["n"],
-        "total": yuan(ready["total"]),
+        "count": sums["n"],
+        "total": yuan(sums["total"]),
         "without_account": waiting.filter(state__in=BATCHABLE, account_number="").count(),
         "held": waiting.filter(state=PayoutState.HELD).count(),
+        "rows": first,
+        "more": max(sums["n"] - len(first), 0),
     }
 
 
@@ -171,6 +208,69 @@ class ResultUploadForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("请选择银行回单文件。"), "empty": gettext_lazy("文件是空的。")},
     )
+
+
+RESULT_WORDS_PAID = ["成功", "已支付", "支付成功", "S", "1"]
+RESULT_WORDS_FAILED = ["失败", "支付失败", "退票", "F", "0"]
+RESULT_DATE_FORMATS = ["2026-11-30", "2026/11/30", "2026年11月30日", gettext_lazy("Excel日期")]
+
+
+def results_form(batch) -> tuple[str, bytes]:
+    """下载回单模板（本批次）: an Excel workbook the bank's answer is typed into — one row per line still waiting
+    for the bank (every line but the withdrawn ones once none waits), 兑付编号 and 金额（元） filled (the amount as
+    text with two decimals, so Excel never rounds it), 支付结果/银行流水号/支付日期/失败原因 empty; a second
+    sheet 填表说明 says what each column takes. `payouts.bankfiles.read_results` reads it back."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from payouts import bankfiles
+
+    lines = batch.lines.select_related("payout").order_by("position")
+    waiting = lines.filter(outcome=LineOutcome.PENDING)
+    rows = waiting if waiting.exists() else lines.exclude(outcome=LineOutcome.WITHDRAWN)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("回单")
+    sheet.append([_("银行回单（批次%(number)s）") % {"number": batch.number}])
+    sheet["A1"].font = Font(bold=True)
+    header = list(bankfiles.RESULT_COLUMNS.values())
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for line in rows.iterator():
+        sheet.append([line.payout.number, f"{line.amount:.2f}", None, None, None, None])
+    for row in sheet.iter_rows(min_row=3, max_col=6):
+        for cell in (row[0], row[1], row[3]):  # numbers typed as text: a long 流水号 keeps every digit
+            cell.number_format = "@"
+    for column, width in zip("ABCDEF", (20, 16, 12, 26, 16, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    notes = workbook.create_sheet(_("填表说明"))
+    for row in (
+        [_("填表说明")],
+        [_("列"), _("填写要求")],
+        [_("兑付编号、金额（元）"), _("已按本批次拨付明细填好，请勿修改；金额须与拨付金额一致到分。")],
+        [
+            _("支付结果"),
+            _("成功：%(paid)s；失败：%(failed)s。每一行都须填写。")
+            % {"paid": "、".join(RESULT_WORDS_PAID), "failed": "、".join(RESULT_WORDS_FAILED)},
+        ],
+        [_("银行流水号"), _("支付成功的行必填。")],
+        [
+            _("支付日期"),
+            _("支付成功的行必填，不能晚于今天；格式：%(formats)s。")
+            % {"formats": "、".join(str(f) for f in RESULT_DATE_FORMATS)},
+        ],
+        [_("失败原因"), _("支付失败的行必填，如“账户已销户”“户名与账号不符”。")],
+        [_("导入"), _("任何一行有误则整个文件不导入；同一文件重复导入不会重复处理。")],
+    ):
+        notes.append(row)
+    notes["A1"].font = Font(bold=True)
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    workbook.save(out)
+    return _("回单模板_%(number)s.xlsx") % {"number": batch.number}, out.getvalue()
 
 
 # --- the admins --------------------------------------------------------------------------------------------------
@@ -232,7 +332,7 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     actions = None
     fieldsets = [
         (None, {"fields": ["number", "funding_source", "department", "state", "note"]}),
-        (gettext_lazy("金额"), {"fields": ["count", "total_yuan", "state_counts", "checksum"]}),
+        (gettext_lazy("金额"), {"fields": ["count", "total_yuan", "outcome_counts", "checksum"]}),
         (
             gettext_lazy("办理"),
             {
@@ -282,24 +382,26 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     def total_yuan(self, obj):
         return yuan(obj.total)
 
-    @admin.display(description=gettext_lazy("各状态笔数"))
-    def state_counts(self, obj):
-        rows = obj.payouts.values("state").annotate(n=Count("pk")).order_by("state")
-        labels = dict(PayoutState.choices)
-        text = "；".join(f"{labels.get(row['state'], row['state'])}{row['n']}笔" for row in rows)
-        return text or "—"
+    @admin.display(description=gettext_lazy("明细结果"))
+    def outcome_counts(self, obj):
+        return outcome_text(obj)
 
     # --- the page ---
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            rows = obj.payouts.select_related("enterprise", "matter").order_by("number")
+            rows = obj.lines.select_related("payout").order_by("position")
             page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
             page.object_list = list(page.object_list)
-            for payout in page.object_list:
-                payout.amount_text = yuan(payout.amount)
-            context["batch_payouts"] = page
+            for line in page.object_list:
+                line.amount_text = yuan(line.amount)
+            context["batch_lines"] = page
             context["batch_pages"] = page.paginator.num_pages > 1
+            context["batch_cancelled"] = obj.state == BatchState.CANCELLED
+            pending = request.session.get(DOWNLOAD_KEY)
+            if pending and pending.get("batch") == obj.pk:
+                # once, right after 确认导出: the page starts the file's download
+                context["download_url"] = request.session.pop(DOWNLOAD_KEY)["url"]
         response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
         transitions = response.context_data.get("workflow_transitions")
         if transitions is not None:
@@ -358,6 +460,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
                 "<path:object_id>/payment-file/<str:fmt>/",
                 self.admin_site.admin_view(self.export_view),
                 name="payouts_payoutbatch_export",
+            ),
+            path(
+                "<path:object_id>/import/template/",
+                self.admin_site.admin_view(self.results_template_view),
+                name="payouts_payoutbatch_results_template",
             ),
             path(
                 "<path:object_id>/import/",
@@ -426,10 +533,12 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
         if fmt not in EXPORT_FORMATS:
             raise Http404(_("没有这种文件格式"))
-        if obj.state == BatchState.APPROVED and not (request.method == "POST" and "confirm" in request.POST):
+        if obj.state == BatchState.APPROVED:
             if not services.is_payer(request.user, obj.department):
                 self.message_user(request, _("只有拨付该资金的财政部门人员可以办理。"), messages.ERROR)
                 return HttpResponseRedirect(change_url)
+            if request.method == "POST" and "confirm" in request.POST:
+                return self._send(request, obj, fmt)
             return self._page(
                 request,
                 "export",
@@ -446,6 +555,42 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return HttpResponseRedirect(change_url)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def _send(self, request, obj, fmt):
+        """The confirmed first export: the batch is reported to the bank (报送银行), then its page opens and starts
+        the download of the file (a sent batch's file downloads at once), so the officer sees the batch now sent
+        rather than the confirmation page left behind a download."""
+        change_url = reverse("admin:payouts_payoutbatch_change", args=[obj.pk])
+        try:
+            perform(obj, "send", by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        download = reverse("admin:payouts_payoutbatch_export", args=[obj.pk, fmt])
+        request.session[DOWNLOAD_KEY] = {"batch": obj.pk, "url": download}
+        self.message_user(
+            request,
+            format_html(
+                _('批次已报送银行，支付文件（{}）开始下载。如未开始下载，请<a href="{}">点此下载</a>。'),
+                EXPORT_FORMATS[fmt],
+                download,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
+
+    def results_template_view(self, request, object_id):
+        """下载回单模板（本批次）: the batch's lines with 兑付编号 and 金额 filled, for the bank's answer."""
+        obj = self.get_object(request, unquote(object_id))
+        if not (can(request.user, services.PERM_IMPORT) and services.is_payer(request.user, obj.department)):
+            self.message_user(request, _("只有拨付该资金的财政部门人员可以导入银行回单。"), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[obj.pk]))
+        name, content = results_form(obj)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, name)
         return response
 
     def import_view(self, request, object_id):
@@ -484,7 +629,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             form=form,
             report=report,
             change_url=change_url,
-            failed=obj.payouts.filter(state=PayoutState.FAILED).select_related("enterprise").order_by("number")
+            template_url=reverse("admin:payouts_payoutbatch_results_template", args=[obj.pk]),
+            paid_words=RESULT_WORDS_PAID,
+            failed_words=RESULT_WORDS_FAILED,
+            date_formats=RESULT_DATE_FORMATS,
+            failed=obj.lines.filter(outcome=LineOutcome.FAILED).select_related("payout").order_by("position")
             if report and not report.errors
             else [],
         )

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import Department
@@ -121,12 +122,17 @@ class DepartmentObjectMixin:
 class PortalHistoryContextHelper(HistoricalRecordContextHelper):
     """The 变更内容 column as a person reads it: a coded value by its Chinese label (代码校验: 校验位不符（存量赋码）
     → 存量赋码（已确认）, not legacy_pending → legacy_confirmed), a time in local time (Asia/Shanghai,
-    2026-11-26 17:00, not 09:00:00+00:00), a yes/no as 是/否, an empty value blank (not "None")."""
+    2026-11-26 17:00, not 09:00:00+00:00), a yes/no as 是/否, an empty value — (not "None"), an empty foreign key
+    — too (simple-history would write "Deleted 拨付批次 (pk=None)") and one whose row is gone 已删除的拨付批次（5）."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return "—"
+            return str(_("已删除的%(model)s（%(pk)s）") % {"model": value.model._meta.verbose_name, "pk": value.pk})
         if value is None or value == "":
-            return ""
+            return "—"
         if getattr(field, "flatchoices", None):
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, dt.datetime):

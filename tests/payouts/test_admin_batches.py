@@ -213,10 +213,13 @@ def approved_batch(world):
 
 def sent_batch(world):
     batch = approved_batch(world)
-    response = client_for(world.checker).post(export_url(batch, "xlsx"), {"confirm": "1"})
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client = client_for(world.checker)
+    response = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == change_url(batch)
     batch.refresh_from_db()
     assert batch.state == B.SENT
+    download = client.get(export_url(batch, "xlsx"))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     return batch
 
 
@@ -238,9 +241,26 @@ def test_the_maker_sees_what_would_be_batched_and_makes_the_batch(world):
     choices = {str(source) for source in page.context["form"].fields["funding_source"].queryset}
     assert choices == {"2026年市级科技创新专项资金"}, "only the sources of the maker's department"
     # The only source is chosen already: the preview shows at once.
-    assert page.context["summary"] == {"count": 4, "total": "225,000.50", "without_account": 1, "held": 0}
+    summary = page.context["summary"]
+    assert {key: summary[key] for key in ("count", "total", "without_account", "held", "more")} == {
+        "count": 4,
+        "total": "225,000.50",
+        "without_account": 1,
+        "held": 0,
+        "more": 0,
+    }
     html = page.content.decode()
     assert "可编入<strong" in html and "225,000.50" in html and "另有1笔因企业尚未填写收款账户" in html
+    # The payouts that would be batched, before the officer makes the batch.
+    ready = Payout.objects.exclude(enterprise=world.no_account).order_by("pk")
+    assert [row["number"] for row in summary["rows"]] == [p.number for p in ready]
+    first = ready[0]
+    row = html[html.index(f'<tr data-number="{first.number}"') :]
+    row = row[: row.index("</tr>")]
+    for text in (first.enterprise.name, first.matter.name, "120,000.00", first.approved_on.isoformat()):
+        assert text in row, text
+    assert Payout.objects.get(enterprise=world.no_account).number not in html
+    assert "及另外" not in html
 
     response = client.post(create_url(), {"funding_source": world.source.pk, "note": " 第一批 ", "_create": "1"})
     batch = PayoutBatch.objects.get()
@@ -251,9 +271,20 @@ def test_the_maker_sees_what_would_be_batched_and_makes_the_batch(world):
     assert Payout.objects.get(enterprise=world.no_account).state == P.PENDING
     html, messages = follow_messages(client, response)
     assert any(f"已生成拨付批次{batch.number}：4笔，合计225,000.50元" in m for m in messages)
-    # The batch page: its payouts with masked accounts, never the full number.
+    # The batch page: its lines with masked accounts, never the full number.
     assert "**** **** **** 0001" in html and account_number(1) not in html
-    assert "批次明细（共4笔）" in html
+    assert "拨付明细（共4笔）" in html and "待银行回单4笔" in html
+    assert "本批次没有兑付记录" not in html and "本批次已撤销" not in html
+
+
+def test_the_preview_lists_the_first_rows_and_counts_the_others(world, monkeypatch):
+    from payouts import admin_batches
+
+    monkeypatch.setattr(admin_batches, "PREVIEW_ROWS", 3)
+    page = client_for(world.maker).get(create_url())
+    summary = page.context["summary"]
+    assert len(summary["rows"]) == 3 and summary["more"] == 1
+    assert "及另外1笔" in page.content.decode()
 
 
 def test_the_batch_is_narrowed_by_matter_department_and_approval_dates(world):
@@ -368,6 +399,12 @@ def test_the_draft_is_withdrawn_with_a_reason_and_its_payouts_wait_again(world):
     assert Payout.objects.filter(state=P.PENDING).count() == 5
     again = make_batch(world)
     assert again.count == 4
+    # The withdrawn batch's page still lists what it held, each line 批次撤销, and says why.
+    page = client.get(change_url(batch))
+    html = page.content.decode()
+    assert "本批次已撤销，下列兑付记录已退回待拨付" in html and "批次撤销4笔" in html
+    assert [line.outcome for line in page.context["batch_lines"]] == ["withdrawn"] * 4
+    assert html.count('class="batch-line line-withdrawn"') == 4
 
 
 # --- 导出支付文件 ---------------------------------------------------------------------------------------------------
@@ -393,11 +430,21 @@ def test_the_payment_file_in_excel_and_csv(world):
     batch.refresh_from_db()
     assert batch.state == B.APPROVED
 
-    response = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="{batch.number}.xlsx"'
+    # Confirmed: the batch is sent and its page opens, which starts the download (once) and says so.
+    confirmed = client.post(export_url(batch, "xlsx"), {"confirm": "1"})
+    assert confirmed.status_code == 302 and confirmed["Location"] == change_url(batch)
     batch.refresh_from_db()
     assert batch.state == B.SENT and batch.sent_by == world.checker
+    assert not SensitiveAccessLog.objects.exists(), "no file has left the platform yet"
+    html, messages = follow_messages(client, confirmed)
+    refresh = f'<meta http-equiv="refresh" content="1;url={export_url(batch, "xlsx")}">'
+    assert refresh in html
+    assert messages[0].startswith("批次已报送银行，支付文件（Excel）开始下载。")
+    assert export_url(batch, "xlsx") in messages[0], "a link when the download does not start"
+    assert refresh not in client.get(change_url(batch)).content.decode(), "the download starts once"
+    response = client.get(export_url(batch, "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{batch.number}.xlsx"'
     payouts = list(batch.payouts.order_by("number"))
     assert batch.checksum == bankfiles.checksum(batch)
     assert {p.state for p in payouts} == {P.SENT}
@@ -486,6 +533,52 @@ def test_the_bank_result_with_one_failure_and_the_same_file_again(world):
     # The batch page shows the import and the failed line.
     page = client.get(change_url(batch)).content.decode()
     assert "回单.xlsx" in page and "支付失败" in page and "账户已销户" in page
+    assert "支付成功3笔；支付失败1笔" in page
+
+
+def _line_row(html: str, number: str) -> str:
+    start = html.index(f'data-number="{number}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_batch_page_keeps_a_failed_line_after_the_payout_is_corrected_and_batched_again(world):
+    batch = sent_batch(world)
+    lines = list(batch.lines.select_related("payout").order_by("position"))
+    assert [line.position for line in lines] == [1, 2, 3, 4]
+    failing = lines[0].payout
+    content = bankfiles.results_template(batch, {failing.number: (False, "", None, "账户已冻结")})
+    client = client_for(world.checker)
+    upload(client, batch, content)
+    paid_line = batch.lines.get(position=2)
+    row = _line_row(client.get(change_url(batch)).content.decode(), paid_line.payout.number)
+    assert "支付成功" in row and paid_line.bank_reference in row and timezone.localdate().isoformat() in row
+
+    # The officer corrects the payout's account: it leaves the batch, the batch keeps the line as sent.
+    enterprise = failing.enterprise
+    services.correct(
+        failing,
+        by=world.maker,
+        account={
+            "payee_name": enterprise.name,
+            "bank_name": "中国银行宜昌分行",
+            "account_number": account_number(77),
+        },
+    )
+    failing.refresh_from_db()
+    assert failing.state == P.CORRECTED and failing.batch is None
+    html = client.get(change_url(batch)).content.decode()
+    row = _line_row(html, failing.number)
+    assert "支付失败" in row and "账户已冻结" in row and "现为已更正待重拨" in row
+    assert "**** **** **** 0001" in row and "0077" not in row, "the account as it was sent"
+    assert "本批次没有兑付记录" not in html
+
+    # Batched again: the old batch still shows its failed line; the new batch shows the new account.
+    again = make_batch(world)
+    assert list(again.lines.values_list("payout__number", flat=True)) == [failing.number]
+    row = _line_row(client.get(change_url(batch)).content.decode(), failing.number)
+    assert "支付失败" in row and "账户已冻结" in row and "现为已编批" in row
+    new_row = _line_row(client.get(change_url(again)).content.decode(), failing.number)
+    assert "**** **** **** 0077" in new_row and "待银行回单" in new_row and "现为" not in new_row
 
 
 def _result_csv(rows) -> bytes:
@@ -571,3 +664,82 @@ def test_the_approver_of_a_matter_department_has_no_batch_pages(world):
     client = client_for(world.approver)
     assert client.get(reverse("admin:payouts_payoutbatch_changelist")).status_code == 403
     assert client.get(change_url(batch)).status_code in (403, 404)
+
+
+# --- 回单模板 ----------------------------------------------------------------------------------------------------
+
+
+def results_template_url(batch):
+    return reverse("admin:payouts_payoutbatch_results_template", args=[batch.pk])
+
+
+def test_the_import_page_offers_the_batchs_result_template_and_says_what_the_columns_take(world):
+    batch = sent_batch(world)
+    client = client_for(world.checker)
+    html = client.get(import_url(batch)).content.decode()
+    assert "下载回单模板（本批次）" in html and results_template_url(batch) in html
+    words = ("成功", "已支付", "支付成功", "<code>S</code>", "<code>1</code>", "支付失败", "退票", "<code>F</code>")
+    for word in words:
+        assert word in html, word
+    for form in ("2026-11-30", "2026/11/30", "2026年11月30日", "Excel日期"):
+        assert form in html, form
+
+    response = client.get(results_template_url(batch))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["回单", "填表说明"]
+    sheet = workbook["回单"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == f"银行回单（批次{batch.number}）"
+    assert rows[1] == list(bankfiles.RESULT_COLUMNS.values())
+    lines = list(batch.lines.select_related("payout").order_by("position"))
+    assert [row[:2] for row in rows[2:]] == [[line.payout.number, f"{line.amount:.2f}"] for line in lines]
+    assert all(row[2:] == [None, None, None, None] for row in rows[2:]), "the bank's answer left empty"
+    guide = " ".join(str(c) for row in workbook["填表说明"].iter_rows(values_only=True) for c in row if c)
+    assert "成功、已支付、支付成功、S、1" in guide and "2026年11月30日" in guide and "失败原因" in guide
+
+    # The officer types the bank's answer into it (dates in three ways, one failure) and imports it.
+    today = timezone.localdate()
+    answers = [
+        ("成功", "BK0001", today.isoformat(), None),
+        ("S", "BK0002", f"{today.year}年{today.month}月{today.day}日", None),
+        ("1", "BK0003", dt.datetime(today.year, today.month, today.day), None),
+        ("退票", None, None, "户名与账号不符"),
+    ]
+    for index, (outcome, reference, day, reason) in enumerate(answers, start=3):
+        for column, value in zip("CDEF", (outcome, reference, day, reason), strict=True):
+            sheet[f"{column}{index}"] = value
+    out = io.BytesIO()
+    workbook.save(out)
+    response = upload(client, batch, out.getvalue(), name="回单模板（已填）.xlsx")
+    report = response.context["report"]
+    assert report.errors == [] and (report.paid, report.failed) == (3, 1)
+    assert [line.outcome for line in batch.lines.order_by("position")] == ["paid", "paid", "paid", "failed"]
+
+
+def test_the_result_template_is_only_for_the_paying_department(world):
+    batch = sent_batch(world)
+    assert client_for(world.other).get(results_template_url(batch)).status_code == 404
+    client = client_for(world.supervisor)
+    _html, messages = follow_messages(client, client.get(results_template_url(batch)))
+    assert messages == ["只有拨付该资金的财政部门人员可以导入银行回单。"]
+
+
+# --- history -----------------------------------------------------------------------------------------------------
+
+
+def test_the_history_shows_an_empty_foreign_key_as_a_dash(world):
+    batch = approved_batch(world)
+    client = client_for(world.checker)
+    html = client.get(reverse("admin:payouts_payoutbatch_history", args=[batch.pk])).content.decode()
+    assert "Deleted" not in html and "pk=None" not in html and ">None<" not in html
+    row = html[html.index("复核人:</strong>") :]
+    row = row[: row.index("</li>")]
+    assert "—" in row and "复核员乙" in row, row
+    payout = batch.payouts.order_by("number").first()
+    html = client.get(reverse("admin:payouts_payout_history", args=[payout.pk])).content.decode()
+    assert "Deleted" not in html and "pk=None" not in html
+    row = html[html.index("所在批次:</strong>") :]
+    row = row[: row.index("</li>")]
+    assert "—" in row and batch.number in row, row

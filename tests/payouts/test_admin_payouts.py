@@ -71,9 +71,13 @@ def test_finance_lists_its_payouts_with_masked_accounts_and_the_due_date(world):
     html = response.content.decode()
     for n in (1, 2, 3, 99):
         assert account_number(n) not in html, "never the full account number on screen"
-    assert "**** **** **** 0001" in html and "未填写" in html
+    assert "**** **** **** 0001" not in html, "the account is on the payout's page, not in the list"
     assert "120,000.00" in html and "80,000.50" in html
     assert "deadline-ok" in html, "the 兑付时限 due date with the working days left"
+    columns = [column["text"] for column in response.context["result_headers"]]
+    assert columns[1:] == ["兑付编号", "企业", "事项", "金额（元）", "状态 · 批次", "时限"]
+    approved = payout_of(world.enterprises[0]).approved_on
+    assert f"核准 {approved.isoformat()}" in html, "the date the 兑付时限 runs from, under it"
     assert "生成待拨付记录" in html
 
 
@@ -188,6 +192,30 @@ def test_hold_in_bulk_from_the_list(world):
     assert "hold" in offered and "release" in offered and "correct" not in offered, "更正 needs its form"
 
 
+def test_a_bulk_action_leaves_out_the_payouts_whose_state_does_not_allow_it_and_says_so(world):
+    payouts = [payout_of(e) for e in world.enterprises]
+    held = payouts[0]
+    services.hold(held, by=world.maker, reason="待核查")
+    client = client_for(world.maker)
+    data = {"action": "release", ACTION_CHECKBOX_NAME: [p.pk for p in payouts], "index": 0}
+    asked = client.post(reverse(LIST), data)
+    assert asked.status_code == 200
+    assert [obj.pk for obj in asked.context["queryset"]] == [held.pk], "only the held payout is to be released"
+    html = asked.content.decode()
+    others = sorted(p.number for p in payouts[1:])
+    assert f"以下2笔当前状态不能“恢复拨付”，已略过：{others[0]}（待拨付）、{others[1]}（待拨付）" in html
+    assert f'name="{ACTION_CHECKBOX_NAME}" value="{held.pk}"' in html
+    assert f'name="{ACTION_CHECKBOX_NAME}" value="{payouts[1].pk}"' not in html
+    done = client.post(reverse(LIST), {**data, ACTION_CHECKBOX_NAME: [held.pk], "confirm": "1"})
+    assert done.status_code == 302
+    assert {p.state for p in Payout.objects.filter(pk__in=[p.pk for p in payouts])} == {P.PENDING}
+
+    # Nothing selected may be released: back to the list, with the reason.
+    none = client.post(reverse(LIST), data)
+    _html, messages = follow_messages(client, none)
+    assert messages[-1] == "所选记录均不能“恢复拨付”。" and "以下3笔当前状态不能“恢复拨付”，已略过" in messages[-2]
+
+
 def test_cancel_with_a_reason_and_the_state_refusal_is_a_message(world):
     payout = payout_of(world.no_account)
     client = client_for(world.checker)
@@ -236,7 +264,17 @@ def test_correct_with_a_typed_account(world):
     page = client.get(change_url(payout)).content.decode()
     assert 'data-transition="correct"' in page and "户名与账号不符" in page
     form = client.get(transition_url(payout, "correct"))
-    assert form.status_code == 200 and "填写更正后的收款账户" in form.content.decode()
+    html = form.content.decode()
+    assert form.status_code == 200 and "填写更正后的账户" in html
+    # The typed account is the default: the enterprise's current account is the one the bank just returned.
+    assert form.context["form"]["source"].value() == "typed"
+    assert 'value="typed" checked' in html.replace('" required', '"').replace(' id="id_source_0"', "")
+    # Above the form: the returned account, masked with its tail, and the bank's reason.
+    returned = html[html.index('id="returned-account"') : html.index('id="correct-form"')]
+    assert "**** **** **** 0001" in returned and "尾号0001" in returned and "户名与账号不符" in returned
+    assert account_number(1) not in html
+    assert "使用企业当前的收款账户（宜昌测试科技1有限公司，中国工商银行宜昌分行，尾号0001）——即被银行退回的账户" in html
+    assert 'class="form-row' in html and "field-payee_name" in html, "laid out as the admin's forms"
 
     bad = client.post(
         transition_url(payout, "correct"),
@@ -288,15 +326,73 @@ def test_correct_with_the_enterprises_current_account(world):
     from payouts.models import PayeeAccount
 
     # the account the bank returned is not the enterprise's current one (given to the department on paper)
-    Payout.objects.filter(pk=payout.pk).update(account_number="6217000000000000004")
+    Payout.objects.filter(pk=payout.pk).update(account_number="6217000000000000004", account_tail="0004")
+    payout.lines.update(account_number="6217000000000000004", account_tail="0004")
     PayeeAccount.objects.filter(enterprise=payout.enterprise).update(account_number=account_number(1))
     client = client_for(world.maker)
     form = client.get(transition_url(payout, "correct")).content.decode()
-    assert "企业当前收款账户" in form and account_number(1) not in form
+    assert "使用企业当前的收款账户（宜昌测试科技1有限公司，中国工商银行宜昌分行，尾号0001）" in form
+    assert "即被银行退回的账户" not in form and account_number(1) not in form
+    assert "**** **** **** 0004" in form, "the returned account"
     response = client.post(transition_url(payout, "correct"), {"confirm": "1", "source": "current"})
     assert response.status_code == 302
     payout.refresh_from_db()
     assert payout.state == P.CORRECTED and payout.account_number == account_number(1)
+
+
+def test_a_correction_identical_to_the_returned_account_or_in_another_name_is_refused_on_the_form(world):
+    payout = _failed_payout(world)
+    client = client_for(world.maker)
+    typed = {
+        "confirm": "1",
+        "source": "typed",
+        "payee_name": payout.enterprise.name,
+        "bank_name": "中国工商银行宜昌分行",
+        "account_number": account_number(1),
+    }
+    same = client.post(transition_url(payout, "correct"), typed)
+    assert same.status_code == 200
+    assert same.context["form"].errors["account_number"] == [
+        "更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户。"
+    ]
+    assert "与被银行退回的完全相同" in same.content.decode()
+    current = client.post(transition_url(payout, "correct"), {"confirm": "1", "source": "current"})
+    assert current.status_code == 200
+    assert "企业当前的收款账户（尾号0001）就是被银行退回的账户" in current.context["form"].errors["source"][0]
+    other = client.post(
+        transition_url(payout, "correct"),
+        {**typed, "payee_name": "宜昌某某贸易有限公司", "account_number": account_number(55)},
+    )
+    assert other.status_code == 200
+    assert "收款户名须与企业名称“宜昌测试科技1有限公司”一致" in other.context["form"].errors["payee_name"][0]
+    assert "收款户名须与企业名称" in other.content.decode()
+    payout.refresh_from_db()
+    assert payout.state == P.FAILED and payout.account_number == account_number(1)
+
+
+def test_a_refusal_of_the_service_is_shown_on_the_form(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    payout = _failed_payout(world)
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("更正后的收款户名和账号与被银行退回的完全相同，请核对企业提供的正确账户后再更正。")
+
+    monkeypatch.setattr(services, "correct", refuse)
+    response = client_for(world.maker).post(
+        transition_url(payout, "correct"),
+        {
+            "confirm": "1",
+            "source": "typed",
+            "payee_name": payout.enterprise.name,
+            "bank_name": "中国银行",
+            "account_number": account_number(56),
+        },
+    )
+    assert response.status_code == 200
+    assert "请核对企业提供的正确账户后再更正" in response.content.decode()
+    payout.refresh_from_db()
+    assert payout.state == P.FAILED
 
 
 def test_correct_with_the_current_account_when_there_is_none_is_refused(world):
@@ -432,11 +528,53 @@ def test_finance_changes_its_own_source_and_not_another_departments(world):
     assert world.source.pay_within_days == 20
 
 
+def test_a_central_fund_with_the_payers_account(world):
+    client = client_for(world.maker)
+    add = reverse("admin:payouts_fundingsource_add")
+    page = client.get(add)
+    form = page.context["adminform"].form
+    assert [value for value, _label in form.fields["level"].choices if value] == [
+        "central",
+        "province",
+        "city",
+        "county",
+    ]
+    html = page.content.decode()
+    assert "中央" in html and "县级（区级）" in html
+    assert "付款户名" in html and "付款账号" in html and "付款银行" in html
+    assert "如：2026年市级科技创新专项资金" in html, "the officer who types sees the examples"
+    data = {
+        "name": "2026年中央中小企业发展专项资金",
+        "level": "central",
+        "department": world.czj.pk,
+        "payer_name": " 宜昌市财政局 国库存款 ",
+        "payer_account": "1807 0102 0900 0123 456",
+        "payer_bank": "中国人民银行宜昌市分行",
+        "pay_within_days": "15",
+        "active": "on",
+    }
+    bad = client.post(add, {**data, "payer_account": "12AB"})
+    assert bad.status_code == 200
+    assert "银行账号应为" in bad.context["adminform"].form.errors["payer_account"][0]
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    source = FundingSource.objects.get(level="central")
+    assert (source.payer_name, source.payer_account, source.payer_bank) == (
+        "宜昌市财政局 国库存款",
+        "1807010209000123456",
+        "中国人民银行宜昌市分行",
+    )
+
+
 def test_the_supervisor_reads_every_source_and_changes_none(world):
     client = client_for(world.supervisor)
     listing = client.get(reverse(SOURCES)).content.decode()
     assert world.source.name in listing and world.county_source.name in listing
     url = reverse("admin:payouts_fundingsource_change", args=[world.source.pk])
-    assert 'name="_save"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    # read, not typed: no examples of what to type
+    assert world.source.name in page and "付款户名" in page
+    assert "如：2026年市级科技创新专项资金" not in page and "如：2060499" not in page
     assert client.post(url, {"name": "改名", "_save": "1"}).status_code == 403
     assert client.get(reverse("admin:payouts_fundingsource_add")).status_code == 403
