@@ -237,7 +237,7 @@ class Payout(models.Model):
         indexes = [models.Index(fields=["state", "funding_source"], name="payout_state_source")]
 
     def __str__(self):
-        return f"{self.number} · {self.amount}元"
+        return _("%(number)s · %(amount)s元") % {"number": self.number, "amount": f"{self.amount:,.2f}"}
 
     @property
     def masked_account(self) -> str:
@@ -496,4 +496,8 @@ class SubsidyRecord(models.Model):
         indexes = [models.Index(fields=["uscc", "paid_on", "amount"], name="subsidy_duplicate_key")]
 
     def __str__(self):
-        return f"{self.enterprise_name} · {self.item} · {self.amount}元"
+        return _("%(name)s · %(item)s · %(amount)s元") % {
+            "name": self.enterprise_name,
+            "item": self.item,
+            "amount": f"{self.amount:,.2f}",
+        }

@@ -662,7 +662,9 @@ def import_results(batch: PayoutBatch, content: bytes, *, file_name: str, by) ->
                 continue
             if line.amount != row.amount:
                 report.errors.append(
-                    where + _("金额%(line)s元与拨付金额%(amount)s元不符") % {"line": line.amount, "amount": row.amount}
+                    where
+                    + _("金额%(line)s元与拨付金额%(amount)s元不符")
+                    % {"line": f"{line.amount:,.2f}", "amount": f"{row.amount:,.2f}"}
                 )
                 continue
             if row.outcome == BatchLine.Outcome.PENDING and row.payout.state == P.SENT:
@@ -889,7 +891,7 @@ def flag_overdue(*, now: dt.datetime | None = None) -> int:
         body = _("%(department)s有%(count)d笔政策资金超过兑付时限仍未支付，合计%(total)s元。") % {
             "department": row["funding_source__department__name"],
             "count": row["n"],
-            "total": row["total"],
+            "total": f"{row['total']:,.2f}",
         }
         key = f"payout-overdue:{row['funding_source__department_id']}:{day}"
         send_site_message_batch([(user_id, f"{key}:{user_id}") for user_id in users], title, body, link=link)

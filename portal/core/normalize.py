@@ -171,10 +171,10 @@ def digits(value: object) -> str:
 
 
 BANK_ACCOUNT_DIGITS = (8, 30)
-# Bank cards (银行卡) carry an ISO/IEC 7812 check digit (Luhn); corporate settlement accounts (对公账户) do not.
-# A number of 16–19 digits opening with a card network's first digit (银联 62, Visa 4, Mastercard 5, JCB/Amex 3)
-# is read as a card and must pass it.
-_CARD = re.compile(r"^(?=[0-9]{16,19}$)(?:62|4|5|3)")
+# Bank cards (银行卡) carry an ISO/IEC 7812 check digit (Luhn); corporate settlement accounts (对公账户) and
+# treasury accounts do not, and some of them are 16–19 digits opening with 4 or 5 too. Only a number of 16–19
+# digits opening with 62 (银联, the cards issued in China) is read as a card and must pass it.
+_CARD = re.compile(r"^(?=[0-9]{16,19}$)62")
 
 
 def luhn_ok(number: str) -> bool:
@@ -192,8 +192,8 @@ def bank_account(value: object) -> str:
     """A bank account number (银行账号) as ASCII digits.
 
     Accepted: full-width digits, spaces and hyphens between groups, a spreadsheet
-    number cell (refused when Excel has already rounded it). 8–30 digits; a card
-    number (16–19 digits from a card network, see ``_CARD``) must pass the Luhn check
+    number cell (refused when Excel has already rounded it). 8–30 digits; a 银联 card
+    number (16–19 digits opening with 62, see ``_CARD``) must pass the Luhn check
     digit. Errors: ``NormalizeError`` with a Chinese message.
     """
     number = _number_cell(value)
