@@ -35,7 +35,7 @@ from payouts.models import FundingSource, Payout, PayoutState
 from payouts.workflow import PAY_CLOCK
 from portal.core import normalize
 from portal.core.workflow_admin import WorkflowAdmin, refusal_text
-from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
 from portal.org.models import Department
 from portal.org.permissions import can, is_platform_admin
 from portal.workcalendar.models import Clock
@@ -429,7 +429,10 @@ def due_badge(payout) -> str:
 
 
 @admin.register(Payout)
-class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+class PayoutAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    # Payouts are opened from approved cases and confirmed entries (生成待拨付记录), never typed in, and change
+    # only through the workflow's buttons.
+    view_permission = "payouts.view_payout"
     # Fits 1366 px beside the admin's sidebar and the filters: the batch under the state, the approval or payment
     # date under the due date; the account only on the payout's page.
     list_display = ["number", "enterprise_name", "matter_name", "amount_yuan", "state_and_batch", "time_limit"]
@@ -494,23 +497,6 @@ class PayoutAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         if obj is None:
             raise Http404(_("兑付记录不存在，或您无权查看"))
         return obj
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "payouts.view_payout")
-
-    def has_add_permission(self, request):
-        # Payouts are opened from approved cases and confirmed entries (生成待拨付记录), never typed in.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Only through the workflow's buttons.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)

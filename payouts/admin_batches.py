@@ -158,27 +158,15 @@ class BatchForm(forms.Form):
         return {key: data.get(key) for key in ("matter", "department", "approved_from", "approved_to")}
 
 
-def _narrowed(rows, *, matter=None, department=None, approved_from=None, approved_to=None):
-    if matter is not None:
-        rows = rows.filter(matter=matter)
-    if department is not None:
-        rows = rows.filter(matter__department=department)
-    if approved_from is not None:
-        rows = rows.filter(approved_on__gte=approved_from)
-    if approved_to is not None:
-        rows = rows.filter(approved_on__lte=approved_to)
-    return rows
-
-
 PREVIEW_ROWS = 50
 
 
 def preview(source: FundingSource, **filters) -> dict:
     """What a batch of `source` with `filters` would take now — the count, the total and the first
     `PREVIEW_ROWS` payouts in the order the batch takes them — and what waits outside it."""
-    ready = _narrowed(services.batchable(source), **filters)
+    ready = services.narrowed(services.batchable(source), **filters)
     sums = ready.aggregate(n=Count("pk"), total=Sum("amount"))
-    waiting = _narrowed(Payout.objects.filter(funding_source=source), **filters)
+    waiting = services.narrowed(Payout.objects.filter(funding_source=source), **filters)
     first = list(
         ready.order_by("pk").values(
             "pk", "number", "enterprise__name", "matter__name", "amount", "approved_on", "state"
@@ -300,7 +288,10 @@ class BankResultImportInline(admin.TabularInline):
 
 
 @admin.register(PayoutBatch)
-class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+class PayoutBatchAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    # A batch is made from the waiting payouts on 新建拨付批次 (`create/`), never typed in, and changes only
+    # through the workflow's buttons.
+    view_permission = "payouts.view_payoutbatch"
     list_display = [
         "number",
         "funding_source",
@@ -359,22 +350,6 @@ class PayoutBatchAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         if obj is None:
             raise Http404(_("拨付批次不存在，或不属于您的部门"))
         return obj
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "payouts.view_payoutbatch")
-
-    def has_add_permission(self, request):
-        # A batch is made from the waiting payouts on 新建拨付批次 (`create/`), never typed in.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # --- columns ---
 

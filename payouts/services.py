@@ -423,6 +423,20 @@ def batchable(funding_source: FundingSource) -> QuerySet[Payout]:
     return Payout.objects.filter(funding_source=funding_source, state__in=BATCHABLE).exclude(account_number="")
 
 
+def narrowed(rows, *, matter=None, department=None, approved_from=None, approved_to=None):
+    """`rows` (payouts) of one matter, of the matters of one department, approved within the dates (inclusive):
+    what a maker chooses on 新建拨付批次."""
+    if matter is not None:
+        rows = rows.filter(matter=matter)
+    if department is not None:
+        rows = rows.filter(matter__department=department)
+    if approved_from is not None:
+        rows = rows.filter(approved_on__gte=approved_from)
+    if approved_to is not None:
+        rows = rows.filter(approved_on__lte=approved_to)
+    return rows
+
+
 # --- batches -----------------------------------------------------------------------------------------------------
 
 
@@ -465,15 +479,13 @@ def create_batch(
     matter's department, approval dates or explicit ids. Rows another officer is batching at this moment are
     skipped (locked), so two makers never put one payout in two batches. Refused when none is left."""
     _require(by, PERM_BATCH, funding_source.department)
-    rows = batchable(funding_source)
-    if matter is not None:
-        rows = rows.filter(matter=matter)
-    if department is not None:
-        rows = rows.filter(matter__department=department)
-    if approved_from is not None:
-        rows = rows.filter(approved_on__gte=approved_from)
-    if approved_to is not None:
-        rows = rows.filter(approved_on__lte=approved_to)
+    rows = narrowed(
+        batchable(funding_source),
+        matter=matter,
+        department=department,
+        approved_from=approved_from,
+        approved_to=approved_to,
+    )
     if payout_ids is not None:
         rows = rows.filter(pk__in=list(payout_ids))
     rows = rows.select_for_update(skip_locked=True, of=("self",)).defer("account_number").order_by("pk")
