@@ -30,7 +30,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from payouts import services
@@ -91,7 +91,7 @@ def yuan(amount) -> str:
 def outcome_text(batch) -> str:
     """The batch's lines counted by outcome, in the outcomes' order: 待银行回单2笔；支付成功3笔；支付失败1笔."""
     counts = dict(batch.lines.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
-    text = "；".join(
+    text = pgettext("list separator", "；").join(
         _("%(outcome)s%(n)d笔") % {"outcome": label, "n": counts[value]}
         for value, label in LineOutcome.choices
         if counts.get(value)

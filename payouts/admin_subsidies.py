@@ -285,7 +285,7 @@ def _xlsx_template() -> HttpResponse:
     notes = workbook.create_sheet(_("填表说明"))
     notes.append([_("列名"), _("英文键名"), _("必填"), _("说明")])
     for column in subsidies.COLUMNS:
-        notes.append([column.header, column.key, _("是") if column.required else _("否"), column.help])
+        notes.append([column.header, column.key, _("是") if column.required else _("否"), str(column.help)])
     notes.append([])
     notes.append([_("第2行为示例，请删除后填写；发放部门为报送部门，无需填写。")])
     for letter, width in zip("ABCD", (18, 18, 8, 60), strict=True):

@@ -89,6 +89,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from enterprises.importing import columns as cells
@@ -192,7 +193,7 @@ COLUMNS: list[Column] = [
         "记录编号",
         parse_record_id,
         required=True,
-        help="本部门对该笔奖补的唯一编号，重复报送以此识别",
+        help=gettext_lazy("本部门对该笔奖补的唯一编号，重复报送以此识别"),
         aliases=("记录号", "业务编号", "发放编号", "序列号"),
     ),
     Column(
@@ -200,21 +201,26 @@ COLUMNS: list[Column] = [
         "统一社会信用代码",
         cells.parse_uscc,
         required=True,
-        help="18位，如 91420502MA00210007；请设为文本格式",
+        help=gettext_lazy("18位，如 91420502MA00210007；请设为文本格式"),
         aliases=cells.USCC_ALIASES,
     ),
     Column(
         "enterprise_name", "企业名称", cells.text(200), required=True, aliases=("名称", "单位名称", "企业（单位）名称")
     ),
     Column(
-        "policy", "政策名称", cells.text(300), required=True, help="与平台政策标题一致时自动关联", aliases=("政策",)
+        "policy",
+        "政策名称",
+        cells.text(300),
+        required=True,
+        help=gettext_lazy("与平台政策标题一致时自动关联"),
+        aliases=("政策",),
     ),
     Column(
         "item",
         "事项或项目名称",
         cells.text(300),
         required=True,
-        help="与平台事项名称一致时自动关联",
+        help=gettext_lazy("与平台事项名称一致时自动关联"),
         aliases=("事项名称", "项目名称", "事项", "项目", "奖补项目"),
     ),
     Column(
@@ -222,7 +228,7 @@ COLUMNS: list[Column] = [
         "金额（元）",
         parse_amount,
         required=True,
-        help="单位为元，大于0，最多两位小数，不写单位",
+        help=gettext_lazy("单位为元，大于0，最多两位小数，不写单位"),
         text=False,
         aliases=("金额", "发放金额（元）", "奖补金额（元）", "兑付金额（元）"),
     ),
@@ -235,19 +241,25 @@ COLUMNS: list[Column] = [
         text=False,
         aliases=("发放时间", "拨付日期", "兑付日期", "支付日期"),
     ),
-    Column("funding_source", "资金来源", cells.text(128), required=True, help="如：2026年市级科技创新专项资金"),
+    Column(
+        "funding_source",
+        "资金来源",
+        cells.text(128),
+        required=True,
+        help=gettext_lazy("如：2026年市级科技创新专项资金"),
+    ),
     Column(
         "funding_level",
         "资金层级",
         cells.choice(FundingLevel, FUNDING_LEVEL_WORDINGS),
-        help="中央、省级、市级、县级（区级），可不填；上级转移支付的资金按其来源层级填写",
+        help=gettext_lazy("中央、省级、市级、县级（区级），可不填；上级转移支付的资金按其来源层级填写"),
         aliases=("资金级次",),
     ),
     Column(
         "correction",
         "是否更正",
         parse_yes_no,
-        help="更正此前已报送的同一记录编号时填“是”，其余留空",
+        help=gettext_lazy("更正此前已报送的同一记录编号时填“是”，其余留空"),
         text=False,
         aliases=("更正",),
     ),

@@ -64,7 +64,11 @@ class SubsidyRecordInSerializer(serializers.Serializer):
 class SubsidyResultSerializer(serializers.Serializer):
     record_id = serializers.CharField(label=gettext_lazy("记录编号"))
     result = serializers.ChoiceField(
-        choices=[("created", "新增"), ("corrected", "已更正"), ("unchanged", "此前已报送，未变化")],
+        choices=[
+            ("created", gettext_lazy("新增")),
+            ("corrected", gettext_lazy("已更正")),
+            ("unchanged", gettext_lazy("此前已报送，未变化")),
+        ],
         label=gettext_lazy("处理结果"),
     )
     late = serializers.BooleanField(label=gettext_lazy("逾期报送（发放后超过5个工作日）"))
