@@ -264,15 +264,28 @@ def results_form(batch) -> tuple[str, bytes]:
 # --- the admins --------------------------------------------------------------------------------------------------
 
 
+def _person(field: str, label):
+    """A read-only column of the person in `field`, by name and without a link: finance officers do not open
+    staff accounts (the user admin would refuse them)."""
+
+    def show(obj):
+        user = getattr(obj, field)
+        return (user.name or user.get_username()) if user else "—"
+
+    show.short_description = label
+    return staticmethod(show)
+
+
 class BankResultImportInline(admin.TabularInline):
     """The batch's 回单 imports, read-only."""
 
     model = BankResultImport
     extra = 0
     can_delete = False
-    fields = ["file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    fields = ["file_name", "lines", "paid", "failed", "unchanged", "imported_at", "importer"]
     readonly_fields = fields
     ordering = ["-imported_at", "-id"]
+    importer = _person("imported_by", gettext_lazy("导入人"))
 
     def has_view_permission(self, request, obj=None):
         return can(request.user, "payouts.view_bankresultimport")
@@ -299,12 +312,15 @@ class PayoutBatchAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, Simpl
         "state",
         "count",
         "total_yuan",
-        "created_by",
+        "maker",
         "created_at",
-        "approved_by",
+        "checker",
         "approved_at",
         "sent_at",
     ]
+    maker = _person("created_by", gettext_lazy("制单人"))
+    checker = _person("approved_by", gettext_lazy("复核人"))
+    sender = _person("sent_by", gettext_lazy("报送人"))
     list_filter = [
         "state",
         ("funding_source", admin.RelatedOnlyFieldListFilter),
@@ -328,11 +344,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, Simpl
             gettext_lazy("办理"),
             {
                 "fields": [
-                    "created_by",
+                    "maker",
                     "created_at",
-                    "approved_by",
+                    "checker",
                     "approved_at",
-                    "sent_by",
+                    "sender",
                     "sent_at",
                     "settled_at",
                 ]
@@ -394,6 +410,11 @@ class PayoutBatchAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, Simpl
                 notes.append(_("待复核：请核对批次明细、笔数和合计金额后复核。"))
         elif obj.state == BatchState.APPROVED:
             notes.append(_("已复核，请导出支付文件报送银行；导出后批次即为“已报送银行”。"))
+        if obj.state in (BatchState.DRAFT, BatchState.APPROVED):
+            try:
+                services.check_payer(obj.funding_source)
+            except ValidationError as error:
+                notes.append(error.messages[0])
         elif obj.state == BatchState.SENT:
             notes.append(_("已报送银行，请在收到银行回单后导入。"))
         return notes
@@ -411,7 +432,7 @@ class PayoutBatchAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, Simpl
                     }
                 )
         importer = can(request.user, services.PERM_IMPORT) and services.is_payer(request.user, obj.department)
-        if importer and obj.state in (BatchState.SENT, BatchState.SETTLED):
+        if importer and obj.state == BatchState.SENT:  # a settled batch has every line's answer
             tools.append(
                 {
                     "url": reverse("admin:payouts_payoutbatch_import", args=[obj.pk]),
@@ -624,12 +645,13 @@ class BankResultImportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """银行回单: every imported result file of the batches the user sees (refused files leave no row)."""
 
     view_permission = "payouts.view_bankresultimport"
-    list_display = ["batch_link", "file_name", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    list_display = ["batch_link", "file_name", "lines", "paid", "failed", "unchanged", "imported_at", "importer"]
     list_filter = [("batch__department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["batch__number", "file_name"]
     list_select_related = ["batch", "imported_by"]
-    fields = ["batch", "file_name", "sha256", "lines", "paid", "failed", "unchanged", "imported_at", "imported_by"]
+    fields = ["batch", "file_name", "sha256", "lines", "paid", "failed", "unchanged", "imported_at", "importer"]
     readonly_fields = fields
+    importer = _person("imported_by", gettext_lazy("导入人"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(batch__in=visible_batches(request.user).values("pk"))

@@ -124,8 +124,7 @@ class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         css = {"all": ["payouts/subsidies.css"]}
 
     list_display = [
-        "id",
-        "department",
+        "__str__",
         "channel",
         "file_name",
         "records",
@@ -377,7 +376,7 @@ class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         "policy",
         "item",
         "matter",
-        "amount",
+        "amount_display",
         "paid_on",
         "funding_source",
         "funding_level",

@@ -44,6 +44,9 @@ def load():
         region=finance.region,
         department=finance,
         budget_line="2060499 其他技术研究与开发支出",
+        payer_name="宜昌市财政局国库存款",
+        payer_account="42050110000000000001",
+        payer_bank="中国人民银行宜昌市中心支库",
         pay_within_days=15,
     )
     source.matters.set(science.matters.all())

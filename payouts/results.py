@@ -405,7 +405,8 @@ class Statistics:
         from matters.models import Matter
 
         platform = _platform_figures(self.payouts, "matter_id")
-        outside = _outside_figures(self.records.filter(matter__isnull=False), "matter_id")
+        # records whose item matches no matter of the platform are one row, （未关联）, so the rows add up to the total
+        outside = _outside_figures(self.records, "matter_id")
         ids = {r["key"] for r in platform} | {r["key"] for r in outside}
         labels = {
             m["pk"]: {"label": m["name"], "code": m["code"], "department": m["department__name"]}

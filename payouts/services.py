@@ -582,6 +582,28 @@ def on_batch_sent(step) -> None:
     batch.checksum = bankfiles.checksum(batch)
 
 
+def check_payer(source: FundingSource) -> None:
+    """A payment file names the account the money leaves (付款户名、账号、银行): without it the bank cannot act on
+    the file, so it is not made."""
+    missing = [
+        str(label)
+        for label, value in (
+            (_("付款户名"), source.payer_name),
+            (_("付款账号"), source.payer_account),
+            (_("付款银行"), source.payer_bank),
+        )
+        if not value
+    ]
+    if missing:
+        raise ValidationError(
+            _(
+                "资金来源“%(source)s”未填写%(missing)s，银行无法据此付款，不能导出支付文件；请先在资金来源中补充付款账户。"
+            )
+            % {"source": source.name, "missing": "、".join(missing)},
+            code="payer_missing",
+        )
+
+
 def approve_batch(batch: PayoutBatch, *, by) -> PayoutBatch:
     """复核: by a finance officer of the batch's department other than its maker (四眼原则)."""
     return perform(batch, "approve", by=by)
@@ -603,6 +625,7 @@ def export_batch(batch: PayoutBatch, *, by, fmt: str = "xlsx", request=None) -> 
         raise ValidationError(_("批次尚未复核，不能导出支付文件。"))
     if batch.state == BatchState.CANCELLED:
         raise ValidationError(_("批次已撤销，不能导出支付文件。"))
+    check_payer(batch.funding_source)
     if batch.state == BatchState.APPROVED:
         batch = perform(batch, "send", by=by)
     if request is not None:

@@ -254,4 +254,15 @@ def account(request):
                     _("支付失败的%(count)d笔资金已按新账户更正，将在下一拨付批次重新拨付。") % {"count": failed},
                 )
             return redirect(_account_url(enterprise))
+    else:
+        # every refusal at once: the service's rules (payee name, card check digit) beside the form's own
+        data = {name: request.POST.get(name, "") for name in ("payee_name", "bank_name", "branch", "account_number")}
+        if not data["account_number"].strip() and current:
+            data["account_number"] = current["account_number"]
+        try:
+            services.clean_account(data, enterprise)
+        except ValidationError as error:
+            for name, errors in error.error_dict.items():
+                if name not in form.errors:
+                    form.add_error(name, errors)
     return _account_page(request, enterprise, enterprises, form, status=400)

@@ -109,6 +109,9 @@ def make_world():
     matter = published_matter(policy=PolicyFactory(lead_department=kjj, region=city), name="高新技术企业认定奖励")
     matter2 = published_matter(policy=PolicyFactory(lead_department=jxj, region=city), name="技术改造补贴")
     source = FundingSource.objects.create(
+        payer_name="宜昌市财政局国库存款",
+        payer_account="42050110000000000001",
+        payer_bank="中国人民银行宜昌市中心支库",
         name="2026年市级科技创新专项资金",
         level=Region.Level.CITY,
         region=city,
@@ -118,7 +121,13 @@ def make_world():
     )
     source.matters.add(matter, matter2)
     county_source = FundingSource.objects.create(
-        name="伍家岗区产业发展资金", level=Region.Level.COUNTY, region=county, department=wjg
+        payer_name="宜昌市财政局国库存款",
+        payer_account="42050110000000000001",
+        payer_bank="中国人民银行宜昌市中心支库",
+        name="伍家岗区产业发展资金",
+        level=Region.Level.COUNTY,
+        region=county,
+        department=wjg,
     )
     enterprises = [with_account(enterprise_with_user(name=f"宜昌测试科技{n}有限公司"), n) for n in range(1, 4)]
     no_account = enterprise_with_user(name="宜昌未填账户有限公司")

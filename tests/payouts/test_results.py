@@ -81,7 +81,13 @@ class World:
             policy=self.policy_b, name="技术改造补助", code="YC-JX-2026-103", region=self.wujiagang
         )
         self.source = FundingSource.objects.create(
-            name="2026年市级产业资金", level=Region.Level.CITY, region=self.city, department=self.czj
+            payer_name="宜昌市财政局国库存款",
+            payer_account="42050110000000000001",
+            payer_bank="中国人民银行宜昌市中心支库",
+            name="2026年市级产业资金",
+            level=Region.Level.CITY,
+            region=self.city,
+            department=self.czj,
         )
         self.e1 = EnterpriseFactory(name="甲科技有限公司", region=self.xiling, industry_code="C3911", size="small")
         self.e2 = EnterpriseFactory(name="乙软件有限公司", region=self.xiling, industry_code="I6510", size="medium")
@@ -401,18 +407,22 @@ ALL_BY_POLICY = [
     ),
     ("（未关联）", D("0.00"), 0, 0, 0, None, None, None, D("9000.00"), 1, 1, D("9000.00")),
 ]
+# The off-platform records whose item matches no matter (R2, R3): one row, so the matter rows add up to the total.
+ALL_UNLINKED = ("（未关联）", D("0.00"), 0, 0, 0, None, None, None, D("21000.00"), 2, 2, D("21000.00"))
 ALL_TOTAL = ("合计", D("285000.00"), 6, 3, 1, D("16.7"), D("9.3"), D("5.0"), D("40000.00"), 4, 4, D("325000.00"))
 
 
 def test_statistics_per_matter_and_policy_for_a_supervisor(world, supervisor):
     statistics = results.Statistics(supervisor)
-    assert [figures(row) for row in statistics.by_matter()] == ALL_BY_MATTER
+    assert [figures(row) for row in statistics.by_matter()] == [*ALL_BY_MATTER, ALL_UNLINKED]
     assert [figures(row) for row in statistics.by_policy()] == ALL_BY_POLICY
     assert figures(statistics.total()) == ALL_TOTAL
+    assert sum(row.outside_total for row in statistics.by_matter()) == statistics.total().outside_total
     assert [row.department for row in statistics.by_matter()] == [
         "宜昌市科学技术局",
         "宜昌市经济和信息化局",
         "宜昌市科学技术局",
+        "",
     ]
 
 
@@ -456,6 +466,7 @@ def test_statistics_of_one_year(world, supervisor):
         ),
         ("涉密科技专项补助", D("30000.00"), 1, 1, 0, D("0.0"), D("9.0"), D("4.0"), D("4000.00"), 1, 1, D("34000.00")),
         ("技术改造补助", D("0.00"), 0, 0, 0, None, None, None, D("15000.00"), 1, 1, D("15000.00")),
+        ALL_UNLINKED,
     ]
     assert figures(statistics.total()) == (
         "合计",
@@ -475,7 +486,11 @@ def test_statistics_of_one_year(world, supervisor):
 
 def test_statistics_of_one_department_and_of_one_matter(world, supervisor):
     by_department = results.Statistics(supervisor, results.Filters(department=world.kjj.pk))
-    assert [row.label for row in by_department.by_matter()] == ["高新技术企业认定奖励", "涉密科技专项补助"]
+    assert [row.label for row in by_department.by_matter()] == [
+        "高新技术企业认定奖励",
+        "涉密科技专项补助",
+        "（未关联）",
+    ]
     # 科技局's off-platform records: R5 (its matter M2), R2 and R3 (reported by it, no matter).
     assert figures(by_department.total()) == (
         "合计",
@@ -503,7 +518,7 @@ def test_department_staff_see_their_departments_matters_only(world):
     kjj_approver = member(world.kjj, Role.APPROVER)
     jxj_approver = member(world.jxj, Role.APPROVER)
     kjj = results.Statistics(kjj_approver)
-    assert [row.label for row in kjj.by_matter()] == ["高新技术企业认定奖励", "涉密科技专项补助"]
+    assert [row.label for row in kjj.by_matter()] == ["高新技术企业认定奖励", "涉密科技专项补助", "（未关联）"]
     assert figures(kjj.total())[1:4] == (D("205000.00"), 5, 3)
     assert kjj.total().outside_total == D("25000.00")  # R2, R3, R5
     jxj = results.Statistics(jxj_approver)
@@ -514,7 +529,7 @@ def test_department_staff_see_their_departments_matters_only(world):
     finance = results.Statistics(member(world.czj, Role.FINANCE))
     assert figures(finance.total())[1:4] == (D("285000.00"), 6, 3)
     assert figures(finance.total())[8:] == (D("40000.00"), 4, 4, D("325000.00"))
-    assert [figures(row) for row in finance.by_matter()] == ALL_BY_MATTER
+    assert [figures(row) for row in finance.by_matter()] == [*ALL_BY_MATTER, ALL_UNLINKED]
     assert [figures(row) for row in finance.by_policy()] == ALL_BY_POLICY
 
 
@@ -527,7 +542,9 @@ def test_finance_of_another_region_sees_neither_the_payouts_nor_the_records(worl
     district_office = DepartmentFactory(name="伍家岗区科经局", code="t-wjg-kj", region=world.wujiagang)
     world.record(district_office, "W1", world.e3, "7000.00", "2026-06-01")
     statistics = results.Statistics(member(district_finance, Role.FINANCE))
-    assert statistics.by_matter() == []
+    assert [figures(row) for row in statistics.by_matter()] == [
+        ("（未关联）", D("0.00"), 0, 0, 0, None, None, None, D("7000.00"), 1, 1, D("7000.00"))
+    ]
     assert figures(statistics.total())[1:3] == (D("0.00"), 0)
     assert figures(statistics.total())[8:10] == (D("7000.00"), 1)
 
@@ -623,7 +640,7 @@ def test_the_statistics_page_shows_the_table_and_exports_it(world, supervisor, c
     url = reverse("admin:payouts_statistics")
     page = _admin_client(client, supervisor).get(url)
     assert page.status_code == 200
-    assert [figures(row) for row in page.context["matters"]] == ALL_BY_MATTER
+    assert [figures(row) for row in page.context["matters"]] == [*ALL_BY_MATTER, ALL_UNLINKED]
     html = page.content.decode()
     assert "175,000.00" in html and "10.5" in html and "25.0%（1）" in html
     assert "325,000.00" in html  # the total row
@@ -655,7 +672,7 @@ def test_the_statistics_page_shows_the_table_and_exports_it(world, supervisor, c
 def test_the_statistics_page_filters_by_department_for_whom_it_may_show(world, client, no_second_factor):
     kjj_approver = member(world.kjj, Role.APPROVER)
     page = _admin_client(client, kjj_approver).get(reverse("admin:payouts_statistics"), {"department": world.kjj.pk})
-    assert [row.label for row in page.context["matters"]] == ["高新技术企业认定奖励", "涉密科技专项补助"]
+    assert [row.label for row in page.context["matters"]] == ["高新技术企业认定奖励", "涉密科技专项补助", "（未关联）"]
     assert [d["name"] for d in page.context["choices"]["departments"]] == ["宜昌市科学技术局"]
     assert "技术改造补助" not in page.content.decode()
     # Choosing another department shows nothing of it: the scope comes first.

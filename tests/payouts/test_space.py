@@ -38,7 +38,13 @@ class Data:
         finance = DepartmentFactory(name="宜昌市财政局", code="s-czj", region=city, kind=Department.Kind.FINANCE)
         self.matter = published_matter(name="高新技术企业认定奖励")
         self.source = FundingSource.objects.create(
-            name="市级科技资金", level=Region.Level.CITY, region=city, department=finance
+            payer_name="宜昌市财政局国库存款",
+            payer_account="42050110000000000001",
+            payer_bank="中国人民银行宜昌市中心支库",
+            name="市级科技资金",
+            level=Region.Level.CITY,
+            region=city,
+            department=finance,
         )
         self.enterprise = enterprise_with_user(name="宜昌兑付测试科技有限公司")
         self.user = self.enterprise.user
@@ -214,6 +220,23 @@ def test_the_account_form_starts_with_the_enterprise_name(data, signed_in):
     assert response.context["form"].initial["payee_name"] == "宜昌兑付测试科技有限公司"
     html = response.content.decode()
     assert "尚未填写收款账户" in html and "有 1 笔资金支付失败" in html and "有 2 笔资金等待拨付" in html
+
+
+def test_every_refusal_of_the_account_form_is_shown_at_once(data, signed_in):
+    response = signed_in.post(
+        account_url(data.enterprise),
+        {
+            "payee_name": "张三",
+            "bank_name": "中国建设银行",
+            "account_number": "6222020200012345678",
+            "account_number_again": "6222020200012345670",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "须与企业名称" in errors["payee_name"][0]
+    assert "校验位不正确" in errors["account_number"][0]
+    assert not PayeeAccount.objects.filter(enterprise=data.enterprise).exists()
 
 
 def test_a_valid_account_is_stored_encrypted_shown_masked_and_used(data, signed_in):
