@@ -496,6 +496,9 @@ def _funding_source(staff):
 
     czj = Department.objects.get(code="yc-czj")
     source = FundingSource.objects.create(
+        payer_name="宜昌市财政局国库存款",
+        payer_account="42050110000000000001",
+        payer_bank="中国人民银行宜昌市中心支库",
         name=f"2026年市级科技创新专项资金{_n()}",
         level=czj.region.level,
         region=czj.region,
@@ -552,6 +555,10 @@ def _bank_result_import(staff):
     batch = _payout_batch(staff)
     checker = member(Department.objects.get(code="yc-czj"), Role.FINANCE, username=f"czj-checker-{_n()}")
     batch = services.approve_batch(batch, by=checker)
+    from payouts.models import FundingSource
+    from tests.factories.payouts import PAYER
+
+    FundingSource.objects.filter(pk=batch.funding_source_id).update(**PAYER)  # the treasury account it pays from
     services.export_batch(batch, by=checker, fmt="csv")
     batch.refresh_from_db()
     report = services.import_results(

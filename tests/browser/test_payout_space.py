@@ -55,7 +55,13 @@ def world():
     matter = published_matter(name="宜昌市高新技术企业首次认定奖励")
     secret = published_matter(name="涉密专项资金", confidential=True)
     source = FundingSource.objects.create(
-        name="2026年市级科技创新专项资金", level=Region.Level.CITY, region=city, department=finance
+        payer_name="宜昌市财政局国库存款",
+        payer_account="42050110000000000001",
+        payer_bank="中国人民银行宜昌市中心支库",
+        name="2026年市级科技创新专项资金",
+        level=Region.Level.CITY,
+        region=city,
+        department=finance,
     )
     enterprise = EnterpriseFactory(name="宜昌浏览器兑付科技有限公司")
     user = EnterpriseUserFactory(phone=PHONE_NUMBER)

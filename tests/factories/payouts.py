@@ -7,6 +7,7 @@ from django.utils import timezone
 from applications.models import Application, Status
 from applications.services import _next_number, period_for
 from payouts import services
+from payouts.models import FundingSource
 from portal.org.models import Department
 from portal.org.roles import Role
 from tests.factories.applications import enterprise_with_user, published_matter
@@ -17,10 +18,29 @@ VALID_CARD = "6222020200014345678"  # passes the Luhn check
 CORPORATE_ACCOUNT = "4200 1234 5678 0500 1234"  # 20 digits: a corporate account, no check digit
 
 
+PAYER = {
+    "payer_name": "宜昌市财政局国库存款",
+    "payer_account": "42050110000000000001",
+    "payer_bank": "中国人民银行宜昌市中心支库",
+}
+
+
 def finance_of(region) -> Department:
-    """The finance department (财政局) of `region`, created once."""
+    """The finance department (财政局) of `region`, created once, with its 本级财政资金 (the source a matter without
+    one of its own is paid from) and the treasury account the money leaves."""
     department = Department.objects.filter(region=region, kind=Department.Kind.FINANCE).first()
-    return department or DepartmentFactory(region=region, kind=Department.Kind.FINANCE, name=f"{region.name}财政局")
+    if department is not None:
+        return department
+    department = DepartmentFactory(region=region, kind=Department.Kind.FINANCE, name=f"{region.name}财政局")
+    FundingSource.objects.create(
+        name=f"{region.name}本级财政资金",
+        level=region.level,
+        region=region,
+        department=department,
+        budget_line="",
+        **PAYER,
+    )
+    return department
 
 
 def finance_officers(department, n: int = 2) -> list:
