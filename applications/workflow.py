@@ -256,9 +256,9 @@ def _check_returned_to_review(step) -> None:
 # --- after commit: progress and documents --------------------------------------------------------------------------
 
 
-def _progress(title):
+def _progress(title, *, sms: bool = True):
     def send(application):
-        services.notify_progress(application, str(title))
+        services.notify_progress(application, str(title), sms=sms)
 
     send.__name__ = f"progress_{title}"
     return send
@@ -526,7 +526,8 @@ APPLICATION = Workflow(
             target=S.PAID,
             manual=False,
             automatic=True,
-            after_commit=(_progress(gettext_lazy("资金已拨付")),),
+            # the site message only: the payout's own SMS (宜昌 §26, the third moment) tells of the payment
+            after_commit=(_progress(gettext_lazy("资金已拨付"), sms=False),),
             article="宜昌 §10（兑付）",
         ),
         Transition(

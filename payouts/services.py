@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history
 
 from applications.models import Application, Confirmation
@@ -599,7 +600,7 @@ def check_payer(source: FundingSource) -> None:
             _(
                 "资金来源“%(source)s”未填写%(missing)s，银行无法据此付款，不能导出支付文件；请先在资金来源中补充付款账户。"
             )
-            % {"source": source.name, "missing": "、".join(missing)},
+            % {"source": source.name, "missing": pgettext("list separator", "、").join(missing)},
             code="payer_missing",
         )
 

@@ -84,11 +84,17 @@ def test_without_an_enterprise_the_space_explains_how_to_claim(client):
     assert reverse("enterprises:claim") in page
 
 
-@pytest.mark.parametrize("heading", ["匹配政策", "兑付记录", "我的诉求"])
+@pytest.mark.parametrize("heading", ["匹配政策", "我的诉求"])
 def test_the_space_shows_no_section_for_a_service_not_built_yet(client, member, heading):
     page = client.get(space_url(member.enterprise)).content.decode()
 
     assert heading not in page
+
+
+def test_the_space_links_the_payout_records_now_they_exist(client, member):
+    page = client.get(space_url(member.enterprise)).content.decode()
+
+    assert "兑付记录" in page and reverse("payouts:records") in page
 
 
 def test_a_correction_request_is_recorded_with_the_current_value(client, member):

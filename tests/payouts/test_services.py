@@ -175,6 +175,8 @@ def test_bank_results_pay_and_fail_and_the_same_file_twice_changes_nothing(cases
     # the enterprises are told (the third SMS moment) and the paid cases are 已兑付
     assert OutboxMessage.objects.filter(template__code=services.SMS_PAID).count() == 2
     assert OutboxMessage.objects.filter(template__code=services.SMS_FAILED).count() == 1
+    # one SMS per payment: the case's own progress message for 已兑付 is a site message only
+    assert not OutboxMessage.objects.filter(template__code="application_progress").exists()
     assert sorted(a.status for a in [p.application for p in Payout.objects.select_related("application")]) == sorted(
         [Status.PAID, Status.PAID, Status.TO_PAYOUT]
     )
