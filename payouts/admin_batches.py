@@ -276,7 +276,7 @@ def _person(field: str, label):
     return staticmethod(show)
 
 
-class BankResultImportInline(admin.TabularInline):
+class BankResultImportInline(ReadOnlyAdmin, admin.TabularInline):
     """The batch's 回单 imports, read-only."""
 
     model = BankResultImport
@@ -286,18 +286,7 @@ class BankResultImportInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["-imported_at", "-id"]
     importer = _person("imported_by", gettext_lazy("导入人"))
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, "payouts.view_bankresultimport")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_permission = "payouts.view_bankresultimport"
 
 
 @admin.register(PayoutBatch)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.importing.services import max_import_bytes, too_large_message
-from portal.org.admin_mixins import ViewOnlyHistoryAdmin
+from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can
 
 from . import subsidies
@@ -60,10 +60,8 @@ class SubsidyUploadForm(forms.Form):
             self.fields["department"].initial = departments.get()
 
 
-class _Scoped:
+class _Scoped(ReadOnlyAdmin):
     """Object scope by department membership (see `subsidies.sees_all`); records are never written here."""
-
-    view_perm = ""
 
     def _visible(self, request, queryset):
         raise NotImplementedError
@@ -86,22 +84,10 @@ class _Scoped:
         self.get_object(request, unquote(object_id))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def has_module_permission(self, request):
-        return can(request.user, self.view_perm)
-
     def has_view_permission(self, request, obj=None):
-        if not can(request.user, self.view_perm):
+        if not super().has_view_permission(request):
             return False
         return obj is None or self._visible(request, type(obj).objects.filter(pk=obj.pk)).exists()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def may_upload(self, request) -> bool:
         return (
@@ -118,7 +104,7 @@ class _Scoped:
 
 @admin.register(SubsidySubmission)
 class SubsidySubmissionAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
-    view_perm = "payouts.view_subsidysubmission"
+    view_permission = "payouts.view_subsidysubmission"
 
     class Media:
         css = {"all": ["payouts/subsidies.css"]}
@@ -342,7 +328,7 @@ class NameMismatchFilter(admin.SimpleListFilter):
 
 @admin.register(SubsidyRecord)
 class SubsidyRecordAdmin(_Scoped, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
-    view_perm = "payouts.view_subsidyrecord"
+    view_permission = "payouts.view_subsidyrecord"
     # Few, narrow columns: the list fits a 1280 px screen beside the navigation and its filters (the code under
     # the name, the department under the record's id, every flag in one column); styles in subsidies.css.
     list_display = [
