@@ -191,6 +191,15 @@ def _computed(started_on: date, days: int, pauses, state: str, overdue_since: da
     }
 
 
+def _mark_stopped(clock: Clock, *, at: datetime, by) -> None:
+    """The stop's own values: when and by whom, and whether (and since when) it stopped late."""
+    day = timezone.localdate(at)
+    clock.stopped_at = at
+    clock.stopped_by = by
+    clock.stopped_late = clock.due_on is not None and day > clock.due_on
+    clock.overdue_since = (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
+
+
 def _refresh(clock: Clock, *, today: date | None = None) -> list[str]:
     """Sets `due_on`, `provisional` and, for a running clock, `overdue_since`; returns the fields that changed."""
     values = _computed(
@@ -273,10 +282,7 @@ def stop(obj, kind: str | ClockKind, *, at: datetime, by=None) -> Clock | None:
         _save(open_pause, _("停止计时"), by)
     clock.state = Clock.State.STOPPED
     _refresh(clock)
-    clock.stopped_at = at
-    clock.stopped_by = by
-    clock.stopped_late = day > clock.due_on
-    clock.overdue_since = (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
+    _mark_stopped(clock, at=at, by=by)
     _save(clock, _("停止计时"), by)
     return clock
 
@@ -296,17 +302,15 @@ def start_many(model, starts: list[tuple[int, date, int]], kind: str | ClockKind
         .values_list("object_id", flat=True)
     )
     today = timezone.localdate()
-    due_of: dict[tuple[date, int], tuple[date, bool]] = {}
+    computed: dict[tuple[date, int], dict] = {}  # the rule's values, once per start day and limit
     rows = []
     for object_id, on, limit in starts:
         if object_id in active:
             continue
         if limit <= 0:
             raise ValidationError(_("办理时限必须是正整数个工作日。"))
-        if (on, limit) not in due_of:
-            due = compute_due(on, limit, [])
-            due_of[on, limit] = (due, not workdays.years_covered(on, due))
-        due, provisional = due_of[on, limit]
+        if (on, limit) not in computed:
+            computed[on, limit] = _computed(on, limit, [], Clock.State.RUNNING, None, today)
         rows.append(
             Clock(
                 content_type=content_type,
@@ -314,10 +318,8 @@ def start_many(model, starts: list[tuple[int, date, int]], kind: str | ClockKind
                 kind=kind.key,
                 started_on=on,
                 limit_days=limit,
-                due_on=due,
-                provisional=provisional,
-                overdue_since=_overdue_since(due, today),
                 started_by=by,
+                **computed[on, limit],
             )
         )
     bulk_create_with_history(rows, Clock, batch_size=2000, default_user=by, default_change_reason=_("开始计时"))
@@ -330,7 +332,6 @@ def stop_many(model, object_ids, kind: str | ClockKind, *, at: datetime, by=None
     from portal.core.bulk import update_with_history
 
     kind = _kind(kind)
-    day = timezone.localdate(at)
     rows = list(
         Clock.objects.select_for_update()
         .filter(
@@ -343,10 +344,7 @@ def stop_many(model, object_ids, kind: str | ClockKind, *, at: datetime, by=None
     )
     for clock in rows:
         clock.state = Clock.State.STOPPED
-        clock.stopped_at = at
-        clock.stopped_by = by
-        clock.stopped_late = clock.due_on is not None and day > clock.due_on
-        clock.overdue_since = (clock.overdue_since or clock.due_on + timedelta(days=1)) if clock.stopped_late else None
+        _mark_stopped(clock, at=at, by=by)
     fields = ["state", "stopped_at", "stopped_by", "stopped_late", "overdue_since"]
     update_with_history(rows, Clock, fields, by=by, reason=_("停止计时"))
     return len(rows)
