@@ -218,7 +218,7 @@ def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
         reason=_("企业更新收款账户（尾号%(tail)s）") % {"tail": row.account_tail},
     )
     # the platform performs 更正 on the enterprise's word; the history names the person who gave it
-    who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
+    who = _actor(by)
     for payout in Payout.objects.filter(enterprise=enterprise, state=P.FAILED):
         if same_account(payout, account):
             continue  # the account the bank returned, saved again: nothing is corrected, the payout stays failed
@@ -228,12 +228,17 @@ def save_account(enterprise, data: dict, *, by) -> PayeeAccount:
     return row
 
 
+def _actor(by) -> str:
+    """The person who acted, as the account names itself (`User.display_name`), or 企业 when unknown."""
+    return getattr(by, "display_name", "") or _("企业")
+
+
 def _tell_account_changed(enterprise, tail: str, previous: str, by) -> None:
     """A security notice (站内信) to every member of the enterprise: its payee account was changed, by whom."""
     from enterprises.models import EnterpriseMember
     from portal.notify.services import send_site_message_batch
 
-    who = getattr(by, "name", "") or getattr(by, "username", "") or _("企业")
+    who = _actor(by)
     body = _(
         "贵企业的收款账户已由%(who)s于%(at)s变更为尾号%(tail)s的账户%(was)s。如非本企业人员操作，请立即修改并联系实施部门。"
     ) % {
