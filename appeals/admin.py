@@ -1,1 +1,3 @@
-# Register your models here.
+"""The appeals back office (诉求办理): queues, dispatch, handling, extensions, call-backs, time limits, statistics."""
+
+from appeals import admin_interaction  # noqa: F401 - the interaction area's moderation registers itself

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from appeals import interaction_views, qa_views, views
 
 app_name = "appeals"
 
-urlpatterns = []
+urlpatterns = [
+    # 我的诉求 and the appeal pages (enterprise users; anonymous submitters by number and 查询码)
+    path("", views.mine, name="mine"),
+    path("new/", views.new, name="new"),
+    path("track/", views.track, name="track"),
+    path("evaluate/<str:token>/", views.evaluate_link, name="evaluate_link"),
+    # 智能问答
+    path("ask/", qa_views.ask, name="ask"),
+    # 政策抒见互动区
+    path("questions/", interaction_views.questions, name="questions"),
+    path("questions/new/", interaction_views.new_question, name="new_question"),
+    path("questions/<int:pk>/", interaction_views.question, name="question"),
+    path("<str:number>/", views.detail, name="detail"),
+]

@@ -33,6 +33,8 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address, for links that leave it (an SMS's evaluation link).
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000")
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
 # when recording a client's address; none by default.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
@@ -329,6 +331,10 @@ CELERY_BEAT_SCHEDULE = {
     "payouts-flag-overdue": {"task": "payouts.flag_overdue", "schedule": crontab(hour=8, minute=45)},
     # paid payouts whose notification task was lost are settled again (hourly; dedupe keys send nothing twice)
     "payouts-repair-notifications": {"task": "payouts.repair_notifications", "schedule": 3600.0},
+    # 诉求: 预警 before a due date, 督办 after it, 超时限三倍 counted (hourly, each once)
+    "appeals-watch-deadlines": {"task": "appeals.watch_deadlines", "schedule": 3600.0},
+    # 诉求: tickets not evaluated within the 评价 period closed as 逾期未评价 (hourly)
+    "appeals-close-unevaluated": {"task": "appeals.close_unevaluated", "schedule": 3600.0},
 }
 
 # SMS (短信) through the outbox; the provider is a registry name.
@@ -399,6 +405,7 @@ DEMO_LOADERS = [
     "matters.demo",
     "applications.demo",
     "payouts.demo",
+    "appeals.demo",
     "portal.search.demo",
 ]
 

@@ -108,6 +108,18 @@ _SUBSIDY_SUBMIT = [
     "payouts.view_subsidyrecord",
 ]
 
+# 诉求 (12345): what every department handling tickets reads and does (which tickets: those dispatched to it).
+_APPEAL_READ = [
+    "appeals.view_appeal",
+    "appeals.view_appealattachment",
+    "appeals.view_dispatchrecord",
+    "appeals.view_appealreply",
+    "appeals.view_extensionrequest",
+    "appeals.view_callbackrecord",
+    "appeals.view_appealtimelimit",
+]
+_APPEAL_HANDLE = [*_APPEAL_READ, "appeals.handle_appeal", "appeals.add_extensionrequest"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
         *_ORG_CHART,
@@ -166,6 +178,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
+        # 诉求: signs for, handles and answers the tickets dispatched to the department; asks for extensions.
+        *_APPEAL_HANDLE,
         # 政策发布: reads the department's policies and their parts (which ones: the department's object permissions).
         "policies.view_policy",
         "policies.view_interpretation",
@@ -180,6 +194,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.APPROVER: [
         *_ORG_CHART,
+        # 诉求: as the reviewers; is told when a ticket of the department is overdue.
+        *_APPEAL_HANDLE,
         # 政策发布: approves publication; the data bureau's approver decides early offline requests.
         "policies.view_policy",
         "policies.change_policy",
@@ -246,7 +262,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "applications.add_consultation",
         "applications.add_rating",
     ],
-    Role.OPERATOR: [*_ORG_CHART, *_ARCHIVE_READ, *_ARCHIVE_CONTACTS, "matters.view_matter"],
+    Role.OPERATOR: [
+        *_ORG_CHART,
+        *_ARCHIVE_READ,
+        *_ARCHIVE_CONTACTS,
+        "matters.view_matter",
+        # 12345 诉求: accepts, dispatches, answers consultations itself, decides extensions, calls back; handles a
+        # ticket reopened to the centre; moderates and answers the interaction area.
+        *_APPEAL_READ,
+        "appeals.dispatch_appeal",
+        "appeals.handle_appeal",
+        "appeals.callback_appeal",
+        "appeals.add_callbackrecord",
+        "appeals.view_appeal_statistics",
+        "appeals.change_extensionrequest",
+    ],
     # 督查: reads everything, changes nothing; audits contact reveals in the access log, reveals none itself.
     Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS] + [f"-{entry}" for entry in _ARCHIVE_CONTACTS],
     # 平台管理员: everything, except that the access log is append-only for all.
