@@ -14,11 +14,11 @@ from portal.core.workflow import TransitionNotAllowed, available, perform
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def outcome(obj, name: str, user, reason: str) -> str:
+def outcome(obj, name: str, user, reason: str, **options) -> str:
     """ "allowed", or "refused" with a Chinese message; the attempt is rolled back either way."""
     with transaction.atomic():
         try:
-            perform(obj, name, by=user, reason=reason)
+            perform(obj, name, by=user, reason=reason, **options)
         except (TransitionNotAllowed, PermissionDenied, ValidationError) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             assert all(CHINESE.search(m) for m in messages), messages
