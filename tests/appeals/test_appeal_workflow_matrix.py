@@ -164,7 +164,8 @@ def test_every_extension_decision_from_every_state_for_every_role(world, state):
         expected = expected_outcomes(state, name, ROLES, EXTENSION_WHO, EXTENSION_FROM)
         actual = {role: outcome(request, name, people[role], "同意延期三个工作日") for role in ROLES}
         assert actual == expected, (state, name)
-    assert_offered_exactly(request, state, {r: people[r] for r in ROLES[:-1]}, ROLES[:-1], EXTENSION_WHO, EXTENSION_FROM)
+    people_ = {r: people[r] for r in ROLES[:-1]}
+    assert_offered_exactly(request, state, people_, ROLES[:-1], EXTENSION_WHO, EXTENSION_FROM)
 
 
 def test_the_tables_name_every_transition():
