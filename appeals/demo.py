@@ -1,5 +1,128 @@
-"""Demo appeals: tickets in every state of the loop, the interaction area and the FAQ knowledge base."""
+"""Demo appeals (诉求): tickets of the showcase enterprise (13800138000) and of a hotline caller in every stage of the
+loop, each moved by the people whose job it is — cyzx_operator accepts and dispatches, kjj_reviewer signs, returns,
+asks for information and replies, the enterprise evaluates. So the operator finds tickets to accept, dispatch and
+re-dispatch and an extension to decide; the 科技局 finds tickets to sign and answer; the enterprise finds one to
+evaluate and one waiting for its information in 我的诉求.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+REPLY = "经核实，贵公司反映的情况属实，我局已协调办理，详见答复内容。如有疑问请致电0717-6222000。"
+
+# title, kind, the stage the ticket is left in, days ago it was submitted
+TICKETS = [
+    ("高新技术企业认定奖励何时到账", "complaint", "closed", 12),
+    ("研发费用补助的申报条件咨询", "consultation", "replied", 4),
+    ("科技型中小企业评价入库后能享受哪些政策", "consultation", "answered", 3),
+    ("申报材料上传后显示格式错误", "complaint", "waiting", 6),
+    ("建议延长科技创新券申报时间", "suggestion", "extension", 5),
+    ("稳岗返还资金到账查询", "consultation", "returned", 2),
+    ("企业研发中心认定补助申报咨询", "consultation", "dispatched", 1),
+]
+
+
+def _staff(username):
+    from portal.accounts.models import User
+
+    return User.objects.filter(username=username).first()
 
 
 def load():
-    pass
+    from appeals.models import Appeal
+    from portal.accounts.models import User
+    from portal.core.crypto import digest
+    from portal.org.demo import ENTERPRISE_PHONE
+    from portal.org.models import Department
+
+    if Appeal.objects.exists():
+        return
+    operator, reviewer = _staff("cyzx_operator"), _staff("kjj_reviewer")
+    science = Department.objects.filter(code="yc-kjj").first()
+    user = User.objects.filter(phone_digest=digest(ENTERPRISE_PHONE)).first()
+    membership = user.enterprise_memberships.select_related("enterprise").first() if user else None
+    if None in (operator, reviewer, science, membership):
+        return
+    matter = science.matters.filter(status="published").order_by("pk").first()
+    for title, kind, stage, days_ago in TICKETS:
+        try:
+            _ticket(membership.enterprise, user, operator, reviewer, science, matter, title, kind, stage, days_ago)
+        except (ValidationError, PermissionDenied) as error:
+            log.warning("demo appeal %s not built: %s", title, error)
+    _hotline_caller(operator)
+
+
+def _when(days_ago: int, hour: int = 9) -> dt.datetime:
+    moment = timezone.localtime() - dt.timedelta(days=days_ago)
+    return moment.replace(hour=hour, minute=30, second=0, microsecond=0)
+
+
+def _ticket(enterprise, user, operator, reviewer, science, matter, title, kind, stage, days_ago):
+    from appeals import services
+    from portal.core.workflow import perform
+
+    appeal = services.submit(
+        services.NewAppeal(
+            kind=kind,
+            title=title,
+            content=f"{title}。我公司已按申报指南准备材料，希望相关部门尽快给予答复，谢谢！",
+            enterprise=enterprise,
+            submitted_by=user,
+            contact_name="演示企业经办人",
+            contact_phone="13800138000",
+            matter=matter if kind != "suggestion" else None,
+        ),
+        at=_when(days_ago),
+    )
+    if stage == "dispatched" and days_ago <= 1:
+        perform(appeal, "accept", by=operator, at=_when(days_ago, 10))
+        perform(appeal, "dispatch", by=operator, at=_when(days_ago, 11), department=science, reason="请按职责办理")
+        return
+    perform(appeal, "accept", by=operator, at=_when(days_ago, 10))
+    if stage == "answered":
+        perform(appeal, "answer", by=operator, at=_when(days_ago, 11), reason=REPLY)
+        return
+    perform(appeal, "dispatch", by=operator, at=_when(days_ago, 11), department=science, reason="请按职责办理")
+    if stage == "returned":
+        perform(appeal, "return", by=reviewer, at=_when(days_ago, 15), reason="稳岗返还由人社部门负责，请改派市人社局")
+        return
+    perform(appeal, "sign", by=reviewer, at=_when(days_ago - 1, 9))
+    if stage == "waiting":
+        perform(appeal, "request_info", by=reviewer, at=_when(days_ago - 1, 10), reason="请补充出错材料的文件名和截图")
+        return
+    if stage == "extension":
+        services.request_extension(
+            appeal, days=5, reason="需征求财政等部门意见后答复", by=reviewer, at=_when(days_ago - 1, 11)
+        )
+        return
+    perform(appeal, "reply", by=reviewer, at=_when(days_ago - 2, 16), reason=REPLY)
+    if stage == "closed":
+        services.evaluate(appeal, satisfaction="satisfied", comment="答复及时，问题已解决", by=user, at=_when(1))
+
+
+def _hotline_caller(operator):
+    """A call to 12345 from someone without an account: waiting for the operator to accept it."""
+    from appeals import services
+    from appeals.models import Channel
+    from portal.org.models import Region
+
+    services.submit(
+        services.NewAppeal(
+            kind="help",
+            title="小微企业贷款贴息申请无人受理",
+            content="来电人反映其经营的小微企业申请创业担保贷款贴息，递交材料两周无人联系，请求协调。",
+            channel=Channel.HOTLINE,
+            contact_name="张先生",
+            contact_phone="13900001234",
+            region=Region.objects.filter(code="420502").first(),
+            hotline_number="YC12345-20261120-0042",
+        ),
+        at=_when(0, 8),
+    )
