@@ -441,7 +441,7 @@ def request_extension(appeal, *, days: int, reason: str, by, at: dt.datetime | N
 
 
 def public_url(path: str) -> str:
-    return settings.PUBLIC_URL.rstrip("/") + path
+    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def _users_of(departments, roles) -> list[int]:

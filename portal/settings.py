@@ -33,8 +33,6 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The portal's public address, for links that leave it (an SMS's evaluation link).
-PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000")
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
 # when recording a client's address; none by default.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
