@@ -139,3 +139,33 @@ def test_second_unsatisfied_closes_without_another_reopen():
     services.evaluate(appeal, satisfaction="unsatisfied", comment="还是不清楚", by=appeal.submitted_by)
     appeal.refresh_from_db()
     assert appeal.status == S.CLOSED and appeal.satisfaction == "unsatisfied" and appeal.reopen_count == 1
+
+
+def test_waiting_for_the_submitter_stops_the_clock_where_the_kind_allows():
+    """Asked on Fri 10-9, answered on Tue 10-13: the paused working days 10-9, 10-10 (调休) and 10-12 are added,
+    so the 10-22 due date moves to 10-27."""
+    appeal = portal_appeal(kind="complaint", at=at(9, 28))
+    operator = operator_of(centre_of(appeal.region.parent))
+    science = department("市科技局")
+    handler = handler_of(science)
+    perform(appeal, "accept", by=operator, at=at(9, 29))
+    perform(appeal, "dispatch", by=operator, at=at(9, 29), department=science)
+    perform(appeal, "sign", by=handler, at=at(9, 30))
+    perform(appeal, "request_info", by=handler, at=at(10, 9), reason="请提供出错页面的截图")
+    assert due(appeal, "appeal_handle") is None  # unknown while waiting
+    perform(appeal, "supply_info", by=appeal.submitted_by, at=at(10, 13), reason="截图已上传，出错文件为审计报告")
+    assert due(appeal, "appeal_handle") == dt.date(2026, 10, 27)
+
+
+def test_a_consultation_does_not_stop_its_clock():
+    appeal = portal_appeal(kind="consultation")
+    operator = operator_of(centre_of(appeal.region.parent))
+    science = department("市科技局")
+    handler = handler_of(science)
+    perform(appeal, "accept", by=operator)
+    perform(appeal, "dispatch", by=operator, department=science)
+    perform(appeal, "sign", by=handler)
+    with pytest.raises(ValidationError, match="不能暂停计时"):
+        perform(appeal, "request_info", by=handler, reason="请说明企业规模")
+    appeal.refresh_from_db()
+    assert appeal.status == S.HANDLING
