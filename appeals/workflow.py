@@ -433,6 +433,7 @@ APPEAL = Workflow(
             allowed=is_submitter,
             permission_message=NOT_SUBMITTER,
             reason_label=gettext_lazy("撤回原因"),
+            automatic=True,
             run=_withdraw,
             effects=(clocks.Stop(ACCEPT_CLOCK.key),),
         ),
