@@ -409,3 +409,18 @@ def test_an_event_with_bad_fields_is_refused_in_chinese(caller, answered):
     errors = response.json()
     assert "事件编号" in errors["event_id"][0]
     assert "evaluation" in errors["type"][0]
+
+
+def test_the_12345_endpoints_are_in_the_openapi_schema():
+    from drf_spectacular.validation import validate_schema
+
+    schema = json.loads(Client().get("/api/schema/?format=json").content)
+    validate_schema(schema)
+    paths = schema["paths"]
+    assert paths[PATH]["post"]["operationId"] == "appeal_create"
+    assert paths[PATH + "{hotline_number}/"]["get"]["operationId"] == "appeal_get"
+    event = paths[PATH + "{hotline_number}/events/"]["post"]
+    assert event["operationId"] == "appeal_event"
+    assert {"200", "400", "404", "409"} <= set(event["responses"])
+    assert "409" in paths[PATH]["post"]["responses"]
+    assert paths[PATH]["post"]["security"] == [{"hmacSignature": []}]
