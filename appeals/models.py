@@ -452,3 +452,4 @@ class CallbackRecord(models.Model):
 
     def __str__(self):
         return f"{self.appeal.number} 回访"
+from appeals.models_hotline import HotlineEvent  # noqa: E402,F401

@@ -12,7 +12,8 @@ consultation directly and decide extensions; the reviewers and approvers of the 
 dispatched to sign, return, ask for information and reply — anyone else is refused with a message, however
 many permissions they hold; the submitter (the user who submitted, or a member of the enterprise) evaluates,
 supplies information and withdraws. The platform (`by=None`) performs 评价 and 重办 when the 12345 platform
-relays a caller's evaluation or the submitter uses the signed link in an SMS, and closes unevaluated tickets.
+relays a caller's evaluation or the submitter uses the signed link in an SMS, 补充信息 and 撤回 when the 12345
+platform relays them (`appeals.api`), and closes unevaluated tickets.
 
 Clocks (working days, `AppealTimeLimit` per kind and stage): 受理 from submission, 签收 and 办理答复 from each
 dispatch (the latter paused while waiting for information where the kind allows), 评价 from the reply. Every
@@ -433,6 +434,7 @@ APPEAL = Workflow(
             allowed=is_submitter,
             permission_message=NOT_SUBMITTER,
             reason_label=gettext_lazy("撤回原因"),
+            automatic=True,
             run=_withdraw,
             effects=(clocks.Stop(ACCEPT_CLOCK.key),),
         ),
