@@ -53,7 +53,7 @@ WHO = {
     "evaluate": {"submitter", "platform"},
     "reopen": {"submitter", "platform"},
     "lapse": {"platform"},
-    "withdraw": {"submitter"},
+    "withdraw": {"submitter", "platform"},
 }
 FROM = {
     "accept": {S.SUBMITTED},
