@@ -158,9 +158,10 @@ class AppealForm(forms.Form):
             self.fields["contact_name"].label = _("联系人（选填）")
             self.fields["enterprise"].queryset = enterprises
             self.fields["enterprise"].label_from_instance = lambda e: e.name
-            if len(enterprises) == 1:
-                self.fields["enterprise"].widget = forms.HiddenInput()
-                self.fields["enterprise"].initial = enterprises[0].pk
+            only = list(enterprises[:2])
+            self.only_enterprise = only[0] if len(only) == 1 else None
+            if self.only_enterprise is not None:
+                del self.fields["enterprise"]
             self.fields["application"].queryset = applications
             self.fields["application"].label_from_instance = lambda a: f"{a.number} {a.matter.name}"
 
@@ -177,8 +178,12 @@ class AppealForm(forms.Form):
             raise forms.ValidationError(_("请把诉求写清楚（不少于10个字）。"))
         return content
 
+    only_enterprise = None
+
     def clean(self):
         data = super().clean()
+        if self.only_enterprise is not None:
+            data["enterprise"] = self.only_enterprise
         application, enterprise = data.get("application"), data.get("enterprise")
         if application is not None and enterprise is not None and application.enterprise_id != enterprise.pk:
             self.add_error("application", _("只能选择本企业的申报件。"))

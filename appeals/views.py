@@ -163,7 +163,8 @@ def new(request):
     from applications.models import Application, Status
 
     policies, matters = _choices()
-    enterprises = list(enterprise_selectors.enterprises_for_user(user)) if user.is_authenticated else []
+    owned = enterprise_selectors.enterprises_for_user(user)
+    enterprises = list(owned)
     if enterprises:
         applications = (
             Application.objects.filter(enterprise__in=enterprises)
@@ -171,7 +172,7 @@ def new(request):
             .select_related("matter")
             .order_by("-created_at", "-id")
         )
-        kwargs = {"enterprises": enterprises, "applications": applications}
+        kwargs = {"enterprises": owned, "applications": applications}
     else:
         kwargs = {"enterprises": None, "applications": None}
     kwargs.update(policies=policies, matters=matters, regions=_regions())
