@@ -413,7 +413,7 @@ def test_the_space_block_counts_what_waits_for_the_enterprise(signed_in, world):
     portal_appeal(world["enterprise"])
     response = signed_in.get(reverse("enterprises:space", kwargs={"uscc": world["enterprise"].uscc}))
     html = text_of(response)
-    assert "诉求服务" in html
+    assert "诉求服务" in html and reverse("appeals:mine") in html and reverse("appeals:new") in html
     assert "有 1 件诉求已答复，等待您评价。" in html and "有 1 件诉求需要您补充信息" in html
     assert re.search(r'stat-value">3<', html)
 
