@@ -8,6 +8,7 @@ urlpatterns = [
     # 我的诉求 and the appeal pages (enterprise users; anonymous submitters by number and 查询码)
     path("", views.mine, name="mine"),
     path("new/", views.new, name="new"),
+    path("new/done/", views.submitted, name="submitted"),
     path("track/", views.track, name="track"),
     path("evaluate/<str:token>/", views.evaluate_link, name="evaluate_link"),
     # 智能问答
@@ -16,5 +17,6 @@ urlpatterns = [
     path("questions/", interaction_views.questions, name="questions"),
     path("questions/new/", interaction_views.new_question, name="new_question"),
     path("questions/<int:pk>/", interaction_views.question, name="question"),
+    path("<str:number>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<str:number>/", views.detail, name="detail"),
 ]

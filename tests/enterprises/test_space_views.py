@@ -84,7 +84,7 @@ def test_without_an_enterprise_the_space_explains_how_to_claim(client):
     assert reverse("enterprises:claim") in page
 
 
-@pytest.mark.parametrize("heading", ["匹配政策", "我的诉求"])
+@pytest.mark.parametrize("heading", ["匹配政策"])
 def test_the_space_shows_no_section_for_a_service_not_built_yet(client, member, heading):
     page = client.get(space_url(member.enterprise)).content.decode()
 
