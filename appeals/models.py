@@ -430,6 +430,47 @@ class ExtensionRequest(models.Model):
         return f"{self.appeal.number} 延期{self.days}个工作日"
 
 
+class InformationRequest(models.Model):
+    """补充信息: what the handling department asked the submitter for, and the answer (while it waits, the 办理
+    clock stops where the kind allows it). Kept whole here; the history's change note is only a summary."""
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求工单"), on_delete=models.CASCADE, related_name="information_requests"
+    )
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("索要部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("需补充的信息"), max_length=2000)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("索要人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("索要时间"))
+    answer = models.TextField(_("补充的信息"), max_length=5000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补充人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("补充时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("补充信息")
+        verbose_name_plural = _("补充信息")
+        ordering = ["appeal", "asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(answered_at__isnull=True), name="appeal_one_open_information_request"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.appeal.number} 补充信息"
+
+
 class CallbackRecord(models.Model):
     """回访记录: an operator's call to the submitter after the reply — what was heard, and when."""
 
@@ -452,4 +493,6 @@ class CallbackRecord(models.Model):
 
     def __str__(self):
         return f"{self.appeal.number} 回访"
+
+
 from appeals.models_hotline import HotlineEvent  # noqa: E402,F401

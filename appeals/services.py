@@ -206,6 +206,36 @@ def record_reply(appeal, *, content: str, by, at) -> AppealReply:
     return reply
 
 
+def ask_submitter(appeal, *, question: str, by, at) -> None:
+    """索要补充信息: the department's question kept whole (the history keeps a summary)."""
+    from appeals.models import InformationRequest
+
+    InformationRequest.objects.create(
+        appeal=appeal, department=appeal.department, question=normalize.prose(question), asked_by=by, asked_at=at
+    )
+
+
+def record_supplement(appeal, *, answer: str, by, at) -> None:
+    """补充信息: the submitter's (or the operator's, for a caller) answer to the open question, kept whole."""
+    from appeals.models import InformationRequest
+
+    InformationRequest.objects.filter(appeal=appeal, answered_at__isnull=True).update(
+        answer=normalize.prose(answer), answered_by=by, answered_at=at
+    )
+
+
+def open_question(appeal) -> str:
+    """What the department is waiting for now ("" when it waits for nothing)."""
+    from appeals.models import InformationRequest
+
+    return (
+        InformationRequest.objects.filter(appeal=appeal, answered_at__isnull=True)
+        .values_list("question", flat=True)
+        .first()
+        or ""
+    )
+
+
 # --- submission ------------------------------------------------------------------------------------
 
 
@@ -596,11 +626,10 @@ def after_transition(appeal, name: str) -> None:
             link=admin_link(appeal),
         )
     elif name == "request_info":
-        reason = appeal.history.order_by("-history_id").values_list("history_change_reason", flat=True).first()
         tell_submitter(
             appeal,
             _("请补充诉求信息：%(n)s") % {"n": number},
-            reason or "",
+            open_question(appeal),
             key=key,
             sms=(SMS_PROGRESS, {"number": number, "status": _("需要您补充信息"), "detail": _("请登录平台查看。")}),
         )

@@ -307,15 +307,6 @@ def _derivation(appeal, clock) -> list[str]:
     return explanation.lines()
 
 
-def _requested_info(timeline) -> str:
-    """What the department asked for (the note of the latest 待补充信息 step)."""
-    for step in reversed(timeline):
-        if step["status"] == S.WAITING:
-            note = step["note"]
-            return note.split("：", 1)[1] if "：" in note else note
-    return ""
-
-
 def _appeal_context(appeal, user=None, *, forms=None) -> dict:
     timeline = services.timeline(appeal)
     clock = _current_clock(appeal)
@@ -330,7 +321,8 @@ def _appeal_context(appeal, user=None, *, forms=None) -> dict:
         "attachments": list(appeal.attachments.order_by("id")),
         "clock": clock,
         "derivation": _derivation(appeal, clock),
-        "requested_info": _requested_info(timeline) if appeal.status == S.WAITING else "",
+        "requested_info": services.open_question(appeal) if appeal.status == S.WAITING else "",
+        "information_requests": list(appeal.information_requests.select_related("department").order_by("asked_at")),
         "may_withdraw": "withdraw" in names,
         "may_supply": "supply_info" in names,
         "may_evaluate": may_evaluate,

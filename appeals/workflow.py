@@ -168,6 +168,18 @@ def _needs_pausable(step) -> None:
         )
 
 
+def _ask(step) -> None:
+    from appeals import services
+
+    services.ask_submitter(step.obj, question=step.reason, by=step.by, at=step.at)
+
+
+def _supply(step) -> None:
+    from appeals import services
+
+    services.record_supplement(step.obj, answer=step.reason, by=step.by, at=step.at)
+
+
 def _reply(step) -> None:
     from appeals import services
 
@@ -357,6 +369,7 @@ APPEAL = Workflow(
             reason_required=True,
             reason_label=gettext_lazy("需诉求人补充的信息"),
             guard=_needs_pausable,
+            run=_ask,
             effects=(clocks.Pause(HANDLE_CLOCK.key),),
         ),
         T(
@@ -369,6 +382,7 @@ APPEAL = Workflow(
             reason_required=True,
             reason_label=gettext_lazy("补充的信息"),
             automatic=True,
+            run=_supply,
             effects=(clocks.Resume(HANDLE_CLOCK.key),),
         ),
         T(

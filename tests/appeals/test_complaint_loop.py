@@ -155,6 +155,10 @@ def test_waiting_for_the_submitter_stops_the_clock_where_the_kind_allows():
     assert due(appeal, "appeal_handle") is None  # unknown while waiting
     perform(appeal, "supply_info", by=appeal.submitted_by, at=at(10, 13), reason="截图已上传，出错文件为审计报告")
     assert due(appeal, "appeal_handle") == dt.date(2026, 10, 27)
+    # Question and answer are kept whole, however long (the history keeps a 100-character summary).
+    (exchange,) = appeal.information_requests.all()
+    assert exchange.question == "请提供出错页面的截图" and exchange.department == science
+    assert exchange.answer == "截图已上传，出错文件为审计报告" and exchange.answered_by == appeal.submitted_by
 
 
 def test_a_consultation_does_not_stop_its_clock():
