@@ -452,3 +452,6 @@ class CallbackRecord(models.Model):
 
     def __str__(self):
         return f"{self.appeal.number} 回访"
+
+
+from appeals.models_interaction import *  # noqa: E402,F403
