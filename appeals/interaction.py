@@ -257,10 +257,17 @@ def may_answer(user, question=None) -> bool:
 
 
 def visible_to(user):
-    """The questions a member of staff sees in the back office: all for moderators, else their departments'."""
+    """The questions a member of staff sees in the back office: all for moderators, supervisors and platform
+    admins; for the others, the public questions about their departments' policies and matters."""
     from django.db.models import Q
 
-    if is_moderator(user) or user.is_superuser:
+    from portal.org.models import Role
+
+    if (
+        is_moderator(user)
+        or user.is_superuser
+        or user.memberships.filter(role__in=[Role.SUPERVISOR, Role.ADMIN]).exists()
+    ):
         return Question.objects.all()
     ids = list(user.memberships.values_list("department_id", flat=True))
     return Question.objects.filter(Q(policy__lead_department_id__in=ids) | Q(matter__department_id__in=ids)).exclude(
@@ -357,3 +364,10 @@ def reject(question, *, by, reason: str):
 
 def answer(question, *, by, text: str):
     return perform(question, "answer", by=by, reason=text)
+
+
+def search_snippet(results, text: str):
+    """A highlighted passage of `text` for the words of a search (the answer of a question, not its whole body)."""
+    from portal.search.query import snippet
+
+    return snippet(text, results.query.highlight_words, results.query.fallback_words)
