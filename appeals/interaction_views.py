@@ -36,12 +36,14 @@ class QuestionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "title" in data and "content" in data:
-            try:
-                data["title"], data["content"] = interaction.check_text(data["title"], data["content"])
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
+        try:
+            title, content = interaction.check_text(data.get("title", ""), data.get("content", ""))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                if field in data:
                     self.add_error(field, errors)
+        else:
+            data["title"], data["content"] = title, content
         return data
 
 
