@@ -162,7 +162,7 @@ def may_ask(user) -> bool:
 
 def check_text(title: str, content: str) -> tuple[str, str]:
     """The title and content normalised, or ValidationError (by field) in Chinese."""
-    title = normalize.text(title)
+    title = " ".join(normalize.prose(title).split())
     content = normalize.prose(content)
     errors = {}
     if not title:
@@ -318,7 +318,7 @@ def promote(question, *, by, target: str | None = None, faq_question: str = "", 
             target = targets[0]
         if target not in targets:
             raise ValidationError({"target": _("请选择转入事项还是政策的常见问题。")}, code="choose_target")
-        faq_question = normalize.text(faq_question) or question.title
+        faq_question = " ".join(normalize.prose(faq_question).split()) or question.title
         faq_answer = normalize.prose(faq_answer) or question.answer
         _still_clean(faq_question, faq_answer)
         if target == TARGET_MATTER:
