@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appeals.interaction_workflow import QUESTION  # noqa: F401 - registers the workflow
 from appeals.models_interaction import PersonalDataKind, Question, QuestionState
@@ -31,7 +32,7 @@ from portal.core import normalize
 from portal.core.workflow import perform
 
 HIDDEN = "［已隐去］"
-REDACTION_NOTICE = "您的提问含有手机号等个人信息，公开时将隐去，并经审核后公开"
+REDACTION_NOTICE = gettext_lazy("您的提问含有手机号等个人信息，公开时将隐去，并经审核后公开")
 
 K = PersonalDataKind
 

@@ -142,7 +142,7 @@ def new_question(request):
                 messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
             else:
                 if asked.was_redacted:
-                    messages.warning(request, _(interaction.REDACTION_NOTICE) + _("。"))
+                    messages.warning(request, f"{interaction.REDACTION_NOTICE}。")
                 messages.success(request, _("提问已提交，经审核后公开，相关部门将公开答复。"))
                 return redirect(asked.get_absolute_url())
     policy, matter = _subject(form["policy"].value() or "", form["matter"].value() or "")
@@ -154,6 +154,6 @@ def new_question(request):
             "preview": preview,
             "policy": policy,
             "matter": matter,
-            "notice": _(interaction.REDACTION_NOTICE),
+            "notice": interaction.REDACTION_NOTICE,
         },
     )
