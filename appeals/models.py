@@ -496,3 +496,4 @@ class CallbackRecord(models.Model):
 
 
 from appeals.models_hotline import HotlineEvent  # noqa: E402,F401
+from appeals.models_interaction import *  # noqa: E402,F403

@@ -26,6 +26,7 @@ from policies.models import (
     Policy,
     PolicyAttachment,
     PolicyCategory,
+    PolicyFAQ,
     PolicyOfflineRequest,
     PolicyRelation,
     PolicySubscription,
@@ -165,6 +166,14 @@ class TagSuggestionInline(admin.TabularInline):
         return False
 
 
+class PolicyFAQInline(admin.StackedInline):
+    """常见问题: kept by the lead department at any time (not part of the approved text), shown on the policy's page."""
+
+    model = PolicyFAQ
+    extra = 0
+    fields = ["position", "question", "answer"]
+
+
 class YearFilter(admin.SimpleListFilter):
     title = _("印发年度")
     parameter_name = "year"
@@ -230,7 +239,7 @@ class PolicyAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, Si
         (_("内容"), {"fields": ["summary", "original_text", "tags"]}),
         (_("发布状态"), {"fields": WORKFLOW_FIELDS}),
     ]
-    inlines = [InterpretationInline, AttachmentInline, RelationInline, TagSuggestionInline]
+    inlines = [InterpretationInline, AttachmentInline, RelationInline, TagSuggestionInline, PolicyFAQInline]
     # The workflow's transitions (policies.workflow) come from WorkflowAdmin: buttons on the change form for what
     # this user may do now, actions in the list for what the user may ever do.
     actions = [

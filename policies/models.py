@@ -463,6 +463,25 @@ class Interpretation(models.Model):
         return KINDS[kind].label if kind in MEDIA_KINDS else ""
 
 
+class PolicyFAQ(models.Model):
+    """政策常见问题: a question readers ask about a policy and its answer, shown on the policy's page and found by
+    智能问答 (kept by the lead department; an answer of the interaction area can be promoted into one)."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="faqs")
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+    question = models.CharField(_("问题"), max_length=300)
+    answer = models.TextField(_("解答"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政策常见问题")
+        verbose_name_plural = _("政策常见问题")
+        ordering = ["policy", "position", "id"]
+
+    def __str__(self):
+        return self.question
+
+
 class PolicySubscription(models.Model):
     """An enterprise user's policy subscription (政策订阅): what newly published policies to be told about."""
 

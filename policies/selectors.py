@@ -166,6 +166,16 @@ policy_list_facets: Registry = Registry("policy_list_facets", label="政策列�
 policy_detail_blocks: Registry = Registry("policy_detail_blocks", label="政策详情栏目")
 
 
+class PolicyFAQs:
+    """常见问题: a public policy's page lists its FAQs (`PolicyFAQ`), as a matter's guide lists its own."""
+
+    template = "policies/includes/policy_faqs.html"
+
+    def context(self, policy) -> dict | None:
+        faqs = list(policy.faqs.order_by("position", "id"))
+        return {"faqs": faqs} if faqs else None
+
+
 def detail_blocks(policy: Policy) -> list[dict]:
     """The registered blocks with something to show for `policy`, in order: {"key", "label", "template", "block"}."""
     blocks = []

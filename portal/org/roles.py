@@ -119,6 +119,8 @@ _APPEAL_READ = [
     "appeals.view_appealtimelimit",
 ]
 _APPEAL_HANDLE = [*_APPEAL_READ, "appeals.handle_appeal", "appeals.add_extensionrequest"]
+# 政策抒见互动区: the departments answer the public questions about their policies and matters.
+_QUESTION_ANSWER = ["appeals.view_question", "appeals.answer_question"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -141,6 +143,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.add_policyrelation",
         "policies.change_policyrelation",
         "policies.delete_policyrelation",
+        "policies.view_policyfaq",
+        "policies.add_policyfaq",
+        "policies.change_policyfaq",
+        "policies.delete_policyfaq",
         # 一企一档: keeps the archive's facts, qualifications and tags current and answers 纠错.
         *_ARCHIVE_READ,
         "enterprises.change_enterprise",
@@ -180,12 +186,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ORG_CHART,
         # 诉求: signs for, handles and answers the tickets dispatched to the department; asks for extensions.
         *_APPEAL_HANDLE,
+        *_QUESTION_ANSWER,
         # 政策发布: reads the department's policies and their parts (which ones: the department's object permissions).
         "policies.view_policy",
         "policies.view_interpretation",
         "policies.view_policyattachment",
         "policies.view_policyrelation",
         "policies.view_policytagsuggestion",
+        "policies.view_policyfaq",
         *_MATTER_READ,
         *_ARCHIVE_READ,
         *_ARCHIVE_CONTACTS,
@@ -196,6 +204,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ORG_CHART,
         # 诉求: as the reviewers; is told when a ticket of the department is overdue.
         *_APPEAL_HANDLE,
+        *_QUESTION_ANSWER,
         # 政策发布: approves publication; the data bureau's approver decides early offline requests.
         "policies.view_policy",
         "policies.change_policy",
@@ -204,6 +213,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.view_interpretation",
         "policies.change_interpretation",
         "policies.view_policyofflinerequest",
+        "policies.view_policyfaq",
         # 申报条件: publishes the department's drafts.
         "matters.view_ruleset",
         "matters.view_criterion",
@@ -276,6 +286,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "appeals.add_callbackrecord",
         "appeals.view_appeal_statistics",
         "appeals.change_extensionrequest",
+        *_QUESTION_ANSWER,
+        "appeals.change_question",
+        "appeals.moderate_question",
     ],
     # 督查: reads everything, changes nothing; audits contact reveals in the access log, reveals none itself.
     Role.SUPERVISOR: [f"{app}.view_*" for app in PORTAL_APPS] + [f"-{entry}" for entry in _ARCHIVE_CONTACTS],

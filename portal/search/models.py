@@ -39,7 +39,7 @@ class Synonym(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One searchable thing (检索文档) — a policy, matter or FAQ — as the index sees it.
+    """One searchable thing (检索文档) — a policy, matter, FAQ or answered public question — as the index sees it.
 
     Written only by `portal.search.registry` when the source object is published or
     changed, never while searching. The tokens are jieba's segmentation, space-joined,
@@ -50,6 +50,7 @@ class SearchDocument(models.Model):
         POLICY = "policy", _("政策")
         MATTER = "matter", _("事项")
         FAQ = "faq", _("常见问题")
+        QUESTION = "question", _("互动问答")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("对象类型"))
     object_id = models.BigIntegerField(_("对象编号"))
@@ -81,7 +82,7 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_unique_object"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["policy", "matter", "faq"]), name="searchdocument_kind"
+                condition=models.Q(kind__in=["policy", "matter", "faq", "question"]), name="searchdocument_kind"
             ),
         ]
         # The GIN indexes hold the publication date too (btree_gin), so "matches published

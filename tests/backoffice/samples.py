@@ -577,6 +577,24 @@ def _axes_models():
     }
 
 
+def _question(staff):
+    """A question about the 市科技局 policy waiting for moderation, with a phone number hidden in its public text."""
+    from appeals import interaction
+    from tests.factories.applications import enterprise_with_user
+
+    policy = _policy(staff)
+    from policies.models import Policy
+
+    Policy.objects.filter(pk=policy.pk).update(status=Policy.Status.PUBLISHED)
+    policy.refresh_from_db()
+    return interaction.ask(
+        asker=enterprise_with_user().user,
+        title=f"高新技术企业认定奖励何时发放（{_n()}）",
+        content="我公司去年首次认定为高新技术企业，请问奖励何时发放？请回电13800138000。",
+        policy=policy,
+    )
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -629,4 +647,5 @@ SAMPLES = {
     "payouts.payout": _payout,
     "payouts.payoutbatch": _payout_batch,
     "payouts.bankresultimport": _bank_result_import,
+    "appeals.question": _question,
 }

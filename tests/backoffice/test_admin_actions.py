@@ -199,6 +199,20 @@ def _deactivates_api_client(client, model, obj, user):
     assert latest.history_user == user and latest.history_change_reason == "停用接入"
 
 
+def _promotes(client, model, obj, user):
+    """转为常见问题: an answered question about a 市科技局 policy goes into the policy's FAQ when the user may answer
+    it (the department's reviewers and approvers, the operators); anyone else is told why, nothing changes."""
+    from appeals import interaction
+    from portal.core.workflow import perform
+
+    operator = staff_by_login()["cyzx_operator"]
+    perform(obj, "publish", by=operator)
+    perform(obj, "answer", by=operator, reason="认定奖励在每年第三季度统一兑现，请关注申报通知。")
+    assert _run(client, model, "promote", obj, confirm="1").status_code in (200, 302)
+    obj.refresh_from_db()
+    assert (obj.policy_faq_id is not None) == interaction.may_answer(user, obj)
+
+
 EFFECTS = {
     "delete_selected": _deletes,
     "show_full_contacts": _reveals_contacts,
@@ -209,6 +223,7 @@ EFFECTS = {
     "bulk_accept": _accepts_complete_cases,
     "bulk_approve": _approves_at_the_estimate,
     "deactivate": _deactivates_api_client,
+    "promote": _promotes,
 }
 
 

@@ -1,0 +1,136 @@
+"""智能问答 (宜昌 §25、常州 §16): answers from FAQs and the interaction area, each with its source; 转为诉求 when
+nothing fits; never an unpublished question; traditional characters find simplified text."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from appeals import qa
+from matters.models import MatterFAQ
+from policies.models import PolicyFAQ
+from portal.core.workflow import perform
+from portal.org.models import Role
+from tests.appeals.test_interaction import answered, asked, operator, public_matter, public_policy
+from tests.factories.appeals import handler_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def faqs(django_capture_on_commit_callbacks):
+    matter = public_matter()
+    policy = public_policy(title="宜昌市稳岗返还实施办法")
+    with django_capture_on_commit_callbacks(execute=True):
+        matter_faq = MatterFAQ.objects.create(
+            matter=matter,
+            position=1,
+            question="高新技术企业认定奖励何时发放？",
+            answer="认定奖励在公示期满后20个工作日内拨付到企业基本账户。",
+        )
+        policy_faq = PolicyFAQ.objects.create(
+            policy=policy, position=1, question="稳岗返还需要申请吗？", answer="无需申请，系统比对参保数据后直接发放。"
+        )
+    return matter, matter_faq, policy, policy_faq
+
+
+def test_an_answer_from_a_matter_faq_says_where_it_comes_from(faqs):
+    matter = faqs[0]
+    reply = qa.answer("高新技术企业认定奖励什么时候发放")
+    assert reply.fits
+    best = reply.answers[0]
+    assert best.kind == "matter_faq"
+    assert best.source == f"来自：事项“{matter.name}”的常见问题"
+    assert best.source_url == matter.get_absolute_url() + "#guide-faq"
+    assert best.matter.url == matter.get_absolute_url()
+    assert best.policy.url == matter.policy.get_absolute_url()
+    assert "<mark>" in best.question_html
+
+
+def test_an_answer_from_a_policy_faq(faqs):
+    policy = faqs[2]
+    reply = qa.answer("稳岗返还要不要申请")
+    assert reply.answers[0].source == f"来自：政策“{policy.title}”的常见问题"
+    assert reply.answers[0].policy.url == policy.get_absolute_url()
+
+
+def test_traditional_characters_find_simplified_answers(faqs):
+    reply = qa.answer("高新技術企業認定獎勵何時發放")
+    assert reply.fits and reply.answers[0].kind == "matter_faq"
+
+
+def test_an_answered_question_answers_with_its_department_and_date():
+    policy = public_policy()
+    question = answered(
+        asked(title="研发费用补贴怎么计算", content="研发费用补贴按照什么比例计算，有没有上限？", policy=policy),
+        handler_of(policy.lead_department, Role.REVIEWER),
+        text="研发费用补贴按上年度研发投入的10%计算，单个企业最高100万元。",
+    )
+    reply = qa.answer("研发费用补贴如何计算")
+    best = reply.answers[0]
+    assert best.kind == "question"
+    date = question.answered_at.astimezone().date().isoformat()
+    assert best.source == f"来自：政策互动区，{policy.lead_department.name}答复于{date}"
+    assert best.source_url == question.get_absolute_url()
+    assert "10%" in best.answer_html
+
+
+def test_published_but_unanswered_and_pending_questions_never_answer():
+    pending = asked(title="研发费用补贴怎么计算", content="研发费用补贴按照什么比例计算？")
+    unanswered = asked(title="研发费用补贴何时申报", content="研发费用补贴什么时候申报？")
+    perform(unanswered, "publish", by=operator())
+    reply = qa.answer("研发费用补贴")
+    assert not reply.fits
+    assert pending.pk and unanswered.pk
+
+
+def test_nothing_fits_offers_an_appeal_prefilled_with_the_question(faqs, client):
+    text = "我公司厂房租金上涨能否申请补贴？"
+    reply = qa.answer(text)
+    assert not reply.fits
+    parts = urlsplit(reply.appeal_url)
+    assert parts.path == reverse("appeals:new")
+    assert parse_qs(parts.query) == {"kind": ["consultation"], "title": [text], "content": [text]}
+    page = client.get(reverse("appeals:ask"), {"q": text}).content.decode()
+    assert "没有找到能回答这个问题的内容" in page and "转为诉求" in page
+    assert reply.appeal_url.replace("&", "&amp;") in page
+
+
+def test_a_long_question_title_is_cut_to_100_characters():
+    text = "关于" + "高新技术企业" * 30
+    params = parse_qs(urlsplit(qa.appeal_url(text)).query)
+    assert params["title"] == [text[:100]] and params["content"] == [text]
+
+
+def test_a_body_only_partial_match_does_not_count_as_an_answer(faqs):
+    # "发放" and "账户" occur only in the answer of one FAQ, with other words of the question nowhere:
+    # the search falls back to some of the words, and a body-only match is not offered as the answer.
+    reply = qa.answer("基本账户 变更 银行 开户许可")
+    assert not reply.fits
+
+
+def test_the_page_shows_answers_sources_policies_and_an_appeal_offer(faqs, client):
+    policy = faqs[2]
+    response = client.get(reverse("appeals:ask"), {"q": "稳岗返还需要申请吗"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"来自：政策“{policy.title}”的常见问题" in page
+    assert "没有解决您的问题？" in page and "转为诉求" in page
+    assert "相关政策" in page and policy.get_absolute_url() in page
+
+
+def test_an_empty_question_shows_the_form_only(client):
+    response = client.get(reverse("appeals:ask"))
+    assert response.status_code == 200
+    assert "转为诉求" not in response.content.decode()
+    assert not qa.answer("   ").fits
+
+
+def test_offline_policies_take_their_faqs_away(faqs, django_capture_on_commit_callbacks):
+    from policies.models import Policy
+
+    policy = faqs[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        policy.status = Policy.Status.OFFLINE
+        policy.save()
+    assert not any(a.kind == "policy_faq" for a in qa.answer("稳岗返还需要申请吗").answers)

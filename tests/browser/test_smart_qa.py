@@ -1,0 +1,74 @@
+"""智能问答 in a real browser: an enterprise user types a question, reads an answer with where it comes from, and
+turns it into an appeal (转为诉求) — landing on the appeal form with the question prefilled in the URL. The page
+fits a phone. Screenshots go to test-results/smart_qa/ (SCREENSHOT_DIR overrides it)."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from matters.models import MatterFAQ
+from tests.factories.applications import enterprise_with_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-results")) / "smart_qa"
+QUESTION = "高新技术企业认定奖励什么时候发放"
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def knowledge():
+    """A public matter whose guide answers the question (indexed after its commit, as in production)."""
+    from tests.appeals.test_interaction import public_matter
+
+    matter = public_matter()
+    MatterFAQ.objects.create(
+        matter=matter,
+        position=1,
+        question="高新技术企业认定奖励何时发放？",
+        answer="认定奖励在公示期满后20个工作日内拨付到企业基本账户。",
+    )
+    return matter
+
+
+def test_a_question_is_answered_with_its_source_and_can_become_an_appeal(page, login_as, knowledge):
+    user = enterprise_with_user().user
+    login_as(page, user)
+    page.goto("/appeals/ask/")
+    page.locator("#qa-q").fill(QUESTION)
+    page.get_by_role("button", name="提问").click()
+    answer = page.locator(".qa-answer").first
+    expect(answer).to_contain_text("公示期满后20个工作日内")
+    expect(answer.locator(".qa-source")).to_contain_text(f"来自：事项“{knowledge.name}”的常见问题")
+    expect(answer.get_by_role("link", name=knowledge.name, exact=True)).to_be_visible()
+    shot(page, "answer-1280")
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="转为诉求").click()
+    parts = urlsplit(page.url)
+    assert parts.path == "/appeals/new/"
+    assert parse_qs(parts.query) == {"kind": ["consultation"], "title": [QUESTION], "content": [QUESTION]}
+    # The appeal form is another page's work; whatever it is now, it is not a server error.
+    assert navigation.value.status < 500
+
+
+def test_nothing_fits_on_a_phone(new_page, login_as, knowledge):
+    page = new_page(width=375, height=800)
+    login_as(page, enterprise_with_user().user)
+    page.goto("/appeals/ask/?q=厂房租金上涨能否申请补贴")
+    expect(page.locator(".qa-nothing")).to_contain_text("没有找到能回答这个问题的内容")
+    link = page.locator(".qa-nothing").get_by_role("link", name="转为诉求")
+    assert parse_qs(urlsplit(link.get_attribute("href")).query)["kind"] == ["consultation"]
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(page, "nothing-375")
+    page.goto(f"/appeals/ask/?q={QUESTION}")
+    expect(page.locator(".qa-answer").first).to_contain_text("来自：事项")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(page, "answer-375")
