@@ -9,4 +9,4 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         # The workflows and their clocks, the tasks and the enterprise space's entries register on import.
-        from appeals import space, tasks, workflow  # noqa: F401
+        from appeals import interaction_workflow, space, tasks, workflow  # noqa: F401
