@@ -155,7 +155,7 @@ def _aggregates(today: dt.date) -> dict:
         name: Count("pk", filter=condition) if condition else Count("pk")
         for name, condition in conditions(today).items()
     }
-    days = WorkdaysBetween(TruncDate("submitted_at"), TruncDate("first_reply"))
+    days = WorkdaysBetween(TruncDate("submitted_at"), TruncDate(_first_reply()))
     figures["avg_days"] = Avg(
         Cast(days, DecimalField(max_digits=12, decimal_places=2)), filter=Q(replied_at__isnull=False)
     )
@@ -206,12 +206,7 @@ class Statistics:
 
     def _rows(self, group: str, labels: dict, *, other_group: str) -> list[Row]:
         rows = {}
-        aggregated = (
-            self.base.annotate(first_reply=_first_reply())
-            .values(group)
-            .annotate(**_aggregates(self.today))
-            .order_by(group)
-        )
+        aggregated = self.base.values(group).annotate(**_aggregates(self.today)).order_by(group)
         for values in aggregated:
             key = values.pop(group)
             rows[key] = Row(key, labels.get(key, str(_("（未派单）"))), values)
@@ -271,7 +266,7 @@ class Statistics:
         return sorted(rows, key=lambda row: order.index(row.key) if row.key in order else len(order))
 
     def total(self) -> Row:
-        values = self.base.annotate(first_reply=_first_reply()).aggregate(**_aggregates(self.today))
+        values = self.base.aggregate(**_aggregates(self.today))
         appeals = self.base.values("pk")
         if self.departments is not None:
             returned = DispatchRecord.objects.filter(department_id__in=self.departments)
