@@ -81,7 +81,7 @@ def _table(rows, links):
         cells = []
         for key, _label in statistics.STATISTIC_COLUMNS:
             value = row[key]
-            cells.append({"value": value, "url": links.get(row.key, {}).get(key, "") if links else ""})
+            cells.append({"key": key, "value": value, "url": links.get(row.key, {}).get(key, "") if links else ""})
         table.append({"label": row.label, "cells": cells})
     return table
 

@@ -67,10 +67,8 @@ class Period:
 
     def query(self) -> dict[str, str]:
         """The admin list's query for the same appeals (submitted_at__gte / __lt)."""
-        return {
-            "submitted_at__gte": self.start.isoformat(),
-            "submitted_at__lt": (self.end + dt.timedelta(days=1)).isoformat(),
-        }
+        first, after = self.bounds()
+        return {"submitted_at__gte": first.isoformat(), "submitted_at__lt": after.isoformat()}
 
 
 def _clocks(kind: str):
