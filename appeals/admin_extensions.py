@@ -120,7 +120,8 @@ class TimeLimitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["days"].help_text = _("1至60个工作日。未设置时按默认时限（见列表页）。")
+        if "days" in self.fields:  # absent on the read-only page
+            self.fields["days"].help_text = _("1至60个工作日。默认时限见列表页。")
 
     def clean_days(self):
         days = self.cleaned_data.get("days")
