@@ -567,6 +567,36 @@ def _bank_result_import(staff):
     return report.imported
 
 
+def _appeal(staff):
+    """A complaint from an enterprise of 宜昌, accepted by the 12345 operator and dispatched to 市科技局."""
+    from appeals.workflow import APPEAL
+    from portal.org.models import Department
+    from tests.factories.appeals import portal_appeal
+
+    appeal = portal_appeal(contact_phone="13912345678")
+    APPEAL.perform(appeal, "accept", by=staff["cyzx_operator"])
+    APPEAL.perform(appeal, "dispatch", by=staff["cyzx_operator"], department=Department.objects.get(code="yc-kjj"))
+    appeal.refresh_from_db()
+    return appeal
+
+
+def _extension_request(staff):
+    """市科技局's reviewer signs the sample appeal and asks for 5 more working days (待审核)."""
+    from appeals import services
+    from appeals.workflow import APPEAL
+
+    appeal = _appeal(staff)
+    APPEAL.perform(appeal, "sign", by=staff["kjj_reviewer"])
+    return services.request_extension(appeal, days=5, reason="需会同财政核实拨付记录", by=staff["kjj_reviewer"])
+
+
+def _appeal_time_limit(staff):
+    """The 投诉 办理答复 limit, as seeded with the documented defaults."""
+    from appeals.models import AppealTimeLimit
+
+    return AppealTimeLimit.objects.get(kind="complaint", stage="handle")
+
+
 def _axes_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -648,4 +678,7 @@ SAMPLES = {
     "payouts.payoutbatch": _payout_batch,
     "payouts.bankresultimport": _bank_result_import,
     "appeals.question": _question,
+    "appeals.appeal": _appeal,
+    "appeals.extensionrequest": _extension_request,
+    "appeals.appealtimelimit": _appeal_time_limit,
 }
