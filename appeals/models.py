@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -223,7 +224,7 @@ class Appeal(models.Model):
     evaluation_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
     evaluation_source = models.CharField(_("评价来源"), max_length=16, choices=EvaluationSource.choices, blank=True)
 
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)

@@ -337,6 +337,7 @@ def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
             policy=new.policy,
             matter=new.matter,
             application=new.application,
+            submitted_at=at,
         )
         appeal._history_user = new.submitted_by
         appeal._change_reason = _("提交诉求（%(channel)s）") % {"channel": Channel(new.channel).label}
