@@ -57,6 +57,7 @@ def load():
         except (ValidationError, PermissionDenied) as error:
             log.warning("demo appeal %s not built: %s", title, error)
     _hotline_caller(operator)
+    _interaction(user, operator, reviewer, matter)
 
 
 def _when(days_ago: int, hour: int = 9) -> dt.datetime:
@@ -126,3 +127,45 @@ def _hotline_caller(operator):
         ),
         at=_when(0, 8),
     )
+
+
+QUESTIONS = [
+    # title, content, answer (None: left for moderation), promoted into the matter's FAQ
+    (
+        "研发投入补助按哪一年的研发费用计算",
+        "我公司2025年研发费用比上年增加较多，申请研发投入补助时按哪一年的数据计算？需要提供什么证明？",
+        "研发投入补助按上一年度经税务部门确认的研发费用加计扣除数计算，申报时提供上年度企业所得税年度纳税申报表"
+        "中的研发费用加计扣除优惠明细表即可，无需另行出具审计报告。",
+        True,
+    ),
+    (
+        "高新技术企业认定奖励是否需要重复申报",
+        "我公司去年通过高新技术企业重新认定，今年还能再申请认定奖励吗？",
+        "首次认定的高新技术企业可申请认定奖励；重新认定（复审）的不再重复奖励，但可按规定享受所得税优惠。",
+        False,
+    ),
+    (
+        "科技创新券能否用于购买检测服务",
+        "请问科技创新券能否用于委托第三方检测？联系人王经理，电话13912345678。",
+        None,
+        False,
+    ),
+]
+
+
+def _interaction(user, operator, reviewer, matter):
+    """The interaction area: two answered questions (one promoted into the matter's FAQ) and one with a phone number,
+    hidden in its public text and waiting for the operator's moderation."""
+    from appeals import interaction
+
+    for title, content, answer, promoted in QUESTIONS:
+        try:
+            question = interaction.ask(asker=user, title=title, content=content, matter=matter)
+            if answer is None:
+                continue
+            interaction.publish(question, by=operator)
+            interaction.answer(question, by=reviewer, text=answer)
+            if promoted:
+                interaction.promote(question, by=reviewer, target=interaction.TARGET_MATTER)
+        except (ValidationError, PermissionDenied) as error:
+            log.warning("demo question %s not built: %s", title, error)

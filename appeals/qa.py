@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from appeals.interaction import search_snippet
 from appeals.models_interaction import Question, QuestionState
+from portal.core import normalize
 from portal.search.query import clean_query, search
 
 ANSWER_COUNT = 3
@@ -58,6 +59,7 @@ class Answer:
     rank: float
     policy: Link | None = None
     matter: Link | None = None
+    plain: str = ""  # the whole answer as written, to recognise the same answer from two sources
 
 
 @dataclass
@@ -120,6 +122,7 @@ def _faq_answers(text: str) -> list[Answer]:
                     kind="policy_faq",
                     rank=hit.rank,
                     policy=_link(faq.policy),
+                    plain=faq.answer,
                 )
             )
         else:
@@ -137,6 +140,7 @@ def _faq_answers(text: str) -> list[Answer]:
                     rank=hit.rank,
                     policy=_link(policy),
                     matter=_link(faq.matter),
+                    plain=faq.answer,
                 )
             )
     return answers
@@ -168,6 +172,7 @@ def _question_answers(text: str) -> list[Answer]:
                 rank=hit.rank,
                 policy=_link(question.policy) if question.policy_id and question.policy.is_public else None,
                 matter=_link(question.matter) if question.matter_id and question.matter.is_public else None,
+                plain=question.answer,
             )
         )
     return answers
@@ -180,7 +185,10 @@ def answer(text: str, *, limit: int = ANSWER_COUNT) -> Reply:
     reply = Reply(question=text)
     if not clean_query(text):
         return reply
-    answers = _faq_answers(text) + _question_answers(text)
+    faqs = _faq_answers(text)
+    # A question promoted into a FAQ is found twice with the same answer: the FAQ (the official place) stays.
+    in_faqs = {normalize.prose(a.plain) for a in faqs}
+    answers = faqs + [a for a in _question_answers(text) if normalize.prose(a.plain) not in in_faqs]
     answers.sort(key=lambda a: -a.rank)
     reply.answers = answers[:limit]
     policies = search(text)

@@ -134,3 +134,19 @@ def test_offline_policies_take_their_faqs_away(faqs, django_capture_on_commit_ca
         policy.status = Policy.Status.OFFLINE
         policy.save()
     assert not any(a.kind == "policy_faq" for a in qa.answer("稳岗返还需要申请吗").answers)
+
+
+def test_a_question_promoted_into_a_faq_is_answered_once_from_the_faq(django_capture_on_commit_callbacks):
+    from appeals import interaction
+
+    matter = public_matter()
+    reviewer = handler_of(matter.department, Role.REVIEWER)
+    question = answered(
+        asked(title="研发费用补贴怎么计算", content="研发费用补贴按照什么比例计算，有没有上限？", matter=matter),
+        reviewer,
+        text="研发费用补贴按上年度研发投入的10%计算，单个企业最高100万元。",
+    )
+    assert [a.kind for a in qa.answer("研发费用补贴如何计算").answers] == ["question"]
+    with django_capture_on_commit_callbacks(execute=True):
+        interaction.promote(question, by=reviewer, target="matter")
+    assert [a.kind for a in qa.answer("研发费用补贴如何计算").answers] == ["matter_faq"]
