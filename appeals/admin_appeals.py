@@ -144,6 +144,17 @@ def sheet(appeal) -> dict:
             }
             for e in appeal.extension_requests.select_related("department").order_by("requested_at", "id")
         ],
+        "information": [
+            {
+                "department": i.department.name,
+                "question": i.question,
+                "by": _who(i.asked_by) if i.asked_by_id else "",
+                "at": _when(i.asked_at),
+                "answer": i.answer,
+                "answered": _when(i.answered_at),
+            }
+            for i in appeal.information_requests.select_related("department", "asked_by").order_by("asked_at", "id")
+        ],
         "callbacks": [
             {
                 "at": _when(c.called_at),

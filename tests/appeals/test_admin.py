@@ -386,3 +386,12 @@ def test_time_limits_kept_by_platform_admins_with_the_defaults_shown(staff):  # 
     reader = client_for(staff["kjj_reviewer"])
     assert reader.get(reverse("admin:appeals_appealtimelimit_changelist")).status_code == 200
     assert reader.post(add, {"kind": "help", "stage": "handle", "days": "3"}).status_code == 403
+
+
+def test_the_ticket_page_shows_what_the_department_asked_and_the_answer(operator, reviewer, kjj):
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
+    perform(appeal, "request_info", by=reviewer, reason="请提供出错页面的截图和所用浏览器版本")
+    perform(appeal, "supply_info", by=appeal.submitted_by, reason="截图已上传，使用的是360浏览器")
+    page = client_for(reviewer).get(change_url(appeal)).content.decode()
+    assert "请提供出错页面的截图和所用浏览器版本" in page and "使用的是360浏览器" in page
