@@ -15,17 +15,73 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-REPLY = "经核实，贵公司反映的情况属实，我局已协调办理，详见答复内容。如有疑问请致电0717-6222000。"
+REPLY = (
+    "经核实，贵公司反映的情况属实。我局已于本周协调相关科室办理，具体结果已电话告知贵公司经办人。"
+    "如有疑问请致电0717-6222000。"
+)
+CENTRE_REPLY = (
+    "经查询，科技型中小企业评价入库后可享受研发费用加计扣除比例提高、科技创新券申领、研发投入增量补助等政策，"
+    "具体条件请查阅平台“政策资金事项”中的申报指南。"
+)
 
-# title, kind, the stage the ticket is left in, days ago it was submitted
+# title, kind, the stage the ticket is left in, days ago it was submitted, content, related to the science matter
 TICKETS = [
-    ("高新技术企业认定奖励何时到账", "complaint", "closed", 12),
-    ("研发费用补助的申报条件咨询", "consultation", "replied", 4),
-    ("科技型中小企业评价入库后能享受哪些政策", "consultation", "answered", 3),
-    ("申报材料上传后显示格式错误", "complaint", "waiting", 6),
-    ("建议延长科技创新券申报时间", "suggestion", "extension", 5),
-    ("稳岗返还资金到账查询", "consultation", "returned", 2),
-    ("企业研发中心认定补助申报咨询", "consultation", "dispatched", 1),
+    (
+        "高新技术企业认定奖励何时到账",
+        "complaint",
+        "closed",
+        12,
+        "我公司去年首次通过高新技术企业认定，认定奖励公示已满一个月仍未到账，请协调尽快拨付。",
+        True,
+    ),
+    (
+        "研发费用补助的申报条件咨询",
+        "consultation",
+        "replied",
+        4,
+        "请问研发投入增量补助对企业规模和研发费用增幅有什么要求？去年亏损的企业能否申报？",
+        True,
+    ),
+    (
+        "科技型中小企业评价入库后能享受哪些政策",
+        "consultation",
+        "answered",
+        3,
+        "我公司刚完成科技型中小企业评价入库，想了解入库后可以享受的扶持政策和申报渠道。",
+        False,
+    ),
+    (
+        "申报材料上传后显示格式错误",
+        "complaint",
+        "waiting",
+        6,
+        "在线申报研发投入增量补助时，上传的审计报告PDF一直提示格式错误，换了三台电脑都不行，影响按时申报。",
+        True,
+    ),
+    (
+        "建议延长科技创新券申报时间",
+        "suggestion",
+        "extension",
+        5,
+        "今年科技创新券申报窗口只有10天，且与年报时间重叠，建议延长至20天并提前一个月发布申报通知。",
+        False,
+    ),
+    (
+        "稳岗返还资金到账查询",
+        "consultation",
+        "returned",
+        2,
+        "我公司符合稳岗返还条件，系统显示已审核通过，请问资金何时到账？",
+        False,
+    ),
+    (
+        "企业研发中心认定补助申报咨询",
+        "consultation",
+        "dispatched",
+        1,
+        "我公司拟申报市级企业研发中心，请问认定后的补助标准是多少，申报材料需要哪些？",
+        True,
+    ),
 ]
 
 
@@ -51,9 +107,16 @@ def load():
     if None in (operator, reviewer, science, membership):
         return
     matter = science.matters.filter(status="published").order_by("pk").first()
-    for title, kind, stage, days_ago in TICKETS:
+    for title, kind, stage, days_ago, content, related in TICKETS:
         try:
-            _ticket(membership.enterprise, user, operator, reviewer, science, matter, title, kind, stage, days_ago)
+            _ticket(
+                membership.enterprise,
+                user,
+                (operator, reviewer),
+                science,
+                matter if related else None,
+                (title, kind, stage, days_ago, content),
+            )
         except (ValidationError, PermissionDenied) as error:
             log.warning("demo appeal %s not built: %s", title, error)
     _hotline_caller(operator)
@@ -65,20 +128,22 @@ def _when(days_ago: int, hour: int = 9) -> dt.datetime:
     return moment.replace(hour=hour, minute=30, second=0, microsecond=0)
 
 
-def _ticket(enterprise, user, operator, reviewer, science, matter, title, kind, stage, days_ago):
+def _ticket(enterprise, user, staff, science, matter, ticket):
     from appeals import services
     from portal.core.workflow import perform
 
+    operator, reviewer = staff
+    title, kind, stage, days_ago, content = ticket
     appeal = services.submit(
         services.NewAppeal(
             kind=kind,
             title=title,
-            content=f"{title}。我公司已按申报指南准备材料，希望相关部门尽快给予答复，谢谢！",
+            content=content,
             enterprise=enterprise,
             submitted_by=user,
             contact_name="演示企业经办人",
             contact_phone="13800138000",
-            matter=matter if kind != "suggestion" else None,
+            matter=matter,
         ),
         at=_when(days_ago),
     )
@@ -88,7 +153,7 @@ def _ticket(enterprise, user, operator, reviewer, science, matter, title, kind, 
         return
     perform(appeal, "accept", by=operator, at=_when(days_ago, 10))
     if stage == "answered":
-        perform(appeal, "answer", by=operator, at=_when(days_ago, 11), reason=REPLY)
+        perform(appeal, "answer", by=operator, at=_when(days_ago, 11), reason=CENTRE_REPLY)
         return
     perform(appeal, "dispatch", by=operator, at=_when(days_ago, 11), department=science, reason="请按职责办理")
     if stage == "returned":
@@ -105,7 +170,9 @@ def _ticket(enterprise, user, operator, reviewer, science, matter, title, kind, 
         return
     perform(appeal, "reply", by=reviewer, at=_when(days_ago - 2, 16), reason=REPLY)
     if stage == "closed":
-        services.evaluate(appeal, satisfaction="satisfied", comment="答复及时，问题已解决", by=user, at=_when(1))
+        services.evaluate(
+            appeal, satisfaction="satisfied", comment="答复及时，问题已解决", by=user, at=_when(days_ago - 3)
+        )
 
 
 def _hotline_caller(operator):

@@ -282,7 +282,8 @@ def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
     from portal.core import uploads
 
     at = at or timezone.now()
-    title = normalize.text(new.title)
+    # One line as typed: invisible characters and line breaks go, Chinese punctuation stays (not NFKC).
+    title = " ".join(normalize.prose(new.title).split())
     content = normalize.prose(new.content)
     errors = {}
     if new.kind not in AppealKind.values:
@@ -340,6 +341,7 @@ def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
             submitted_at=at,
         )
         appeal._history_user = new.submitted_by
+        appeal._history_date = at
         appeal._change_reason = _("提交诉求（%(channel)s）") % {"channel": Channel(new.channel).label}
         appeal.save()
         for upload in files:

@@ -41,7 +41,7 @@ from portal.org.models import Role
 from portal.workcalendar import clocks
 
 S = AppealState
-ARTICLE = "宜昌 §5、§11、§36；常州 §29；无锡 §22"
+ARTICLE = "宜昌 §11（12345热线受理、回复，限时办结，满意度回访）"
 
 HANDLER_ROLES = (Role.REVIEWER, Role.APPROVER, Role.OPERATOR)
 
@@ -56,20 +56,20 @@ def _limit(stage):
 
 
 ACCEPT_CLOCK = clocks.register_kind(
-    "appeal_accept", label=gettext_lazy("诉求受理时限"), days=_limit(Stage.ACCEPT), article="常州 §29；宜昌 §36"
+    "appeal_accept", label=gettext_lazy("诉求受理时限"), days=_limit(Stage.ACCEPT), article="宜昌 §11（12345热线受理）"
 )
 SIGN_CLOCK = clocks.register_kind(
-    "appeal_sign", label=gettext_lazy("诉求签收时限"), days=_limit(Stage.SIGN), article="常州 §29；宜昌 §36"
+    "appeal_sign", label=gettext_lazy("诉求签收时限"), days=_limit(Stage.SIGN), article="宜昌 §11（限时办结）"
 )
 HANDLE_CLOCK = clocks.register_kind(
     "appeal_handle",
     label=gettext_lazy("诉求办理时限"),
     days=_limit(Stage.HANDLE),
-    article="宜昌 §36（诉求按时限办结）；常州 §29；无锡 §22",
+    article="宜昌 §11（限时办结）",
     pausable=True,
 )
 EVALUATE_CLOCK = clocks.register_kind(
-    "appeal_evaluate", label=gettext_lazy("诉求评价期限"), days=_limit(Stage.EVALUATE), article="常州 §29（回访评价）"
+    "appeal_evaluate", label=gettext_lazy("诉求评价期限"), days=_limit(Stage.EVALUATE), article="宜昌 §11（满意度回访）"
 )
 
 
@@ -258,7 +258,19 @@ def _after(name):
     return run
 
 
-def T(name, label, sources, target, *, effects=(), **kwargs) -> Transition:  # noqa: N802 - a table row
+def _dated(run):
+    """The history row of a ticket's change carries the moment it happened (a 12345 call relayed later, a
+    back-dated window registration), not the moment the row was written."""
+
+    def dated(step) -> None:
+        step.obj._history_date = step.at
+        if run is not None:
+            run(step)
+
+    return dated
+
+
+def T(name, label, sources, target, *, effects=(), run=None, **kwargs) -> Transition:  # noqa: N802 - a table row
     return Transition(
         name,
         label,
@@ -267,6 +279,7 @@ def T(name, label, sources, target, *, effects=(), **kwargs) -> Transition:  # n
         article=kwargs.pop("article", ARTICLE),
         effects=(*effects, HotlineSync(name)),
         after_commit=(_after(name),),
+        run=_dated(run),
         **kwargs,
     )
 
@@ -505,7 +518,7 @@ EXTENSION = Workflow(
             permission_message=NOT_OPERATOR,
             reason_label=gettext_lazy("审核意见"),
             run=_approve,
-            article="常州 §29",
+            article="宜昌 §11（限时办结）",
             after_commit=(_extension_decided,),
         ),
         Transition(
@@ -520,7 +533,7 @@ EXTENSION = Workflow(
             reason_required=True,
             reason_label=gettext_lazy("不同意的理由"),
             run=_refuse,
-            article="常州 §29",
+            article="宜昌 §11（限时办结）",
             after_commit=(_extension_decided,),
         ),
     ],
