@@ -269,6 +269,9 @@ class NewAppeal:
     hotline_number: str | None = None
     hotline_digest: str = ""
     files: tuple = ()
+    # The member of staff who typed it in for the submitter (a window clerk): the history's user when
+    # `submitted_by` is None, with the change reason 窗口登记诉求（<hall>）.
+    recorded_by: object = None
 
 
 def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
@@ -339,17 +342,27 @@ def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
             application=new.application,
             submitted_at=at,
         )
-        appeal._history_user = new.submitted_by
+        actor = new.submitted_by or new.recorded_by
+        appeal._history_user = actor
         appeal._change_reason = _("提交诉求（%(channel)s）") % {"channel": Channel(new.channel).label}
+        if new.submitted_by is None and new.recorded_by is not None:
+            appeal._change_reason = _recorded_reason(new.recorded_by)
         appeal.save()
         for upload in files:
-            attach(appeal, upload, by=new.submitted_by)
+            attach(appeal, upload, by=actor)
         if centre.group_id:
             grant_to_department(appeal, centre, ["view", "change"])
         clocks.start(appeal, "appeal_accept", on=timezone.localdate(at), by=new.submitted_by)
         queue_status(appeal, action="submit", action_label=_("提交诉求"), at=at)
         transaction.on_commit(lambda: _tell_centre(appeal))
     return appeal
+
+
+def _recorded_reason(user) -> str:
+    """窗口登记诉求（<hall name>）: the hall is the recorder's service-hall department (its first clerk membership)."""
+    membership = user.memberships.filter(role=Role.CLERK).select_related("department").first()
+    hall = membership.department.name if membership else ""
+    return _("窗口登记诉求（%(hall)s）") % {"hall": hall} if hall else _("窗口登记诉求")
 
 
 def attach(appeal, upload, *, by) -> AppealAttachment:
