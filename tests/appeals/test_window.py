@@ -262,3 +262,12 @@ def test_the_appeal_waits_in_the_operations_centres_queue(signed_in, company, ce
     page = response.content.decode()
     assert response.status_code == 200
     assert appeal.number in page and "服务大厅窗口" in page and "待受理" in page
+
+
+def test_the_slip_reads_in_english(signed_in, company, settings):
+    register(signed_in, company, contact_phone="13900139000")
+    appeal = Appeal.objects.get()
+    signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = signed_in.get(reverse("appeals:window_slip", args=[appeal.number])).content.decode()
+    assert "Appeal registration slip" in page and "Accepted within 1 working day, by" in page
+    assert "Answered within 13 working days of dispatch" in page and "/appeals/track/" in page
