@@ -190,6 +190,15 @@ class Appeal(models.Model):
         related_name="received_appeals",
         help_text=_("受理、派单和督办本工单的城运中心（12345）。"),
     )
+    service_hall = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("登记窗口"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="window_appeals",
+        help_text=_("在服务大厅窗口登记的诉求：登记的政务服务大厅。"),
+    )
     department = models.ForeignKey(
         "org.Department",
         verbose_name=_("承办部门"),

@@ -269,6 +269,10 @@ class NewAppeal:
     hotline_number: str | None = None
     hotline_digest: str = ""
     files: tuple = ()
+    # The member of staff who typed it in for the submitter (a window clerk): the history's user when
+    # `submitted_by` is None, with the change reason 窗口登记诉求（<hall>）.
+    recorded_by: object = None
+    service_hall: object = None
 
 
 def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
@@ -339,19 +343,28 @@ def submit(new: NewAppeal, *, at: dt.datetime | None = None) -> Appeal:
             matter=new.matter,
             application=new.application,
             submitted_at=at,
+            service_hall=new.service_hall if new.channel == Channel.WINDOW else None,
         )
-        appeal._history_user = new.submitted_by
+        actor = new.submitted_by or new.recorded_by
+        appeal._history_user = actor
         appeal._history_date = at
         appeal._change_reason = _("提交诉求（%(channel)s）") % {"channel": Channel(new.channel).label}
+        if new.submitted_by is None and new.recorded_by is not None:
+            appeal._change_reason = _recorded_reason(new.service_hall)
         appeal.save()
         for upload in files:
-            attach(appeal, upload, by=new.submitted_by)
+            attach(appeal, upload, by=actor)
         if centre.group_id:
             grant_to_department(appeal, centre, ["view", "change"])
         clocks.start(appeal, "appeal_accept", on=timezone.localdate(at), by=new.submitted_by)
         queue_status(appeal, action="submit", action_label=_("提交诉求"), at=at)
         transaction.on_commit(lambda: _tell_centre(appeal))
     return appeal
+
+
+def _recorded_reason(hall) -> str:
+    """窗口登记诉求（<hall name>）."""
+    return _("窗口登记诉求（%(hall)s）") % {"hall": hall.name} if hall is not None else _("窗口登记诉求")
 
 
 def attach(appeal, upload, *, by) -> AppealAttachment:

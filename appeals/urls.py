@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals import interaction_views, qa_views, views
+from appeals import interaction_views, qa_views, views, window_views
 
 app_name = "appeals"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("questions/", interaction_views.questions, name="questions"),
     path("questions/new/", interaction_views.new_question, name="new_question"),
     path("questions/<int:pk>/", interaction_views.question, name="question"),
+    # 窗口登记诉求 (service-hall clerks)
+    path("window/", window_views.registered, name="window_list"),
+    path("window/new/", window_views.new, name="window_new"),
+    path("window/<str:number>/slip/", window_views.slip, name="window_slip"),
     path("<str:number>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<str:number>/", views.detail, name="detail"),
 ]
