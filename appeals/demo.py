@@ -120,6 +120,7 @@ def load():
         except (ValidationError, PermissionDenied) as error:
             log.warning("demo appeal %s not built: %s", title, error)
     _hotline_caller(operator)
+    _window_visitor(_staff("zwfw_clerk"))
     _interaction(user, operator, reviewer, matter)
 
 
@@ -236,3 +237,28 @@ def _interaction(user, operator, reviewer, matter):
                 interaction.promote(question, by=reviewer, target=interaction.TARGET_MATTER)
         except (ValidationError, PermissionDenied) as error:
             log.warning("demo question %s not built: %s", title, error)
+
+
+def _window_visitor(clerk):
+    """A walk-in visitor's complaint registered by the 市政务服务中心's clerk: waiting for the operator."""
+    from appeals import services
+    from appeals.models import Channel
+    from portal.org.models import Department
+
+    hall = Department.objects.filter(code="yc-zwfw").first()
+    if clerk is None or hall is None:
+        return
+    services.submit(
+        services.NewAppeal(
+            kind="complaint",
+            title="企业开办补贴申请材料被多次退回",
+            content="来访人反映其公司申请企业开办补贴，材料三次被退回且每次要求不同，请求明确一次性告知的材料清单。",
+            channel=Channel.WINDOW,
+            contact_name="李女士",
+            contact_phone="13700001111",
+            region=hall.region,
+            recorded_by=clerk,
+            service_hall=hall,
+        ),
+        at=_when(0, 9),
+    )
