@@ -58,6 +58,30 @@ FILE_ERRORS = {
 }
 
 
+class MatterSelect(forms.Select):
+    """The 相关事项 select: options grouped by policy (optgroup), each with `data-policy` (the policy's id) so that
+    static/js/appeals.js can narrow the list to the chosen 相关政策; without the script the groups remain."""
+
+    policy_of: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        policy = self.policy_of.get(str(value))
+        if policy:
+            option["attrs"]["data-policy"] = policy
+        return option
+
+
+def grouped_matters(matters) -> tuple[list, dict[str, str]]:
+    """(choices grouped by policy title — the policies newest first, the matters by name —, {matter id: policy id})."""
+    groups: dict[int, tuple[str, list]] = {}
+    policy_of = {}
+    for matter in matters.order_by("-policy_id", "name"):
+        groups.setdefault(matter.policy_id, (matter.policy.title, []))[1].append((matter.pk, matter.name))
+        policy_of[str(matter.pk)] = str(matter.policy_id)
+    return list(groups.values()), policy_of
+
+
 class AppealForm(forms.Form):
     """我要诉求. `enterprises`: those the user acts for (empty for an anonymous visitor, who leaves a name, a mobile
     number and the region instead); `applications`: the chosen enterprises' own applications."""
@@ -84,7 +108,7 @@ class AppealForm(forms.Form):
         label=_("诉求内容"),
         max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("请写清事情经过、涉及的部门或事项、希望如何解决（不少于10个字）。"),
+        help_text=_("请写清事情经过、涉及的部门或事项、希望如何解决（10至5000字）。"),
         error_messages=_text_errors(_("请填写诉求内容。")),
     )
     urgency = forms.ChoiceField(
@@ -106,6 +130,8 @@ class AppealForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("（不涉及具体事项）"),
+        widget=MatterSelect,
+        help_text=_("按政策分组；选择相关政策后只列该政策的事项。"),
         error_messages={"invalid_choice": _("请从已上架的政策事项中选择。")},
     )
     application = forms.ModelChoiceField(
@@ -131,7 +157,8 @@ class AppealForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("诉求所在区划"),
         queryset=None,
-        help_text=_("由该地城运中心（12345）受理。"),
+        empty_label=_("请选择区划"),
+        help_text=_("由该地城运中心（12345）受理；未设城运中心的区县，由市城运中心受理。"),
         error_messages={"required": _("请选择诉求所在区划。"), "invalid_choice": _("请选择诉求所在区划。")},
     )
     files = MultipleFileField(
@@ -146,7 +173,9 @@ class AppealForm(forms.Form):
         self.fields["policy"].queryset = policies
         self.fields["policy"].label_from_instance = lambda p: p.title
         self.fields["matter"].queryset = matters
-        self.fields["matter"].label_from_instance = lambda m: m.name
+        groups, policy_of = grouped_matters(matters)
+        self.fields["matter"].choices = [("", self.fields["matter"].empty_label), *groups]
+        self.fields["matter"].widget.policy_of = policy_of
         if self.anonymous:
             for name in ("enterprise", "application"):
                 del self.fields[name]

@@ -132,7 +132,8 @@ class AppealTimeLimit(models.Model):
 
 
 def _tracking_code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    """8 characters a person reads off a page and types back: no 0/O, 1/I/L."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 

@@ -9,7 +9,11 @@
   撤回, 补充信息 and 评价 (`services.evaluate`: the first 不满意 sends the ticket back once).
 - `/appeals/<number>/attachments/<id>/`: the submitter's side and the staff who may view the appeal; others 404.
 - `/appeals/evaluate/<token>/`: the signed link of the SMS (`services.appeal_from_token`), evaluated by the platform.
-- `/appeals/track/`: number + 查询码 → a read-only view, contact masked, one generic message when they do not match.
+- `/appeals/track/`: number + 查询码 → a read-only view, contact masked, one generic message when they do not match;
+  `?number=` prefills the number (the 查询办理进度 button of the success page).
+
+The submitter reads each state in plain words (`status_label`: 已退单待改派 is 重新派单中) and the timeline as what
+happened (`steps`: 受理, 派单至…, 签收, 退单 with its 退单理由, 答复, 评价：满意), the resulting state secondary.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from appeals import services
@@ -58,6 +64,9 @@ BADGES = {
 
 # The clock whose due date a state waits on: 受理 before acceptance, 办理答复 while with a department, 评价 after
 # the reply; none between acceptance and dispatch (the operations centre's own step has no clock of its own).
+# How a state reads to the submitter where the back office's word would puzzle them.
+PUBLIC_LABELS = {S.RETURNED: _lazy("重新派单中")}
+
 CURRENT_CLOCK = {
     S.SUBMITTED: "appeal_accept",
     S.DISPATCHED: "appeal_handle",
@@ -65,6 +74,17 @@ CURRENT_CLOCK = {
     S.WAITING: "appeal_handle",
     S.REPLIED: "appeal_evaluate",
 }
+
+
+def status_label(status: str) -> str:
+    """The submitter's name of a state (`PUBLIC_LABELS`, else the state's own label)."""
+    return str(PUBLIC_LABELS.get(status) or S(status).label)
+
+
+def _label(appeal) -> None:
+    """Sets `badge` and `status_label` on an appeal for the templates."""
+    appeal.badge = BADGES.get(appeal.status, "pending")
+    appeal.status_label = status_label(appeal.status)
 
 
 def _per_hour(name: str, default: int) -> int:
@@ -113,7 +133,12 @@ def _choices():
     from policies.models import Policy
 
     policies = Policy.objects.filter(status=Policy.Status.PUBLISHED).order_by("-id").only("id", "title")
-    matters = Matter.objects.filter(status=MatterStatus.PUBLISHED).order_by("name").only("id", "name")
+    matters = (
+        Matter.objects.filter(status=MatterStatus.PUBLISHED)
+        .select_related("policy")
+        .order_by("name")
+        .only("id", "name", "policy__id", "policy__title")
+    )
     return policies, matters
 
 
@@ -236,7 +261,7 @@ def submitted(request):
     appeal = Appeal.objects.filter(number__in=numbers[-1:]).first()
     if appeal is None:
         return redirect("appeals:track")
-    return render(request, "appeals/submitted.html", {"appeal": appeal})
+    return render(request, "appeals/submitted.html", {"appeal": appeal, "centre_note": _centre_note(appeal)})
 
 
 # --- 我的诉求 ---------------------------------------------------------------------------------------------------
@@ -280,11 +305,11 @@ def mine(request):
     shown = list(rows.filter(status=chosen) if chosen else rows)
     due = _due_dates(shown)
     for appeal in shown:
-        appeal.badge = BADGES.get(appeal.status, "pending")
+        _label(appeal)
         appeal.clock = due.get(appeal.pk)
     filters = [{"value": "", "label": _("全部"), "count": sum(counts.values()), "selected": not chosen}] + [
-        {"value": value, "label": label, "count": counts[value], "selected": value == chosen}
-        for value, label in S.choices
+        {"value": value, "label": status_label(value), "count": counts[value], "selected": value == chosen}
+        for value in S.values
         if counts.get(value)
     ]
     context = {"appeals": shown, "filters": filters, "chosen": chosen, "total": sum(counts.values())}
@@ -307,16 +332,142 @@ def _derivation(appeal, clock) -> list[str]:
     return explanation.lines()
 
 
+# The history note of a change of state is the transition's label, then "：" and what was given
+# (`workflow.perform`): the words that the given part is shown under on the submitter's page. The part is left out
+# where the step's own words already say it (the department of 派单, the satisfaction of 评价).
+NOTE_LABELS = {
+    "受理": "",
+    "不予受理": _lazy("不予受理理由"),
+    "派单": None,
+    "签收": "",
+    "退单": _lazy("退单理由"),
+    "索要补充信息": _lazy("需补充的信息"),
+    "补充信息": _lazy("补充的信息"),
+    "答复": None,
+    "直接答复": None,
+    "评价": None,
+    "不满意，要求重办": _lazy("不满意的原因"),
+    "逾期未评价办结": None,
+    "撤回": _lazy("撤回原因"),
+}
+SATISFACTION_WORDS = {
+    "满意": Satisfaction.SATISFIED,
+    "基本满意": Satisfaction.BASIC,
+    "不满意": Satisfaction.UNSATISFIED,
+}
+
+
+def _prefixes() -> list[tuple[str, str]]:
+    """(the label as the history may hold it — Chinese or English —, its Chinese key), longest first."""
+    from django.utils import translation
+
+    found = set()
+    for key in NOTE_LABELS:
+        found.add((key, key))
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                found.add((translation.gettext(key), key))
+    return sorted(found, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _split_note(note: str) -> tuple[str, str]:
+    """("退单", "请改派市人社局") for "退单：请改派市人社局" (or "Return: …"); ("", note) for any other note."""
+    for shown, key in _prefixes():
+        if note == shown:
+            return key, ""
+        for colon in ("：", ": "):
+            if note.startswith(shown + colon):
+                return key, note[len(shown) + len(colon) :].strip()
+    return "", note
+
+
+def _satisfaction(text: str) -> str:
+    value = SATISFACTION_WORDS.get(text) or next((v for v, label in Satisfaction.choices if str(label) == text), "")
+    return Satisfaction(value).label if value else text
+
+
+def steps(timeline: list[dict]) -> list[dict]:
+    """`services.timeline` rows as what happened: [{at, what, note_label, note, status, status_label}].
+
+    what: 提交诉求, 受理, 派单至<部门>, 签收, 退单, 补充信息, <部门>答复, 评价：满意, 不满意，要求重办 … — the step;
+    note: what was given with it (a 退单理由, 不予受理理由, 撤回原因 …) under note_label; status_label: the state it led
+    to, in the submitter's words (`status_label`)."""
+    out = []
+    previous = None
+    for row in timeline:
+        status = row["status"]
+        key, given = _split_note(row.get("note") or "")
+        department = row.get("department") or ""
+        if previous is None:
+            what = pgettext("appeal step", "提交诉求")
+        elif status == S.DISPATCHED and previous == S.REPLIED:
+            what = _("不满意，要求重办；重新派至%(department)s") % {"department": department}
+        elif status == S.DISPATCHED:
+            what = _("派单至%(department)s") % {"department": department}
+        elif status == S.HANDLING:
+            what = pgettext("appeal step", "补充信息") if previous == S.WAITING else pgettext("appeal step", "签收")
+        elif status == S.RETURNED:
+            what = pgettext("appeal step", "退单")
+        elif status == S.WAITING:
+            what = _("承办部门请您补充信息")
+        elif status == S.REPLIED:
+            what = (
+                _("%(department)s答复") % {"department": department} if department else pgettext("appeal step", "答复")
+            )
+        elif status == S.CLOSED and key == "评价" and given:
+            what = _("评价：%(satisfaction)s") % {"satisfaction": _satisfaction(given)}
+        elif status == S.CLOSED and key == "逾期未评价办结":
+            what = _("逾期未评价，自动办结")
+        elif status == S.CLOSED:
+            what = pgettext("appeal step", "办结")
+        elif status == S.ACCEPTED:
+            what = pgettext("appeal step", "受理")
+        elif status == S.REJECTED:
+            what = pgettext("appeal step", "不予受理")
+        elif status == S.WITHDRAWN:
+            what = pgettext("appeal step", "撤回")
+        else:
+            what = status_label(status)
+        label = NOTE_LABELS.get(key, "") if key else ""
+        note = "" if previous is None or label is None else given
+        out.append(
+            {
+                "at": row["at"],
+                "what": what,
+                "note_label": str(label or "") if note else "",
+                "note": note,
+                "status": status,
+                "status_label": status_label(status),
+            }
+        )
+        previous = status
+    return out
+
+
+def _centre_note(appeal) -> str:
+    """Why the ticket's 受理中心 is above the region the submitter chose: that region has no centre of its own."""
+    centre = appeal.operations_centre
+    if appeal.region_id is None or centre is None or centre.region_id == appeal.region_id:
+        return ""
+    return _("%(region)s未设城运中心（12345），由%(centre)s受理。") % {
+        "region": appeal.region.name,
+        "centre": centre.name,
+    }
+
+
 def _appeal_context(appeal, user=None, *, forms=None) -> dict:
     timeline = services.timeline(appeal)
     clock = _current_clock(appeal)
     names = {t.name for t in available(appeal, user)} if user is not None else set()
     forms = forms or {}
-    appeal.badge = BADGES.get(appeal.status, "pending")
+    _label(appeal)
     may_evaluate = bool(names & {"evaluate", "reopen"})
     return {
         "appeal": appeal,
         "timeline": timeline,
+        "steps": steps(timeline),
+        "anonymous": appeal.submitted_by_id is None,
+        "centre_note": _centre_note(appeal),
         "replies": list(appeal.replies.select_related("department").order_by("replied_at", "id")),
         "attachments": list(appeal.attachments.order_by("id")),
         "clock": clock,
@@ -333,16 +484,18 @@ def _appeal_context(appeal, user=None, *, forms=None) -> dict:
     }
 
 
-def _submitters_appeal(user, number: str) -> Appeal:
-    appeal = (
+def _not_found(request):
+    """没有找到这件诉求: the appeal pages' own 404 (a wrong number, or another's appeal: one message for both)."""
+    return render(request, "appeals/not_found.html", status=404)
+
+
+def _submitters_appeal(user, number: str) -> Appeal | None:
+    return (
         services.for_submitter(user)
-        .select_related("enterprise", "department", "operations_centre", "policy", "matter", "application")
+        .select_related("enterprise", "department", "operations_centre", "region", "policy", "matter", "application")
         .filter(number=number.upper())
         .first()
     )
-    if appeal is None:
-        raise Http404(_("没有这件诉求"))
-    return appeal
 
 
 @login_required
@@ -357,6 +510,8 @@ def detail(request, number):
             raise Http404(_("没有这件诉求"))
         return redirect(services.admin_link(appeal))
     appeal = _submitters_appeal(user, number)
+    if appeal is None:
+        return _not_found(request)
     if request.method == "POST":
         return _act(request, appeal)
     return render(request, "appeals/detail.html", _appeal_context(appeal, user))
@@ -387,7 +542,7 @@ def _act(request, appeal):
         else:
             messages.error(
                 request,
-                _("工单当前状态为“%(state)s”，不能办理此操作。") % {"state": appeal.get_status_display()},
+                _("工单当前状态为“%(state)s”，不能办理此操作。") % {"state": status_label(appeal.status)},
             )
             return redirect(appeal.get_absolute_url())
     except (ValidationError, PermissionDenied) as error:
@@ -456,6 +611,8 @@ def attachment(request, number, pk):
             raise Http404
     else:
         appeal = _submitters_appeal(user, number)
+        if appeal is None:
+            return _not_found(request)
     row = appeal.attachments.filter(pk=pk).first()
     if row is None or not row.file:
         raise Http404
@@ -508,7 +665,8 @@ def evaluate_link(request, token):
 @require_http_methods(["GET", "POST"])
 def track(request):
     """查询进度: the pair must match; one message for any mismatch, limited per address and hour."""
-    form = TrackForm(request.POST or None)
+    number = (request.GET.get("number") or "").strip()[:40]
+    form = TrackForm(request.POST or None, initial={"number": number} if number else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if _limited(request, "track", _per_hour("APPEAL_TRACK_PER_HOUR", 20)):
@@ -516,7 +674,7 @@ def track(request):
             status = 429
         else:
             appeal = (
-                Appeal.objects.select_related("department", "operations_centre")
+                Appeal.objects.select_related("department", "operations_centre", "region")
                 .filter(number=form.cleaned_data["number"], tracking_code=form.cleaned_data["code"])
                 .first()
             )

@@ -5,6 +5,8 @@ eligibility and estimate, the confirmation and success pages, the case page (sta
 Every page of an application goes through `selectors.application_for` (404 unless the user acts for the
 enterprise). Staff review in the admin, never here. Every refusal of the services is shown in Chinese."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -373,11 +375,14 @@ def mine(request):
 
 @require_http_methods(["GET", "POST"])
 def progress(request):
-    """`/applications/progress/`: the 查询码 form (public)."""
+    """`/applications/progress/`: the 查询码 form (public). An appeal's 工单编号 (SQ + 14 digits) typed here is
+    answered with where to look instead (诉求进度查询)."""
     form = ProgressForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("applications:progress_detail", code=form.cleaned_data["code"])
-    return render(request, "applications/progress.html", {"form": form}, status=400 if form.errors else 200)
+    typed = normalise_code(str(form.data.get("code") or "")) if form.is_bound else ""
+    context = {"form": form, "appeal_number": typed if re.fullmatch(r"SQ\d{14}", typed) else ""}
+    return render(request, "applications/progress.html", context, status=400 if form.errors else 200)
 
 
 def progress_detail(request, code):

@@ -140,7 +140,7 @@ MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def invalid_phone_message() -> str:
-    return _("请输入正确的11位中国大陆手机号码")
+    return _("请输入正确的11位中国大陆手机号码。")
 
 
 def phone(value: object) -> str:

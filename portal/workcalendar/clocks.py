@@ -53,6 +53,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import workdays
 from portal.core.registry import Registry
@@ -626,11 +627,15 @@ class Explanation:
         out = [
             _("时限类型：%(label)s（%(article)s）") % {"label": self.kind_label, "article": self.article or "—"},
             _("起算日期：%(day)s（当日不计入）") % {"day": _fmt(self.started_on)},
-            _("办理时限：%(n)s个工作日") % {"n": self.limit_days},
+            ngettext("办理时限：%(n)s个工作日", "办理时限：%(n)s个工作日", self.limit_days) % {"n": self.limit_days},
         ]
         for e in self.extensions:
             out.append(
-                _("延长%(n)s个工作日：%(reason)s（批准人：%(who)s，%(at)s）")
+                ngettext(
+                    "延长%(n)s个工作日：%(reason)s（批准人：%(who)s，%(at)s）",
+                    "延长%(n)s个工作日：%(reason)s（批准人：%(who)s，%(at)s）",
+                    e.days,
+                )
                 % {
                     "n": e.days,
                     "reason": e.reason,
@@ -638,7 +643,7 @@ class Explanation:
                     "at": f"{timezone.localtime(e.approved_at):%Y-%m-%d}",
                 }
             )
-        out.append(_("合计：%(n)s个工作日") % {"n": self.total_days})
+        out.append(ngettext("合计：%(n)s个工作日", "合计：%(n)s个工作日", self.total_days) % {"n": self.total_days})
         for p in self.pauses:
             if p.resumed_on is None:
                 out.append(
@@ -646,7 +651,11 @@ class Explanation:
                 )
             else:
                 out.append(
-                    _("暂停计时：%(a)s至%(b)s恢复（%(reason)s），顺延%(n)s个工作日")
+                    ngettext(
+                        "暂停计时：%(a)s至%(b)s恢复（%(reason)s），顺延%(n)s个工作日",
+                        "暂停计时：%(a)s至%(b)s恢复（%(reason)s），顺延%(n)s个工作日",
+                        p.working_days or 0,
+                    )
                     % {"a": _fmt(p.paused_on), "b": _fmt(p.resumed_on), "reason": p.reason, "n": p.working_days}
                 )
         for d in self.days:

@@ -282,7 +282,7 @@ def test_the_appeal_page_shows_the_timeline_reply_and_due_date_derivation(signed
     html = text_of(signed_in.get(appeal.get_absolute_url()))
     assert "已答复待评价" in html and "经核实，系统故障已修复" in html and "市科技局" in html
     assert "诉求评价期限" in html and "起算日期" in html and "截止日期" in html
-    assert "派单：市科技局" in html
+    assert "派单至市科技局" in html and "签收" in html and "市科技局答复" in html
     assert 'name="satisfaction"' in html and "退回承办部门重新办理一次" in html
     assert 'value="withdraw"' not in html
 
@@ -434,3 +434,148 @@ def test_pages_are_built_for_phone_width(signed_in, world):
         assert response.status_code == 200
         assert 'name="viewport" content="width=device-width' in html
         assert "<table" not in html or 'class="table-wrap"' in html
+
+
+# --- what a newcomer found: finding the tracking page, wording by state, the list on a phone ----------------------
+
+
+def anonymous_appeal(client, world, **data):
+    response = client.post(NEW, {**VALID, "contact_name": "张先生", "region": world["enterprise"].region.pk, **data})
+    assert response.status_code == 302, response.context["form"].errors
+    return Appeal.objects.get()
+
+
+def test_the_tracking_page_can_be_found_and_is_prefilled(client, world):
+    home = text_of(client.get("/"))
+    assert 'href="/appeals/track/">诉求查询</a>' in home
+    assert 'href="/appeals/track/"' in text_of(client.get("/sitemap/"))
+    assert 'href="/appeals/track/"' in text_of(client.get(reverse("applications:progress")))
+
+    appeal = anonymous_appeal(client, world)
+    done = text_of(client.get(reverse("appeals:submitted")))
+    assert f'href="/appeals/track/?number={appeal.number}"' in done
+    form = client.get(reverse("appeals:track"), {"number": appeal.number}).context["form"]
+    assert form.initial["number"] == appeal.number and f'value="{appeal.number}"' in text_of(
+        client.get(reverse("appeals:track"), {"number": appeal.number})
+    )
+
+    # An appeal's number typed where an application's 查询码 goes: told where to look instead.
+    response = client.post(reverse("applications:progress"), {"code": appeal.number.lower()})
+    assert response.status_code == 400
+    html = text_of(response)
+    assert "这是诉求（12345）的工单编号" in html and f"/appeals/track/?number={appeal.number}" in html
+    other = text_of(client.post(reverse("applications:progress"), {"code": "ABCD"}))
+    assert "这是诉求（12345）的工单编号" not in other
+
+
+def test_an_anonymous_ticket_is_told_by_sms_with_its_region_and_centre(client, world):
+    appeal = anonymous_appeal(client, world)
+    district = world["enterprise"].region
+    done = text_of(client.get(reverse("appeals:submitted")))
+    assert district.name in done and "未设城运中心（12345），由" in done
+    html = text_of(client.post(reverse("appeals:track"), {"number": appeal.number, "code": appeal.tracking_code}))
+    assert "站内消息" not in html and "答复后会以短信通知您。" in html
+    assert f'data-testid="appeal-region">{district.name}<' in html
+    assert f"{district.name}未设城运中心（12345），由{world['centre'].name}受理。" in html
+
+
+def test_the_replies_box_is_worded_by_state(signed_in, world):
+    open_one = portal_appeal(world["enterprise"])
+    html = text_of(signed_in.get(open_one.get_absolute_url()))
+    assert "承办部门尚未答复。答复后会以站内消息和短信通知您。" in html
+
+    withdrawn = portal_appeal(world["enterprise"])
+    perform(withdrawn, "withdraw", by=world["user"], reason="问题已自行解决")
+    html = text_of(signed_in.get(withdrawn.get_absolute_url()))
+    assert "承办部门尚未答复" not in html and "诉求已撤回，不再办理" in html
+    assert "撤回原因：问题已自行解决" in html
+
+    rejected = portal_appeal(world["enterprise"])
+    perform(rejected, "reject", by=world["operator"], reason="不属于政务服务范围")
+    html = text_of(signed_in.get(rejected.get_absolute_url()))
+    assert "承办部门尚未答复" not in html and "诉求不予受理" in html
+    assert "不予受理理由：不属于政务服务范围" in html
+
+
+def test_the_timeline_reads_as_what_happened_and_a_return_is_plain(signed_in, world):
+    appeal = dispatched(world, portal_appeal(world["enterprise"]))
+    perform(appeal, "return", by=world["handler"], reason="请改派市人社局")
+    html = text_of(signed_in.get(appeal.get_absolute_url()))
+    steps = html[html.index('data-testid="timeline"') :]
+    for text in ("提交诉求", "受理", "派单至市科技局", "签收", "退单理由：请改派市人社局", "状态：重新派单中"):
+        assert text in steps, text
+    assert "已退单待改派" not in html and "重新派单中" in html
+    listed = text_of(signed_in.get(reverse("appeals:mine")))
+    assert "已退单待改派" not in listed and "重新派单中" in listed
+
+    rsj = department("市人社局", world["department"].region)
+    perform(appeal, "dispatch", by=world["operator"], department=rsj)
+    perform(appeal, "sign", by=handler_of(rsj))
+    perform(appeal, "reply", by=handler_of(rsj), reason="经核实，已为贵公司办理稳岗返还。")
+    perform(appeal, "evaluate", by=world["user"], satisfaction="satisfied")
+    html = text_of(signed_in.get(appeal.get_absolute_url()))
+    assert "派单至市人社局" in html and "市人社局答复" in html and "评价：满意" in html
+
+
+def test_the_list_reads_well_on_a_phone(signed_in, world):
+    for status in ("submitted", "withdrawn"):
+        appeal = portal_appeal(world["enterprise"])
+        if status == "withdrawn":
+            perform(appeal, "withdraw", by=world["user"])
+    html = text_of(signed_in.get(reverse("appeals:mine")))
+    # The deadline and its kind are one value of the stacked row, not a second line in the label column.
+    assert re.search(
+        r'data-testid="current-deadline"><span class="nowrap">[0-9-]{10}</span>'
+        r'<span class="muted">（诉求受理时限）</span></span>',
+        html,
+    )
+    assert 'class="facet facet-chips"' in html and "css/appeals.css" in html
+
+
+def test_the_form_groups_matters_by_policy_and_names_its_limits(client, world):
+    first, second = PolicyFactory(title="稳岗返还政策"), PolicyFactory(title="高企奖励政策")
+    Policy.objects.filter(pk__in=[first.pk, second.pk]).update(status=Policy.Status.PUBLISHED)
+    published_matter(name="稳岗返还", policy=first)
+    published_matter(name="高企首次认定奖励", policy=second)
+    html = text_of(client.get(NEW))
+    assert '<optgroup label="稳岗返还政策">' in html and '<optgroup label="高企奖励政策">' in html
+    assert f'data-policy="{first.pk}"' in html and "js/appeals.js" in html
+    assert '<option value="" selected>请选择区划</option>' in html and "---------" not in html
+    assert 'maxlength="5000"' in html and "10至5000字" in html
+    # Any matter may still be chosen (without the script nothing is narrowed).
+    matter = published_matter(name="另一事项", policy=second)
+    form = client.get(NEW, {"matter": matter.code}).context["form"]
+    assert form.initial["matter"] == matter.pk
+
+
+def test_an_unknown_appeal_has_its_own_not_found_page(signed_in, world):
+    response = signed_in.get("/appeals/SQ20990101000001/")
+    html = text_of(response)
+    assert response.status_code == 404 and "没有找到这件诉求" in html and "政策下线" not in html
+    theirs = portal_appeal()
+    assert "没有找到这件诉求" in text_of(signed_in.get(theirs.get_absolute_url()))
+
+
+def test_the_phone_message_ends_with_a_full_stop(signed_in):
+    html = text_of(signed_in.post(NEW, {**VALID, "contact_phone": "12345"}))
+    assert "请输入正确的11位中国大陆手机号码。" in html
+
+
+def test_english_counts_working_days_and_names_the_kind_enquiry(world):
+    from django.test import Client
+
+    appeal = portal_appeal(world["enterprise"], kind="consultation")
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(world["user"])
+    html = text_of(client.get(appeal.get_absolute_url()))
+    assert "Limit: 1 working day<" in html and "1 working days" not in html
+    assert "Enquiry" in html and "Enquiries" not in html
+    assert "Enquiry" in text_of(client.get(reverse("appeals:mine")))
+
+
+def test_the_tracking_code_has_no_easily_confused_characters():
+    from appeals.models import _tracking_code
+
+    seen = set("".join(_tracking_code() for _ in range(400)))
+    assert not seen & set("0O1IL") and len(seen) > 20

@@ -12,11 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from appeals.models import Appeal, AppealState
+from policies.models import Policy
 from portal.core.workflow import perform
 from tests.factories.accounts import PASSWORD
 from tests.factories.appeals import centre_of, department, handler_of, operator_of
-from tests.factories.applications import enterprise_with_user
+from tests.factories.applications import enterprise_with_user, published_matter
 from tests.factories.files import pdf
+from tests.factories.policies import PolicyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +51,10 @@ def world():
     user.save()
     centre = centre_of(enterprise.region.parent)
     kjj = department("宜昌市科技局", enterprise.region.parent)
+    for policy_title, matter_name in (("稳岗返还政策", "稳岗返还"), ("高企奖励政策", "高企首次认定奖励")):
+        policy = PolicyFactory(title=policy_title)
+        Policy.objects.filter(pk=policy.pk).update(status=Policy.Status.PUBLISHED)
+        published_matter(name=matter_name, policy=policy)
     return {"user": user, "operator": operator_of(centre), "department": kjj, "handler": handler_of(kjj)}
 
 
@@ -67,6 +73,11 @@ def test_an_enterprise_complains_follows_the_reply_and_evaluates(new_page, world
     page = new_page()
     sign_in(page, world["user"])
     page.get_by_role("link", name="我要诉求").first.click()
+    # 相关事项 narrows to the matters of the chosen 相关政策.
+    page.get_by_label("相关政策（选填）").select_option(label="稳岗返还政策")
+    expect(page.locator("#id_matter option", has_text="高企首次认定奖励")).to_be_hidden()
+    expect(page.locator("#id_matter option", has_text="稳岗返还")).to_be_attached()
+    page.get_by_label("相关政策（选填）").select_option(index=0)
     page.get_by_label("投诉：反映部门或工作人员").check()
     page.get_by_label("诉求标题").fill("高企奖励申报系统无法上传材料")
     page.get_by_label("诉求内容").fill("我公司申报高新技术企业奖励时，系统反复提示上传失败，已尝试三天，请协助解决。")
@@ -108,6 +119,15 @@ def test_an_enterprise_complains_follows_the_reply_and_evaluates(new_page, world
         assert overflow(phone) <= 0, url
     phone.goto("/appeals/new/")
     shot(phone, "375-new")
+
+    # On a phone the list's current deadline is one value beside its label, and the status filter stays compact.
+    phone.goto("/appeals/")
+    cell = phone.locator("[data-testid=current-deadline]").first
+    expect(cell).to_contain_text("（诉求评价期限）")
+    label_column = phone.locator("td:has([data-testid=current-deadline])").first.bounding_box()
+    assert cell.bounding_box()["x"] > label_column["x"] + 40
+    assert phone.locator("[data-testid=status-filter]").bounding_box()["height"] < 120
+    shot(phone, "375-mine")
 
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("评价意见").fill("问题已解决，感谢")

@@ -68,7 +68,7 @@ def test_a_malformed_phone_is_refused_in_chinese_and_nothing_is_written(clock, p
     with pytest.raises(ValidationError) as refused:
         queue_sms(phone, "application-progress", PARAMS, dedupe_key="k")
 
-    assert refused.value.messages[0] == "请输入正确的11位中国大陆手机号码"
+    assert refused.value.messages[0] == "请输入正确的11位中国大陆手机号码。"
     assert not OutboxMessage.objects.exists()
 
 
