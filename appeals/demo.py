@@ -24,6 +24,18 @@ CENTRE_REPLY = (
     "具体条件请查阅平台“政策资金事项”中的申报指南。"
 )
 
+# What the 科技局 answered, per ticket (those the demo leaves replied or closed).
+REPLIES = {
+    "高新技术企业认定奖励何时到账": (
+        "经核实，贵公司高新技术企业认定奖励已于公示期满后列入拨付批次，市财政局已于本周拨付至贵公司基本账户，"
+        "请注意查收。如未到账，请致电0717-6222000。"
+    ),
+    "研发费用补助的申报条件咨询": (
+        "研发投入增量补助面向已入库的科技型中小企业，要求上年度研发费用较前一年度增长，补助按增量部分计算；"
+        "上年度亏损不影响申报。研发费用以会计师事务所出具的研发费用专项审计报告为准。"
+    ),
+}
+
 # title, kind, the stage the ticket is left in, days ago it was submitted, content, related to the science matter
 TICKETS = [
     (
@@ -125,8 +137,10 @@ def load():
 
 
 def _when(days_ago: int, hour: int = 9) -> dt.datetime:
-    moment = timezone.localtime() - dt.timedelta(days=days_ago)
-    return moment.replace(hour=hour, minute=30, second=0, microsecond=0)
+    """`hour`:30 on the day `days_ago` days ago, never later than a few minutes ago (a demo loaded early today)."""
+    now = timezone.localtime()
+    moment = (now - dt.timedelta(days=days_ago)).replace(hour=hour, minute=30, second=0, microsecond=0)
+    return min(moment, now - dt.timedelta(minutes=30 - hour))
 
 
 def _ticket(enterprise, user, staff, science, matter, ticket):
@@ -169,7 +183,7 @@ def _ticket(enterprise, user, staff, science, matter, ticket):
             appeal, days=5, reason="需征求财政等部门意见后答复", by=reviewer, at=_when(days_ago - 1, 11)
         )
         return
-    perform(appeal, "reply", by=reviewer, at=_when(days_ago - 2, 16), reason=REPLY)
+    perform(appeal, "reply", by=reviewer, at=_when(days_ago - 2, 16), reason=REPLIES.get(title, REPLY))
     if stage == "closed":
         services.evaluate(
             appeal, satisfaction="satisfied", comment="答复及时，问题已解决", by=user, at=_when(days_ago - 3)
@@ -191,7 +205,7 @@ def _hotline_caller(operator):
             contact_name="张先生",
             contact_phone="13900001234",
             region=Region.objects.filter(code="420502").first(),
-            hotline_number="YC12345-20261120-0042",
+            hotline_number=f"YC12345-{_when(0, 8):%Y%m%d}-0042",
         ),
         at=_when(0, 8),
     )
@@ -202,8 +216,8 @@ QUESTIONS = [
     (
         "研发投入补助按哪一年的研发费用计算",
         "我公司2025年研发费用比上年增加较多，申请研发投入补助时按哪一年的数据计算？需要提供什么证明？",
-        "研发投入补助按上一年度经税务部门确认的研发费用加计扣除数计算，申报时提供上年度企业所得税年度纳税申报表"
-        "中的研发费用加计扣除优惠明细表即可，无需另行出具审计报告。",
+        "研发投入补助按上一年度的研发费用计算，研发费用以会计师事务所出具的研发费用专项审计报告为准；"
+        "申报时一并提供上年度企业所得税年度纳税申报表中的研发费用加计扣除优惠明细表。",
         True,
     ),
     (
@@ -225,10 +239,13 @@ def _interaction(user, operator, reviewer, matter):
     """The interaction area: two answered questions (one promoted into the matter's FAQ) and one with a phone number,
     hidden in its public text and waiting for the operator's moderation."""
     from appeals import interaction
+    from matters.models import Matter
 
+    vouchers = Matter.objects.filter(code="YC-KJ-2026-002").first()
     for title, content, answer, promoted in QUESTIONS:
         try:
-            question = interaction.ask(asker=user, title=title, content=content, matter=matter)
+            related = vouchers if "创新券" in title else matter
+            question = interaction.ask(asker=user, title=title, content=content, matter=related)
             if answer is None:
                 continue
             interaction.publish(question, by=operator)
@@ -260,5 +277,5 @@ def _window_visitor(clerk):
             recorded_by=clerk,
             service_hall=hall,
         ),
-        at=_when(0, 9),
+        at=_when(0, 10),
     )
