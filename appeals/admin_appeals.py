@@ -12,6 +12,10 @@
   (the suggestion preselected, with its basis) and a note; 答复 / 直接答复 for the reply. A member of staff whose
   department the ticket is not dispatched to gets 403 with the kernel's message; a transition the state does not
   allow is an error message on the page.
+- Every page of one ticket (the page, its history, 申请延期, 回访, 联系电话, attachments, transitions) applies the
+  list's visibility (`services.visible_to`): a ticket that exists but is out of the user's sight is the back
+  office's 403 page, "本工单未派给您所在的部门，不能查看。" (`NOT_VISIBLE`), never the public not-found page; an id
+  that does not exist is a 404.
 - Beside the transitions: 申请延期 (the handling department, before the due date), 添加回访记录 (the centre's
   operators, once answered), 显示完整联系电话 (the centre's operators).
 """
@@ -50,6 +54,7 @@ SUBMITTER_TRANSITIONS = {"evaluate", "reopen", "withdraw"}
 FORM_TEMPLATE = "admin/appeals/appeal/form.html"
 REFUSED_TEMPLATE = "admin/appeals/appeal/refused.html"
 TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
+NOT_VISIBLE = gettext_lazy("本工单未派给您所在的部门，不能查看。")
 
 
 # --- the due date --------------------------------------------------------------------------------------------
@@ -402,6 +407,31 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
             raise Http404(_("诉求工单不存在，或您无权查看"))
         return obj
 
+    def hidden(self, request, object_id):
+        """The back office's 403 page for a ticket that exists but is not visible to the user (`services.visible_to`,
+        as the list); None when it is visible or does not exist (a 404 then)."""
+        pk = unquote(str(object_id))
+        if not pk.isdigit():
+            return None
+        obj = Appeal.objects.filter(pk=pk).first()
+        if obj is None or self.get_queryset(request).filter(pk=obj.pk).exists():
+            return None
+        return self._refused(request, obj, NOT_VISIBLE, title=_("不能查看"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.hidden(request, object_id) or super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().delete_view(request, object_id, extra_context)
+
     def get_actions(self, request):
         # Each ticket is handled on its own page: a dispatch needs its department, a reply its content.
         actions = super().get_actions(request)
@@ -534,10 +564,10 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         ]
         return [*own, *super().get_urls()]
 
-    def _refused(self, request, obj, message, *, status=403):
+    def _refused(self, request, obj, message, *, status=403, title=None):
         context = {
             **self.admin_site.each_context(request),
-            "title": _("不能办理"),
+            "title": title or _("不能办理"),
             "opts": self.model._meta,
             "original": obj,
             "message": message,
@@ -581,8 +611,9 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         except PermissionDenied as error:
             return self._refused(request, obj, refusal_text(error))
         except ValidationError as error:
-            if not self.get_queryset(request).filter(pk=obj.pk).exists():
-                raise Http404(_("诉求工单不存在，或您无权查看")) from error
+            refusal = self.hidden(request, object_id)
+            if refusal is not None:
+                return refusal
             self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(change_url)
         if name == "dispatch":
@@ -627,6 +658,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def extension_view(self, request, object_id):
         """申请延期 (the handling department): `services.request_extension`; refusals on the form or as a message."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:appeals_appeal_change", args=[obj.pk])
         if not is_handler(request.user, obj) or not can(request.user, "appeals.add_extensionrequest"):
@@ -660,6 +693,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def callback_view(self, request, object_id):
         """添加回访记录: the operators of the ticket's centre, once it is answered."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:appeals_appeal_change", args=[obj.pk])
         if not (can(request.user, "appeals.callback_appeal") and is_centre_operator(request.user, obj)):
@@ -684,6 +719,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         """显示完整联系电话: the centre's operators, after stating why; each reveal is logged."""
         from portal.audit.services import log_sensitive_access
 
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         if not is_centre_operator(request.user, obj):
             return self._refused(request, obj, _("只有本工单受理中心（城运中心）的话务员可以查看完整联系电话。"))
@@ -712,6 +749,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def attachment_view(self, request, object_id, attachment_id):
         """An attachment of a ticket the user may see, as a download."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         attachment = obj.attachments.filter(pk=attachment_id).first()
         if attachment is None or not attachment.file:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from appeals import services
 from appeals.models import (
     DEFAULT_LIMITS,
     DEFAULT_PAUSABLE,
+    Appeal,
     AppealKind,
     AppealTimeLimit,
     ExtensionRequest,
@@ -87,6 +90,38 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
         if obj is None:
             raise Http404(_("延期申请不存在，或您无权查看"))
         return obj
+
+    def hidden(self, request, object_id):
+        """The back office's 403 page for a request on a ticket the user may not see; None when visible or absent."""
+        from appeals.admin_appeals import NOT_VISIBLE, REFUSED_TEMPLATE
+
+        pk = unquote(str(object_id))
+        row = ExtensionRequest.objects.select_related("appeal").filter(pk=pk).first() if pk.isdigit() else None
+        if row is None or self.get_queryset(request).filter(pk=row.pk).exists():
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("不能查看"),
+            "opts": Appeal._meta,
+            "original": row.appeal,
+            "message": NOT_VISIBLE,
+            "visible": False,
+        }
+        return TemplateResponse(request, REFUSED_TEMPLATE, context, status=403)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.hidden(request, object_id) or super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+    def transition_view(self, request, object_id, name):
+        return self.hidden(request, object_id) or super().transition_view(request, object_id, name)
 
     @admin.display(description=gettext_lazy("诉求工单"), ordering="appeal__number")
     def appeal_link(self, obj):

@@ -240,7 +240,8 @@ def test_attachments_download_for_those_who_see_the_ticket(operator, kjj):
     url = reverse("admin:appeals_appeal_attachment", args=[appeal.pk, attachment.pk])
     response = client_for(operator).get(url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert client_for(handler_of(kjj)).get(url).status_code == 404
+    refused = client_for(handler_of(kjj)).get(url)
+    assert refused.status_code == 403 and "本工单未派给您所在的部门，不能查看。" in refused.content.decode()
 
 
 # --- extensions ------------------------------------------------------------------------------------------------

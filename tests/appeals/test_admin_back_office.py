@@ -1,0 +1,85 @@
+"""The appeals back office as a newcomer found it: what a member of staff may open, what is offered when, and what
+the pages say.
+
+Fixtures and helpers are those of `test_admin`.
+"""
+
+import pytest
+from django.urls import reverse
+
+from appeals import services
+from appeals.models import AppealState
+from portal.core.workflow import perform
+from portal.org.models import Department
+from tests.appeals.test_admin import client_for, dispatched, transition_url
+from tests.backoffice.conftest import demo_org, staff  # noqa: F401
+from tests.factories.appeals import handler_of
+
+pytestmark = pytest.mark.django_db
+
+S = AppealState
+NOT_VISIBLE = "本工单未派给您所在的部门，不能查看。"
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.STAFF_OTP_REQUIRED = False
+
+
+@pytest.fixture
+def kjj(demo_org):  # noqa: F811
+    return Department.objects.get(code="yc-kjj")
+
+
+@pytest.fixture
+def operator(staff):  # noqa: F811
+    return staff["cyzx_operator"]
+
+
+@pytest.fixture
+def reviewer(staff):  # noqa: F811
+    return staff["kjj_reviewer"]
+
+
+# --- what a member of staff may open ----------------------------------------------------------------------------
+
+
+def test_every_page_of_a_ticket_never_dispatched_to_the_department_is_the_back_offices_403(operator, reviewer):
+    appeal = dispatched(operator, Department.objects.get(code="yc-czj"))
+    client = client_for(reviewer)
+    for view in ("change", "history", "extension", "contact", "callback", "delete"):
+        url = reverse(f"admin:appeals_appeal_{view}", args=[appeal.pk])
+        response = client.get(url)
+        assert response.status_code == 403, view
+        page = response.content.decode()
+        assert NOT_VISIBLE in page, view
+        assert "页面不存在" not in page and appeal.content not in page, view
+    history = appeal.history.order_by("history_id").first()
+    url = reverse("admin:appeals_appeal_simple_history", args=[appeal.pk, history.history_id])
+    assert client.get(url).status_code == 403
+    response = client.get(transition_url(appeal, "dispatch"))
+    assert response.status_code == 403
+    # an id that does not exist stays a 404
+    assert client.get(reverse("admin:appeals_appeal_change", args=[999999])).status_code == 404
+
+
+def test_a_ticket_returned_by_the_department_is_no_longer_its_to_read(operator, reviewer, kjj):
+    appeal = dispatched(operator, kjj)
+    client = client_for(reviewer)
+    assert client.get(reverse("admin:appeals_appeal_history", args=[appeal.pk])).status_code == 200
+    perform(appeal, "return", by=reviewer, reason="不属本部门职责范围")
+    response = client.get(reverse("admin:appeals_appeal_history", args=[appeal.pk]))
+    assert response.status_code == 403 and NOT_VISIBLE in response.content.decode()
+
+
+def test_an_extension_request_on_a_ticket_out_of_sight_is_the_403_page(operator, reviewer):
+    czj = Department.objects.get(code="yc-czj")
+    appeal = dispatched(operator, czj)
+    request = services.request_extension(appeal, days=3, reason="需要会同其他部门核实", by=handler_of(czj))
+    client = client_for(reviewer)
+    for view in ("change", "history"):
+        response = client.get(reverse(f"admin:appeals_extensionrequest_{view}", args=[request.pk]))
+        assert response.status_code == 403 and NOT_VISIBLE in response.content.decode(), view
+    # the operator still opens it
+    operator_client = client_for(operator)
+    assert operator_client.get(reverse("admin:appeals_extensionrequest_change", args=[request.pk])).status_code == 200
