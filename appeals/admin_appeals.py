@@ -16,7 +16,8 @@
   list's visibility (`services.visible_to`): a ticket that exists but is out of the user's sight is the back
   office's 403 page, "本工单未派给您所在的部门，不能查看。" (`NOT_VISIBLE`), never the public not-found page; an id
   that does not exist is a 404.
-- Beside the transitions: 申请延期 (the handling department, before the due date), 添加回访记录 (the centre's
+- Beside the transitions: 申请延期 (the handling department while 办理中 or 待补充信息, before the due date, no
+  request pending — with a pending one the page says so), 添加回访记录 (the centre's
   operators, once answered), 显示完整联系电话 (the centre's operators).
 """
 
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import selectors, services, statistics
-from appeals.models import Appeal, AppealState, CallbackRecord
+from appeals.models import Appeal, AppealState, CallbackRecord, ExtensionState
 from appeals.workflow import APPEAL, is_centre_operator, is_handler
 from portal import workdays
 from portal.core import normalize
@@ -53,6 +54,8 @@ S = AppealState
 SUBMITTER_TRANSITIONS = {"evaluate", "reopen", "withdraw"}
 FORM_TEMPLATE = "admin/appeals/appeal/form.html"
 REFUSED_TEMPLATE = "admin/appeals/appeal/refused.html"
+# 申请延期 is offered in these states only (signed, not yet answered).
+EXTENSION_STATES = (AppealState.HANDLING, AppealState.WAITING)
 TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
 NOT_VISIBLE = gettext_lazy("本工单未派给您所在的部门，不能查看。")
 
@@ -514,6 +517,9 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
                 _("%(department)s申请延期%(days)d个工作日，待城运中心审核。")
                 % {"department": pending.department.name, "days": pending.days}
             )
+            if may_ask_extension(request.user, obj, ignore_pending=True):
+                # why 申请延期 is not offered to the department
+                notes.append(_("延期申请待城运中心审核，审核前不能再次申请延期。"))
         if obj.triple_overdue_on:
             notes.append(_("本工单已超过办理时限三倍（%(day)s），计入督查统计。") % {"day": obj.triple_overdue_on})
         elif obj.escalated_on and obj.is_open:
@@ -523,11 +529,7 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     def workflow_tools(self, request, obj):
         tools = []
         user = request.user
-        if (
-            obj.status in selectors.HANDLING_STATES
-            and is_handler(user, obj)
-            and can(user, "appeals.add_extensionrequest")
-        ):
+        if may_ask_extension(user, obj):
             tools.append({"url": self._url("extension", obj), "label": _("申请延期"), "name": "extension"})
         if may_call_back(user, obj):
             tools.append({"url": self._url("callback", obj), "label": _("添加回访记录"), "name": "callback"})
@@ -664,6 +666,12 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         change_url = reverse("admin:appeals_appeal_change", args=[obj.pk])
         if not is_handler(request.user, obj) or not can(request.user, "appeals.add_extensionrequest"):
             return self._refused(request, obj, _("本工单未派给您所在的部门，不能申请延期。"))
+        if obj.status not in EXTENSION_STATES:
+            self.message_user(request, _("工单签收后、答复前才能申请延期。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        if obj.extension_requests.filter(status=ExtensionState.PENDING).exists():
+            self.message_user(request, _("延期申请待城运中心审核，审核前不能再次申请延期。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
         confirmed = request.method == "POST" and "confirm" in request.POST
         form = ExtensionForm(request.POST if confirmed else None)
         if confirmed and form.is_valid():
@@ -758,6 +766,17 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def may_ask_extension(user, appeal, *, ignore_pending=False) -> bool:
+    """申请延期 is offered while the ticket is 办理中 or 待补充信息, to a handler of its department, when no request
+    of it waits for the centre (`ignore_pending`: whatever the requests)."""
+    return (
+        appeal.status in EXTENSION_STATES
+        and is_handler(user, appeal)
+        and can(user, "appeals.add_extensionrequest")
+        and (ignore_pending or not appeal.extension_requests.filter(status=ExtensionState.PENDING).exists())
+    )
 
 
 def may_call_back(user, appeal) -> bool:

@@ -289,6 +289,7 @@ def test_extension_refused_needs_a_reason(operator, reviewer, kjj):
 
 def test_extension_after_the_due_date_is_refused_with_a_message(operator, reviewer, kjj):
     appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
     _overdue(appeal)
     client = client_for(reviewer)
     url = reverse("admin:appeals_appeal_extension", args=[appeal.pk])

@@ -11,7 +11,7 @@ from appeals import services
 from appeals.models import AppealState
 from portal.core.workflow import perform
 from portal.org.models import Department
-from tests.appeals.test_admin import client_for, dispatched, transition_url
+from tests.appeals.test_admin import change_url, client_for, dispatched, transition_url
 from tests.backoffice.conftest import demo_org, staff  # noqa: F401
 from tests.factories.appeals import handler_of
 
@@ -83,3 +83,55 @@ def test_an_extension_request_on_a_ticket_out_of_sight_is_the_403_page(operator,
     # the operator still opens it
     operator_client = client_for(operator)
     assert operator_client.get(reverse("admin:appeals_extensionrequest_change", args=[request.pk])).status_code == 200
+
+
+# --- what is offered when -----------------------------------------------------------------------------------------
+
+
+def _tools(client, appeal):
+    response = client.get(change_url(appeal))
+    assert response.status_code == 200
+    return response, {t["name"] for t in response.context["workflow_tools"]}
+
+
+def _transitions(response):
+    return {t.name for t in response.context["workflow_transitions"]}
+
+
+def test_request_info_is_not_offered_on_a_consultation(operator, reviewer, kjj):
+    consultation = dispatched(operator, kjj, kind="consultation")
+    complaint = dispatched(operator, kjj)
+    client = client_for(reviewer)
+    for appeal in (consultation, complaint):
+        perform(appeal, "sign", by=reviewer)
+    response = client.get(change_url(consultation))
+    assert "request_info" not in _transitions(response)
+    assert transition_url(consultation, "request_info") not in response.content.decode()
+    response = client.get(change_url(complaint))
+    assert "request_info" in _transitions(response)
+    assert transition_url(complaint, "request_info") in response.content.decode()
+
+
+def test_extension_offered_while_handling_to_the_department_with_none_pending(operator, reviewer, kjj):
+    appeal = dispatched(operator, kjj)
+    client = client_for(reviewer)
+    # 待签收: not yet
+    _response, tools = _tools(client, appeal)
+    assert "extension" not in tools
+    url = reverse("admin:appeals_appeal_extension", args=[appeal.pk])
+    assert client.get(url).status_code == 302
+    perform(appeal, "sign", by=reviewer)
+    _response, tools = _tools(client, appeal)
+    assert "extension" in tools
+    # the operator of the centre is never offered it
+    assert "extension" not in _tools(client_for(operator), appeal)[1]
+    services.request_extension(appeal, days=3, reason="需要会同其他部门核实", by=reviewer)
+    response, tools = _tools(client, appeal)
+    assert "extension" not in tools
+    assert "延期申请待城运中心审核" in response.content.decode()
+    assert client.get(url).status_code == 302
+    # 待补充信息 is still handling
+    request = appeal.extension_requests.get()
+    perform(request, "refuse", by=operator, reason="时限内可以办结")
+    perform(appeal, "request_info", by=reviewer, reason="请提供营业执照复印件")
+    assert "extension" in _tools(client, appeal)[1]
