@@ -28,6 +28,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import selectors, services, statistics
-from appeals.models import Appeal, AppealState, CallbackRecord, ExtensionState
+from appeals.models import Appeal, AppealState, CallbackRecord, ExtensionRequest, ExtensionState
 from appeals.workflow import APPEAL, is_centre_operator, is_handler
 from portal import workdays
 from portal.core import normalize
@@ -88,11 +89,12 @@ def due_badge(due_on, *, today=None) -> str:
 
 
 def _when(value) -> str:
+    """A moment as YYYY-MM-DD HH:MM (local), a day as YYYY-MM-DD; "" for none (the template shows "—")."""
     if not value:
         return ""
     if hasattr(value, "hour"):
         return date_format(timezone.localtime(value), "Y-m-d H:i")
-    return str(value)
+    return value.isoformat()
 
 
 def _who(user) -> str:
@@ -145,7 +147,7 @@ def sheet(appeal) -> dict:
                 "days": e.days,
                 "reason": e.reason,
                 "status": e.get_status_display(),
-                "due_before": e.due_before or "",
+                "due_before": _when(e.due_before),
                 "at": _when(e.requested_at),
                 "decided": _when(e.decided_at),
                 "note": e.decision_note,
@@ -177,9 +179,9 @@ def sheet(appeal) -> dict:
             {
                 "label": clock.kind_label,
                 "state": clock.get_state_display(),
-                "started_on": clock.started_on,
+                "started_on": _when(clock.started_on),
                 "limit_days": clock.limit_days,
-                "due": due_badge(clock.due_on) if clock.state == "running" else (clock.due_on or "—"),
+                "due": due_badge(clock.due_on) if clock.state == "running" else (_when(clock.due_on) or "—"),
                 "stopped_late": clock.stopped_late,
                 "lines": clocks.explain(clock).lines(),
             }
@@ -221,7 +223,12 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, appeal, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
-        field.queryset = services.dispatchable_departments(appeal).order_by("region__code", "code")
+        departments = services.dispatchable_departments(appeal)
+        self.returned = last_return(appeal) if appeal.status == S.RETURNED else None
+        if self.returned is not None:
+            # the department that has just returned it is not offered again
+            departments = departments.exclude(pk=self.returned.department_id)
+        field.queryset = departments.order_by("region__code", "code")
         suggested, basis = selectors.suggestion(appeal)
         self.suggested = suggested
         if suggested is not None:
@@ -229,6 +236,22 @@ class DispatchForm(forms.Form):
             field.help_text = _("建议派往：%(name)s（依据：%(basis)s）") % {"name": suggested.name, "basis": basis}
         else:
             field.help_text = _("没有相关事项或政策可供建议，请根据诉求内容选择承办部门。")
+
+
+def last_return(appeal):
+    """The latest 退单 of the appeal (a `DispatchRecord` with its reason), or None."""
+    return (
+        appeal.dispatches.filter(returned_at__isnull=False)
+        .select_related("department")
+        .order_by("-returned_at", "-id")
+        .first()
+    )
+
+
+def return_notice(record) -> str:
+    """ "科技局退单理由：…" — the department by its short name when it has one."""
+    name = record.department.short_name or record.department.name
+    return _("%(department)s退单理由：%(reason)s") % {"department": name, "reason": record.return_reason}
 
 
 class ExtensionForm(forms.Form):
@@ -402,7 +425,9 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def get_queryset(self, request):
         visible = services.visible_to(request.user).values("pk")
-        return selectors.with_current_due(super().get_queryset(request).filter(pk__in=visible))
+        pending = ExtensionRequest.objects.filter(appeal=OuterRef("pk"), status=ExtensionState.PENDING)
+        rows = super().get_queryset(request).filter(pk__in=visible).annotate(extension_pending=Exists(pending))
+        return selectors.with_current_due(rows)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -462,8 +487,10 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
             marks.append(("deadline-overdue appeal-mark-triple", _("超时限三倍")))
         elif obj.escalated_on and obj.is_open:
             marks.append(("deadline-soon appeal-mark-escalated", _("督办")))
+        if getattr(obj, "extension_pending", False):
+            marks.append(("deadline-soon appeal-mark-extension", _("延期待审")))
         if not marks:
-            return ""
+            return "—"
         return format_html_join(" ", '<span class="{}">{}</span>', marks)
 
     @admin.display(description=gettext_lazy("诉求内容"))
@@ -505,7 +532,7 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     def workflow_notes(self, request, obj):
         notes = []
         if obj.status == S.RETURNED:
-            record = obj.dispatches.filter(returned_at__isnull=False).order_by("-returned_at").first()
+            record = last_return(obj)
             if record is not None:
                 notes.append(
                     _("%(department)s已退单：%(reason)s。请改派其他部门。")
@@ -577,10 +604,11 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         }
         return TemplateResponse(request, REFUSED_TEMPLATE, context, status=status)
 
-    def _form_page(self, request, obj, *, title, form, intro="", submit=None):
+    def _form_page(self, request, obj, *, title, form, intro="", submit=None, notice=""):
         context = {
             **self.admin_site.each_context(request),
             "title": title,
+            "notice": notice,
             "opts": self.model._meta,
             "original": obj,
             "form": form,
@@ -655,7 +683,12 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
                 )
                 return HttpResponseRedirect(change_url)
         return self._form_page(
-            request, obj, title=_("派单：%(number)s") % {"number": obj.number}, form=form, submit=_("派单")
+            request,
+            obj,
+            title=_("派单：%(number)s") % {"number": obj.number},
+            form=form,
+            submit=_("确认派单"),
+            notice=return_notice(form.returned) if form.returned else "",
         )
 
     def extension_view(self, request, object_id):

@@ -168,7 +168,9 @@ def test_dispatch_back_to_the_returning_department_is_refused_on_the_form(operat
     appeal = dispatched(operator, kjj)
     perform(appeal, "return", by=handler_of(kjj), reason="不属本部门职责范围")
     response = client_for(operator).post(transition_url(appeal, "dispatch"), {"confirm": "1", "department": kjj.pk})
-    assert response.status_code == 200 and "刚刚退回" in response.content.decode()
+    assert response.status_code == 200 and "请选择列出的承办部门。" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == S.RETURNED
 
 
 def test_another_departments_handler_gets_403_with_the_message(operator, kjj):

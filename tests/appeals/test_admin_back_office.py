@@ -135,3 +135,46 @@ def test_extension_offered_while_handling_to_the_department_with_none_pending(op
     perform(request, "refuse", by=operator, reason="时限内可以办结")
     perform(appeal, "request_info", by=reviewer, reason="请提供营业执照复印件")
     assert "extension" in _tools(client, appeal)[1]
+
+
+# --- what the pages say -------------------------------------------------------------------------------------------
+
+
+def test_the_redispatch_form_shows_the_return_reason_and_leaves_out_the_returning_department(operator, kjj):
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "return", by=handler_of(kjj), reason="不属本部门职责范围，建议派人社局")
+    response = client_for(operator).get(transition_url(appeal, "dispatch"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{kjj.short_name or kjj.name}退单理由：不属本部门职责范围，建议派人社局" in page
+    choices = response.context["form"].fields["department"].queryset
+    assert kjj not in choices and choices.filter(code="yc-rsj").exists()
+    assert 'value="确认派单"' in page
+
+
+def test_the_list_marks_a_pending_extension_and_empty_cells_are_a_dash(operator, reviewer, kjj):
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
+    plain = dispatched(operator, kjj)
+    services.request_extension(appeal, days=3, reason="需要会同其他部门核实", by=reviewer)
+    response = client_for(operator).get(reverse("admin:appeals_appeal_changelist"))
+    admin = response.context["cl"].model_admin
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    assert "延期待审" in str(admin.marks(rows[appeal.pk]))
+    assert admin.marks(rows[plain.pk]) == "—"
+    assert "appeal-mark-extension" in response.content.decode()
+
+
+def test_clocks_running_and_stopped_show_dates_in_one_format(operator, reviewer, kjj):
+    import re
+
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
+    response = client_for(reviewer).get(change_url(appeal))
+    clocks = response.context["sheet"]["clocks"]
+    assert len(clocks) == 3  # 受理 and 签收 stopped, 办理 running
+    for clock in clocks:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", clock["started_on"])
+        assert re.search(r"\d{4}-\d{2}-\d{2}", str(clock["due"]))
+    section = response.content.decode().split('id="appeal-clocks"')[1].split("</fieldset>")[0]
+    assert "年" not in section
