@@ -9,7 +9,10 @@
   reveal is in the sensitive access log), attachments (downloaded through a checked view), dispatches, replies,
   extension requests, call-backs, the clocks with their derivation (`clocks.explain`), the history.
 - What is done is the workflow's (`WorkflowAdmin`, `appeals.workflow.APPEAL`): 派单 asks for the department
-  (the suggestion preselected, with its basis) and a note; 答复 / 直接答复 for the reply. A member of staff whose
+  (the suggestion preselected, with its basis, the department that has just returned it left out, its reason
+  shown) and a note; 答复 / 直接答复 for the reply, with the appeal's content, its related matter or policy and
+  what the submitter supplied above the text (`appeal_details`); each button says what it does (提交答复, 确认派单).
+- 办理记录 (`record`): the ticket's history with the extension requests and their decisions, in time order. A member of staff whose
   department the ticket is not dispatched to gets 403 with the kernel's message; a transition the state does not
   allow is an error message on the page.
 - Every page of one ticket (the page, its history, 申请延期, 回访, 联系电话, attachments, transitions) applies the
@@ -187,19 +190,77 @@ def sheet(appeal) -> dict:
             }
             for clock in clocks.of(appeal).order_by("started_on", "id")
         ],
-        "history": [
-            {
-                "at": _when(row.history_date),
-                "by": _who(row.history_user) if row.history_user_id else _("平台"),
-                "status": S(row.status).label if row.status in S.values else row.status,
-                "department": row.department.name if row.department_id and row.department else "",
-                "reason": row.history_change_reason or "",
-            }
-            for row in appeal.history.select_related("history_user", "department").order_by(
-                "-history_date", "-history_id"
-            )
-        ],
+        "history": record(appeal),
     }
+
+
+def record(appeal) -> list[dict]:
+    """办理记录, newest first: the ticket's history with its extension requests and their decisions, in time order
+    (each row: at, by, status, department, reason)."""
+    rows = [
+        {
+            "when": row.history_date,
+            "by": _who(row.history_user) if row.history_user_id else _("平台"),
+            "status": S(row.status).label if row.status in S.values else row.status,
+            "department": row.department.name if row.department_id and row.department else "",
+            "reason": row.history_change_reason or "",
+        }
+        for row in appeal.history.select_related("history_user", "department")
+    ]
+    requests = appeal.extension_requests.select_related("department", "requested_by", "decided_by")
+    for e in requests:
+        rows.append(
+            {
+                "when": e.requested_at,
+                "by": _who(e.requested_by) if e.requested_by_id else _("平台"),
+                "status": _("申请延期"),
+                "department": e.department.name,
+                "reason": _("延长%(days)d个工作日：%(reason)s") % {"days": e.days, "reason": e.reason},
+            }
+        )
+        if e.decided_at:
+            rows.append(
+                {
+                    "when": e.decided_at,
+                    "by": _who(e.decided_by) if e.decided_by_id else _("平台"),
+                    "status": _("同意延期") if e.status == ExtensionState.APPROVED else _("不同意延期"),
+                    "department": e.department.name,
+                    "reason": e.decision_note,
+                }
+            )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    for row in rows:
+        row["at"] = _when(row.pop("when"))
+    return rows
+
+
+def appeal_details(appeal) -> list[tuple[str, str]]:
+    """What a reply or a decision is about, above its form: the appeal's title and content, the related matter,
+    policy or application, and the information the submitter supplied."""
+    lines = [
+        (_("诉求标题"), appeal.title),
+        (_("诉求内容"), appeal.content),
+        (_("相关事项、政策或申报"), related_text(appeal)),
+    ]
+    for item in appeal.information_requests.exclude(answer="").order_by("asked_at", "id"):
+        lines.append(
+            (
+                _("补充信息（%(at)s）") % {"at": _when(item.answered_at) or "—"},
+                _("问：%(question)s\n答：%(answer)s") % {"question": item.question, "answer": item.answer},
+            )
+        )
+    return lines
+
+
+def related_text(appeal) -> str:
+    parts = []
+    if appeal.matter_id:
+        parts.append(_("事项：%(name)s") % {"name": appeal.matter.name})
+    if appeal.policy_id:
+        parts.append(_("政策：%(name)s") % {"name": appeal.policy.title})
+    if appeal.application_id:
+        parts.append(_("申报：%(number)s") % {"number": appeal.application.number})
+    return "；".join(parts) or "—"
 
 
 # --- forms ---------------------------------------------------------------------------------------------------
@@ -507,14 +568,17 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     @admin.display(description=gettext_lazy("相关事项、政策或申报"))
     def related(self, obj):
-        parts = []
-        if obj.matter_id:
-            parts.append(_("事项：%(name)s") % {"name": obj.matter.name})
-        if obj.policy_id:
-            parts.append(_("政策：%(name)s") % {"name": obj.policy.title})
-        if obj.application_id:
-            parts.append(_("申报：%(number)s") % {"number": obj.application.number})
-        return "；".join(parts) or "—"
+        return related_text(obj)
+
+    # --- the confirmation pages ---
+
+    def transition_details(self, request, obj, transition):
+        return appeal_details(obj)
+
+    def transition_submit_label(self, transition):
+        if transition.name in ("reply", "answer"):
+            return _("提交答复")
+        return _("确认%(action)s") % {"action": transition.label}
 
     # --- the page ---
 

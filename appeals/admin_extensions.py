@@ -38,6 +38,7 @@ from appeals.models import (
 from portal.core.workflow_admin import WorkflowAdmin
 from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
+from portal.workcalendar import clocks
 
 
 class PendingFilter(admin.SimpleListFilter):
@@ -136,6 +137,27 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
     def decided_by_name(self, obj):
         return str(obj.decided_by) if obj.decided_by_id else "—"
 
+    def transition_details(self, request, obj, transition):
+        lines = [
+            (_("诉求工单"), f"{obj.appeal.number} {obj.appeal.title}"),
+            (_("申请部门"), obj.department.name),
+            (_("延长工作日数"), str(obj.days)),
+            (_("延期理由"), obj.reason),
+        ]
+        if transition.name == "approve":
+            current, extended = due_dates(obj)
+            lines.append((_("当前办理截止日期"), current.isoformat() if current else "—"))
+            lines.append(
+                (
+                    _("同意后的截止日期"),
+                    extended.isoformat() if extended else _("暂停计时中，恢复计时后确定"),
+                )
+            )
+        return lines
+
+    def transition_submit_label(self, transition):
+        return _("确认%(action)s") % {"action": transition.label}
+
     def workflow_notes(self, request, obj):
         if obj.status == ExtensionState.PENDING and obj.due_before:
             return [
@@ -143,6 +165,20 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
                 % {"day": obj.due_before, "days": obj.days}
             ]
         return []
+
+
+def due_dates(request) -> tuple:
+    """(the 办理 clock's due date now, the due date approving `request` gives): the running (or paused) clock's
+    working days plus its extensions plus the requested days from its start, pauses honoured
+    (`clocks.compute_due`); (None, None) without such a clock, a None new date while a pause is open."""
+    from appeals.workflow import HANDLE_CLOCK
+
+    clock = clocks.of(request.appeal, HANDLE_CLOCK).exclude(state="stopped").order_by("-id").first()
+    if clock is None:
+        return None, None
+    pauses = [(p.paused_on, p.resumed_on) for p in clock.pauses.all()]
+    extended = sum(e.days for e in clock.extensions.all())
+    return clock.due_on, clocks.compute_due(clock.started_on, clock.limit_days + extended + request.days, pauses)
 
 
 class TimeLimitForm(forms.ModelForm):

@@ -205,6 +205,23 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return _("已转为政策“%(title)s”的常见问题") % {"title": obj.policy.title if obj.policy_id else ""}
         return "—"
 
+    def transition_details(self, request, obj, transition):
+        related = []
+        if obj.matter_id:
+            related.append(_("事项：%(name)s") % {"name": obj.matter.name})
+        if obj.policy_id:
+            related.append(_("政策：%(name)s") % {"name": obj.policy.title})
+        return [
+            (_("提问标题"), obj.title),
+            (_("提问内容"), obj.content),
+            (_("相关事项或政策"), "；".join(related) or "—"),
+        ]
+
+    def transition_submit_label(self, transition):
+        if transition.name == "answer":
+            return _("提交答复")
+        return _("确认%(action)s") % {"action": transition.label}
+
     def workflow_notes(self, request, obj):
         notes = []
         if obj.personal_data and obj.status == QuestionState.SUBMITTED and interaction.is_moderator(request.user):

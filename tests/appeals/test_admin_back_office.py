@@ -11,7 +11,7 @@ from appeals import services
 from appeals.models import AppealState
 from portal.core.workflow import perform
 from portal.org.models import Department
-from tests.appeals.test_admin import change_url, client_for, dispatched, transition_url
+from tests.appeals.test_admin import accepted, change_url, client_for, dispatched, transition_url
 from tests.backoffice.conftest import demo_org, staff  # noqa: F401
 from tests.factories.appeals import handler_of
 
@@ -178,3 +178,44 @@ def test_clocks_running_and_stopped_show_dates_in_one_format(operator, reviewer,
         assert re.search(r"\d{4}-\d{2}-\d{2}", str(clock["due"]))
     section = response.content.decode().split('id="appeal-clocks"')[1].split("</fieldset>")[0]
     assert "年" not in section
+
+
+def test_extensions_are_in_the_record_and_the_approval_shows_both_due_dates(operator, reviewer, kjj):
+    from portal.workcalendar import clocks
+
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
+    request = services.request_extension(appeal, days=5, reason="需会同财政核实拨付记录", by=reviewer)
+    clock = clocks.of(appeal, "appeal_handle").get()
+    expected = clocks.compute_due(clock.started_on, clock.limit_days + 5, [])
+    client = client_for(operator)
+    approve = reverse("admin:appeals_extensionrequest_transition", args=[request.pk, "approve"])
+    page = client.get(approve).content.decode()
+    assert clock.due_on.isoformat() in page and expected.isoformat() in page
+    assert "同意后的截止日期" in page and 'value="确认同意延期"' in page
+    assert client.post(approve, {"confirm": "1", "reason": "同意，请抓紧办理"}).status_code == 302
+    clock.refresh_from_db()
+    assert clock.due_on == expected
+    rows = client.get(change_url(appeal)).context["sheet"]["history"]
+    statuses = [str(row["status"]) for row in rows]
+    assert statuses.index("同意延期") < statuses.index("申请延期") < statuses.index("办理中")
+    asked = rows[statuses.index("申请延期")]
+    assert "5" in asked["reason"] and "需会同财政核实拨付记录" in asked["reason"] and asked["by"]
+    assert rows[statuses.index("同意延期")]["reason"] == "同意，请抓紧办理"
+
+
+def test_the_reply_page_shows_the_appeal_and_what_was_supplied(operator, reviewer, kjj):
+    appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
+    perform(appeal, "request_info", by=reviewer, reason="请提供营业执照复印件")
+    perform(appeal, "supply_info", by=operator, reason="已通过电话补充：营业执照号码见附件")
+    response = client_for(reviewer).get(transition_url(appeal, "reply"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert appeal.content in page and "请提供营业执照复印件" in page and "营业执照号码见附件" in page
+    assert page.index(appeal.content) < page.index('name="reason"')
+    assert 'value="提交答复"' in page
+    # the centre's direct answer too
+    waiting = accepted(operator)
+    page = client_for(operator).get(transition_url(waiting, "answer")).content.decode()
+    assert waiting.content in page and 'value="提交答复"' in page

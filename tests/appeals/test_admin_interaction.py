@@ -85,3 +85,15 @@ def test_promote_is_for_those_who_may_promote(staff):  # noqa: F811
     assert done.status_code == 302, done.context["form"].errors
     question.refresh_from_db()
     assert question.status == QuestionState.ANSWERED and question.promoted
+
+
+def test_the_answer_page_shows_the_question():
+    matter = public_matter()
+    reviewer = handler_of(matter.department, Role.REVIEWER)
+    question = asked(matter=matter)
+    perform(question, "publish", by=operator_of(centre_of()))
+    url = reverse("admin:appeals_question_transition", args=[question.pk, "answer"])
+    page = client_for(reviewer).get(url).content.decode()
+    assert question.content in page and matter.name in page
+    assert page.index(question.content) < page.index('name="reason"')
+    assert 'value="提交答复"' in page
