@@ -411,6 +411,7 @@ class StatisticFilter(admin.SimpleListFilter):
 
 @admin.register(Appeal)
 class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     view_permission = "appeals.view_appeal"
     list_display = ["number", "kind", "channel", "title", "status", "department", "due", "marks"]
     list_filter = [
@@ -480,7 +481,7 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     ]
 
     class Media:
-        css = {"all": ["applications/admin.css"]}
+        css = {"all": ["applications/admin.css", "appeals/admin.css"]}
 
     # --- who may do what ---
 

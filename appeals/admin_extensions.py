@@ -56,6 +56,7 @@ class PendingFilter(admin.SimpleListFilter):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     view_permission = "appeals.view_extensionrequest"
     list_display = ["appeal_link", "department", "days", "reason", "status", "due_before", "requested_at", "decided_at"]
     list_filter = [PendingFilter, "status", ("department", admin.RelatedOnlyFieldListFilter)]
@@ -246,6 +247,7 @@ def default_rows() -> list[dict]:
 
 @admin.register(AppealTimeLimit)
 class AppealTimeLimitAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     form = TimeLimitForm
     list_display = ["kind", "stage", "days", "default_days", "pausable", "basis"]
     list_filter = ["kind", "stage"]

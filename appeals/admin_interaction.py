@@ -89,6 +89,7 @@ def _promote(question, user, reason):
 
 @admin.register(Question)
 class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     form = QuestionForm
     list_display = ["title", "status_tag", "personal_data_tag", "policy", "matter", "answer_department", "submitted_at"]
     list_filter = ["status", StatusOrder, ("answer_department", admin.RelatedOnlyFieldListFilter)]

@@ -219,3 +219,11 @@ def test_the_reply_page_shows_the_appeal_and_what_was_supplied(operator, reviewe
     waiting = accepted(operator)
     page = client_for(operator).get(transition_url(waiting, "answer")).content.decode()
     assert waiting.content in page and 'value="提交答复"' in page
+
+
+def test_empty_values_are_a_dash_on_the_ticket_page(operator, kjj):
+    appeal = dispatched(operator, kjj)
+    response = client_for(operator).get(change_url(appeal))
+    assert response.context["adminform"].model_admin.empty_value_display == "—"
+    page = response.content.decode()
+    assert '<div class="readonly">-</div>' not in page
