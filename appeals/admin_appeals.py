@@ -12,16 +12,16 @@
   (the suggestion preselected, with its basis, the department that has just returned it left out, its reason
   shown) and a note; 答复 / 直接答复 for the reply, with the appeal's content, its related matter or policy and
   what the submitter supplied above the text (`appeal_details`); each button says what it does (提交答复, 确认派单).
-- 办理记录 (`record`): the ticket's history with the extension requests and their decisions, in time order. A member of staff whose
-  department the ticket is not dispatched to gets 403 with the kernel's message; a transition the state does not
-  allow is an error message on the page.
+  A member of staff whose department the ticket is not dispatched to gets 403 with the kernel's message; a
+  transition the state does not allow is an error message on the page.
+- 办理记录 (`record`): the ticket's history with the extension requests and their decisions, in time order.
 - Every page of one ticket (the page, its history, 申请延期, 回访, 联系电话, attachments, transitions) applies the
   list's visibility (`services.visible_to`): a ticket that exists but is out of the user's sight is the back
   office's 403 page, "本工单未派给您所在的部门，不能查看。" (`NOT_VISIBLE`), never the public not-found page; an id
   that does not exist is a 404.
 - Beside the transitions: 申请延期 (the handling department while 办理中 or 待补充信息, before the due date, no
-  request pending — with a pending one the page says so), 添加回访记录 (the centre's
-  operators, once answered), 显示完整联系电话 (the centre's operators).
+  request pending — with a pending one the page says so), 添加回访记录 (the centre's operators, once answered),
+  显示完整联系电话 (the centre's operators).
 """
 
 from __future__ import annotations
