@@ -9,11 +9,19 @@
   reveal is in the sensitive access log), attachments (downloaded through a checked view), dispatches, replies,
   extension requests, call-backs, the clocks with their derivation (`clocks.explain`), the history.
 - What is done is the workflow's (`WorkflowAdmin`, `appeals.workflow.APPEAL`): 派单 asks for the department
-  (the suggestion preselected, with its basis) and a note; 答复 / 直接答复 for the reply. A member of staff whose
-  department the ticket is not dispatched to gets 403 with the kernel's message; a transition the state does not
-  allow is an error message on the page.
-- Beside the transitions: 申请延期 (the handling department, before the due date), 添加回访记录 (the centre's
-  operators, once answered), 显示完整联系电话 (the centre's operators).
+  (the suggestion preselected, with its basis, the department that has just returned it left out, its reason
+  shown) and a note; 答复 / 直接答复 for the reply, with the appeal's content, its related matter or policy and
+  what the submitter supplied above the text (`appeal_details`); each button says what it does (提交答复, 确认派单).
+  A member of staff whose department the ticket is not dispatched to gets 403 with the kernel's message; a
+  transition the state does not allow is an error message on the page.
+- 办理记录 (`record`): the ticket's history with the extension requests and their decisions, in time order.
+- Every page of one ticket (the page, its history, 申请延期, 回访, 联系电话, attachments, transitions) applies the
+  list's visibility (`services.visible_to`): a ticket that exists but is out of the user's sight is the back
+  office's 403 page, "本工单未派给您所在的部门，不能查看。" (`NOT_VISIBLE`), never the public not-found page; an id
+  that does not exist is a 404.
+- Beside the transitions: 申请延期 (the handling department while 办理中 or 待补充信息, before the due date, no
+  request pending — with a pending one the page says so), 添加回访记录 (the centre's operators, once answered),
+  显示完整联系电话 (the centre's operators).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,7 +43,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import selectors, services, statistics
-from appeals.models import Appeal, AppealState, CallbackRecord
+from appeals.models import Appeal, AppealState, CallbackRecord, ExtensionRequest, ExtensionState
 from appeals.workflow import APPEAL, is_centre_operator, is_handler
 from portal import workdays
 from portal.core import normalize
@@ -49,7 +58,10 @@ S = AppealState
 SUBMITTER_TRANSITIONS = {"evaluate", "reopen", "withdraw"}
 FORM_TEMPLATE = "admin/appeals/appeal/form.html"
 REFUSED_TEMPLATE = "admin/appeals/appeal/refused.html"
+# 申请延期 is offered in these states only (signed, not yet answered).
+EXTENSION_STATES = (AppealState.HANDLING, AppealState.WAITING)
 TEXTAREA = {"rows": 5, "class": "vLargeTextField"}
+NOT_VISIBLE = gettext_lazy("本工单未派给您所在的部门，不能查看。")
 
 
 # --- the due date --------------------------------------------------------------------------------------------
@@ -80,11 +92,12 @@ def due_badge(due_on, *, today=None) -> str:
 
 
 def _when(value) -> str:
+    """A moment as YYYY-MM-DD HH:MM (local), a day as YYYY-MM-DD; "" for none (the template shows "—")."""
     if not value:
         return ""
     if hasattr(value, "hour"):
         return date_format(timezone.localtime(value), "Y-m-d H:i")
-    return str(value)
+    return value.isoformat()
 
 
 def _who(user) -> str:
@@ -137,7 +150,7 @@ def sheet(appeal) -> dict:
                 "days": e.days,
                 "reason": e.reason,
                 "status": e.get_status_display(),
-                "due_before": e.due_before or "",
+                "due_before": _when(e.due_before),
                 "at": _when(e.requested_at),
                 "decided": _when(e.decided_at),
                 "note": e.decision_note,
@@ -169,27 +182,85 @@ def sheet(appeal) -> dict:
             {
                 "label": clock.kind_label,
                 "state": clock.get_state_display(),
-                "started_on": clock.started_on,
+                "started_on": _when(clock.started_on),
                 "limit_days": clock.limit_days,
-                "due": due_badge(clock.due_on) if clock.state == "running" else (clock.due_on or "—"),
+                "due": due_badge(clock.due_on) if clock.state == "running" else (_when(clock.due_on) or "—"),
                 "stopped_late": clock.stopped_late,
                 "lines": clocks.explain(clock).lines(),
             }
             for clock in clocks.of(appeal).order_by("started_on", "id")
         ],
-        "history": [
-            {
-                "at": _when(row.history_date),
-                "by": _who(row.history_user) if row.history_user_id else _("平台"),
-                "status": S(row.status).label if row.status in S.values else row.status,
-                "department": row.department.name if row.department_id and row.department else "",
-                "reason": row.history_change_reason or "",
-            }
-            for row in appeal.history.select_related("history_user", "department").order_by(
-                "-history_date", "-history_id"
-            )
-        ],
+        "history": record(appeal),
     }
+
+
+def record(appeal) -> list[dict]:
+    """办理记录, newest first: the ticket's history with its extension requests and their decisions, in time order
+    (each row: at, by, status, department, reason)."""
+    rows = [
+        {
+            "when": row.history_date,
+            "by": _who(row.history_user) if row.history_user_id else _("平台"),
+            "status": S(row.status).label if row.status in S.values else row.status,
+            "department": row.department.name if row.department_id and row.department else "",
+            "reason": row.history_change_reason or "",
+        }
+        for row in appeal.history.select_related("history_user", "department")
+    ]
+    requests = appeal.extension_requests.select_related("department", "requested_by", "decided_by")
+    for e in requests:
+        rows.append(
+            {
+                "when": e.requested_at,
+                "by": _who(e.requested_by) if e.requested_by_id else _("平台"),
+                "status": _("申请延期"),
+                "department": e.department.name,
+                "reason": _("延长%(days)d个工作日：%(reason)s") % {"days": e.days, "reason": e.reason},
+            }
+        )
+        if e.decided_at:
+            rows.append(
+                {
+                    "when": e.decided_at,
+                    "by": _who(e.decided_by) if e.decided_by_id else _("平台"),
+                    "status": _("同意延期") if e.status == ExtensionState.APPROVED else _("不同意延期"),
+                    "department": e.department.name,
+                    "reason": e.decision_note,
+                }
+            )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    for row in rows:
+        row["at"] = _when(row.pop("when"))
+    return rows
+
+
+def appeal_details(appeal) -> list[tuple[str, str]]:
+    """What a reply or a decision is about, above its form: the appeal's title and content, the related matter,
+    policy or application, and the information the submitter supplied."""
+    lines = [
+        (_("诉求标题"), appeal.title),
+        (_("诉求内容"), appeal.content),
+        (_("相关事项、政策或申报"), related_text(appeal)),
+    ]
+    for item in appeal.information_requests.exclude(answer="").order_by("asked_at", "id"):
+        lines.append(
+            (
+                _("补充信息（%(at)s）") % {"at": _when(item.answered_at) or "—"},
+                _("问：%(question)s\n答：%(answer)s") % {"question": item.question, "answer": item.answer},
+            )
+        )
+    return lines
+
+
+def related_text(appeal) -> str:
+    parts = []
+    if appeal.matter_id:
+        parts.append(_("事项：%(name)s") % {"name": appeal.matter.name})
+    if appeal.policy_id:
+        parts.append(_("政策：%(name)s") % {"name": appeal.policy.title})
+    if appeal.application_id:
+        parts.append(_("申报：%(number)s") % {"number": appeal.application.number})
+    return "；".join(parts) or "—"
 
 
 # --- forms ---------------------------------------------------------------------------------------------------
@@ -213,7 +284,12 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, appeal, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
-        field.queryset = services.dispatchable_departments(appeal).order_by("region__code", "code")
+        departments = services.dispatchable_departments(appeal)
+        self.returned = last_return(appeal) if appeal.status == S.RETURNED else None
+        if self.returned is not None:
+            # the department that has just returned it is not offered again
+            departments = departments.exclude(pk=self.returned.department_id)
+        field.queryset = departments.order_by("region__code", "code")
         suggested, basis = selectors.suggestion(appeal)
         self.suggested = suggested
         if suggested is not None:
@@ -221,6 +297,22 @@ class DispatchForm(forms.Form):
             field.help_text = _("建议派往：%(name)s（依据：%(basis)s）") % {"name": suggested.name, "basis": basis}
         else:
             field.help_text = _("没有相关事项或政策可供建议，请根据诉求内容选择承办部门。")
+
+
+def last_return(appeal):
+    """The latest 退单 of the appeal (a `DispatchRecord` with its reason), or None."""
+    return (
+        appeal.dispatches.filter(returned_at__isnull=False)
+        .select_related("department")
+        .order_by("-returned_at", "-id")
+        .first()
+    )
+
+
+def return_notice(record) -> str:
+    """ "科技局退单理由：…" — the department by its short name when it has one."""
+    name = record.department.short_name or record.department.name
+    return _("%(department)s退单理由：%(reason)s") % {"department": name, "reason": record.return_reason}
 
 
 class ExtensionForm(forms.Form):
@@ -319,6 +411,7 @@ class StatisticFilter(admin.SimpleListFilter):
 
 @admin.register(Appeal)
 class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     view_permission = "appeals.view_appeal"
     list_display = ["number", "kind", "channel", "title", "status", "department", "due", "marks"]
     list_filter = [
@@ -388,19 +481,46 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     ]
 
     class Media:
-        css = {"all": ["applications/admin.css"]}
+        css = {"all": ["applications/admin.css", "appeals/admin.css"]}
 
     # --- who may do what ---
 
     def get_queryset(self, request):
         visible = services.visible_to(request.user).values("pk")
-        return selectors.with_current_due(super().get_queryset(request).filter(pk__in=visible))
+        pending = ExtensionRequest.objects.filter(appeal=OuterRef("pk"), status=ExtensionState.PENDING)
+        rows = super().get_queryset(request).filter(pk__in=visible).annotate(extension_pending=Exists(pending))
+        return selectors.with_current_due(rows)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("诉求工单不存在，或您无权查看"))
         return obj
+
+    def hidden(self, request, object_id):
+        """The back office's 403 page for a ticket that exists but is not visible to the user (`services.visible_to`,
+        as the list); None when it is visible or does not exist (a 404 then)."""
+        pk = unquote(str(object_id))
+        if not pk.isdigit():
+            return None
+        obj = Appeal.objects.filter(pk=pk).first()
+        if obj is None or self.get_queryset(request).filter(pk=obj.pk).exists():
+            return None
+        return self._refused(request, obj, NOT_VISIBLE, title=_("不能查看"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.hidden(request, object_id) or super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().delete_view(request, object_id, extra_context)
 
     def get_actions(self, request):
         # Each ticket is handled on its own page: a dispatch needs its department, a reply its content.
@@ -429,8 +549,10 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
             marks.append(("deadline-overdue appeal-mark-triple", _("超时限三倍")))
         elif obj.escalated_on and obj.is_open:
             marks.append(("deadline-soon appeal-mark-escalated", _("督办")))
+        if getattr(obj, "extension_pending", False):
+            marks.append(("deadline-soon appeal-mark-extension", _("延期待审")))
         if not marks:
-            return ""
+            return "—"
         return format_html_join(" ", '<span class="{}">{}</span>', marks)
 
     @admin.display(description=gettext_lazy("诉求内容"))
@@ -447,14 +569,17 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     @admin.display(description=gettext_lazy("相关事项、政策或申报"))
     def related(self, obj):
-        parts = []
-        if obj.matter_id:
-            parts.append(_("事项：%(name)s") % {"name": obj.matter.name})
-        if obj.policy_id:
-            parts.append(_("政策：%(name)s") % {"name": obj.policy.title})
-        if obj.application_id:
-            parts.append(_("申报：%(number)s") % {"number": obj.application.number})
-        return "；".join(parts) or "—"
+        return related_text(obj)
+
+    # --- the confirmation pages ---
+
+    def transition_details(self, request, obj, transition):
+        return appeal_details(obj)
+
+    def transition_submit_label(self, transition):
+        if transition.name in ("reply", "answer"):
+            return _("提交答复")
+        return _("确认%(action)s") % {"action": transition.label}
 
     # --- the page ---
 
@@ -472,7 +597,7 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     def workflow_notes(self, request, obj):
         notes = []
         if obj.status == S.RETURNED:
-            record = obj.dispatches.filter(returned_at__isnull=False).order_by("-returned_at").first()
+            record = last_return(obj)
             if record is not None:
                 notes.append(
                     _("%(department)s已退单：%(reason)s。请改派其他部门。")
@@ -484,6 +609,9 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
                 _("%(department)s申请延期%(days)d个工作日，待城运中心审核。")
                 % {"department": pending.department.name, "days": pending.days}
             )
+            if may_ask_extension(request.user, obj, ignore_pending=True):
+                # why 申请延期 is not offered to the department
+                notes.append(_("延期申请待城运中心审核，审核前不能再次申请延期。"))
         if obj.triple_overdue_on:
             notes.append(_("本工单已超过办理时限三倍（%(day)s），计入督查统计。") % {"day": obj.triple_overdue_on})
         elif obj.escalated_on and obj.is_open:
@@ -493,11 +621,7 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
     def workflow_tools(self, request, obj):
         tools = []
         user = request.user
-        if (
-            obj.status in selectors.HANDLING_STATES
-            and is_handler(user, obj)
-            and can(user, "appeals.add_extensionrequest")
-        ):
+        if may_ask_extension(user, obj):
             tools.append({"url": self._url("extension", obj), "label": _("申请延期"), "name": "extension"})
         if may_call_back(user, obj):
             tools.append({"url": self._url("callback", obj), "label": _("添加回访记录"), "name": "callback"})
@@ -534,10 +658,10 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         ]
         return [*own, *super().get_urls()]
 
-    def _refused(self, request, obj, message, *, status=403):
+    def _refused(self, request, obj, message, *, status=403, title=None):
         context = {
             **self.admin_site.each_context(request),
-            "title": _("不能办理"),
+            "title": title or _("不能办理"),
             "opts": self.model._meta,
             "original": obj,
             "message": message,
@@ -545,10 +669,11 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         }
         return TemplateResponse(request, REFUSED_TEMPLATE, context, status=status)
 
-    def _form_page(self, request, obj, *, title, form, intro="", submit=None):
+    def _form_page(self, request, obj, *, title, form, intro="", submit=None, notice=""):
         context = {
             **self.admin_site.each_context(request),
             "title": title,
+            "notice": notice,
             "opts": self.model._meta,
             "original": obj,
             "form": form,
@@ -581,8 +706,9 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         except PermissionDenied as error:
             return self._refused(request, obj, refusal_text(error))
         except ValidationError as error:
-            if not self.get_queryset(request).filter(pk=obj.pk).exists():
-                raise Http404(_("诉求工单不存在，或您无权查看")) from error
+            refusal = self.hidden(request, object_id)
+            if refusal is not None:
+                return refusal
             self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(change_url)
         if name == "dispatch":
@@ -622,15 +748,28 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
                 )
                 return HttpResponseRedirect(change_url)
         return self._form_page(
-            request, obj, title=_("派单：%(number)s") % {"number": obj.number}, form=form, submit=_("派单")
+            request,
+            obj,
+            title=_("派单：%(number)s") % {"number": obj.number},
+            form=form,
+            submit=_("确认派单"),
+            notice=return_notice(form.returned) if form.returned else "",
         )
 
     def extension_view(self, request, object_id):
         """申请延期 (the handling department): `services.request_extension`; refusals on the form or as a message."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:appeals_appeal_change", args=[obj.pk])
         if not is_handler(request.user, obj) or not can(request.user, "appeals.add_extensionrequest"):
             return self._refused(request, obj, _("本工单未派给您所在的部门，不能申请延期。"))
+        if obj.status not in EXTENSION_STATES:
+            self.message_user(request, _("工单签收后、答复前才能申请延期。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        if obj.extension_requests.filter(status=ExtensionState.PENDING).exists():
+            self.message_user(request, _("延期申请待城运中心审核，审核前不能再次申请延期。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
         confirmed = request.method == "POST" and "confirm" in request.POST
         form = ExtensionForm(request.POST if confirmed else None)
         if confirmed and form.is_valid():
@@ -660,6 +799,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def callback_view(self, request, object_id):
         """添加回访记录: the operators of the ticket's centre, once it is answered."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:appeals_appeal_change", args=[obj.pk])
         if not (can(request.user, "appeals.callback_appeal") and is_centre_operator(request.user, obj)):
@@ -684,6 +825,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         """显示完整联系电话: the centre's operators, after stating why; each reveal is logged."""
         from portal.audit.services import log_sensitive_access
 
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         if not is_centre_operator(request.user, obj):
             return self._refused(request, obj, _("只有本工单受理中心（城运中心）的话务员可以查看完整联系电话。"))
@@ -712,6 +855,8 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
 
     def attachment_view(self, request, object_id, attachment_id):
         """An attachment of a ticket the user may see, as a download."""
+        if refusal := self.hidden(request, object_id):
+            return refusal
         obj = self.get_object(request, unquote(object_id))
         attachment = obj.attachments.filter(pk=attachment_id).first()
         if attachment is None or not attachment.file:
@@ -719,6 +864,17 @@ class AppealAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHist
         response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def may_ask_extension(user, appeal, *, ignore_pending=False) -> bool:
+    """申请延期 is offered while the ticket is 办理中 or 待补充信息, to a handler of its department, when no request
+    of it waits for the centre (`ignore_pending`: whatever the requests)."""
+    return (
+        appeal.status in EXTENSION_STATES
+        and is_handler(user, appeal)
+        and can(user, "appeals.add_extensionrequest")
+        and (ignore_pending or not appeal.extension_requests.filter(status=ExtensionState.PENDING).exists())
+    )
 
 
 def may_call_back(user, appeal) -> bool:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from appeals import services
 from appeals.models import (
     DEFAULT_LIMITS,
     DEFAULT_PAUSABLE,
+    Appeal,
     AppealKind,
     AppealTimeLimit,
     ExtensionRequest,
@@ -35,6 +38,7 @@ from appeals.models import (
 from portal.core.workflow_admin import WorkflowAdmin
 from portal.org.admin_mixins import ReadOnlyAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import can, is_platform_admin
+from portal.workcalendar import clocks
 
 
 class PendingFilter(admin.SimpleListFilter):
@@ -52,6 +56,7 @@ class PendingFilter(admin.SimpleListFilter):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     view_permission = "appeals.view_extensionrequest"
     list_display = ["appeal_link", "department", "days", "reason", "status", "due_before", "requested_at", "decided_at"]
     list_filter = [PendingFilter, "status", ("department", admin.RelatedOnlyFieldListFilter)]
@@ -88,6 +93,38 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
             raise Http404(_("延期申请不存在，或您无权查看"))
         return obj
 
+    def hidden(self, request, object_id):
+        """The back office's 403 page for a request on a ticket the user may not see; None when visible or absent."""
+        from appeals.admin_appeals import NOT_VISIBLE, REFUSED_TEMPLATE
+
+        pk = unquote(str(object_id))
+        row = ExtensionRequest.objects.select_related("appeal").filter(pk=pk).first() if pk.isdigit() else None
+        if row is None or self.get_queryset(request).filter(pk=row.pk).exists():
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("不能查看"),
+            "opts": Appeal._meta,
+            "original": row.appeal,
+            "message": NOT_VISIBLE,
+            "visible": False,
+        }
+        return TemplateResponse(request, REFUSED_TEMPLATE, context, status=403)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.hidden(request, object_id) or super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self.hidden(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+    def transition_view(self, request, object_id, name):
+        return self.hidden(request, object_id) or super().transition_view(request, object_id, name)
+
     @admin.display(description=gettext_lazy("诉求工单"), ordering="appeal__number")
     def appeal_link(self, obj):
         url = reverse("admin:appeals_appeal_change", args=[obj.appeal_id])
@@ -101,6 +138,27 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
     def decided_by_name(self, obj):
         return str(obj.decided_by) if obj.decided_by_id else "—"
 
+    def transition_details(self, request, obj, transition):
+        lines = [
+            (_("诉求工单"), f"{obj.appeal.number} {obj.appeal.title}"),
+            (_("申请部门"), obj.department.name),
+            (_("延长工作日数"), str(obj.days)),
+            (_("延期理由"), obj.reason),
+        ]
+        if transition.name == "approve":
+            current, extended = due_dates(obj)
+            lines.append((_("当前办理截止日期"), current.isoformat() if current else "—"))
+            lines.append(
+                (
+                    _("同意后的截止日期"),
+                    extended.isoformat() if extended else _("暂停计时中，恢复计时后确定"),
+                )
+            )
+        return lines
+
+    def transition_submit_label(self, transition):
+        return _("确认%(action)s") % {"action": transition.label}
+
     def workflow_notes(self, request, obj):
         if obj.status == ExtensionState.PENDING and obj.due_before:
             return [
@@ -108,6 +166,20 @@ class ExtensionRequestAdmin(WorkflowAdmin, ReadOnlyAdmin, ViewOnlyHistoryAdmin, 
                 % {"day": obj.due_before, "days": obj.days}
             ]
         return []
+
+
+def due_dates(request) -> tuple:
+    """(the 办理 clock's due date now, the due date approving `request` gives): the running (or paused) clock's
+    working days plus its extensions plus the requested days from its start, pauses honoured
+    (`clocks.compute_due`); (None, None) without such a clock, a None new date while a pause is open."""
+    from appeals.workflow import HANDLE_CLOCK
+
+    clock = clocks.of(request.appeal, HANDLE_CLOCK).exclude(state="stopped").order_by("-id").first()
+    if clock is None:
+        return None, None
+    pauses = [(p.paused_on, p.resumed_on) for p in clock.pauses.all()]
+    extended = sum(e.days for e in clock.extensions.all())
+    return clock.due_on, clocks.compute_due(clock.started_on, clock.limit_days + extended + request.days, pauses)
 
 
 class TimeLimitForm(forms.ModelForm):
@@ -175,6 +247,7 @@ def default_rows() -> list[dict]:
 
 @admin.register(AppealTimeLimit)
 class AppealTimeLimitAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     form = TimeLimitForm
     list_display = ["kind", "stage", "days", "default_days", "pausable", "basis"]
     list_filter = ["kind", "stage"]

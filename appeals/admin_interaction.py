@@ -2,10 +2,13 @@
 
 - 审核队列: operators of an operations centre see every question, 待审核 first; the personal data found in a
   question is shown highlighted in the original text (decrypted for them only); 审核公开 / 不予公开 through the
-  workflow (`appeals.interaction_workflow.QUESTION`), and before publishing they may edit the public text.
+  workflow (`appeals.interaction_workflow.QUESTION`), and before publishing they may edit the public text; the
+  personal-data warning is theirs while the question waits, and the 审核意见 of 审核公开 is kept whole
+  (`Question.review_note`) and shown on the page.
 - 答复: the reviewers and approvers of the related matter's or policy's department see their questions once public
   and answer through the workflow's confirmation page (答复内容); another department is refused with a message.
-- 转为常见问题: a button on an answered question (and a list action) copies it into the related matter's or
+- 转为常见问题: a button on an answered question (and a list action), for those who may promote it
+  (`interaction.may_promote`; the others get the 403 page with the reason), copies it into the related matter's or
   policy's FAQ, choosing which when it has both.
 """
 
@@ -86,6 +89,7 @@ def _promote(question, user, reason):
 
 @admin.register(Question)
 class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
+    empty_value_display = "—"
     form = QuestionForm
     list_display = ["title", "status_tag", "personal_data_tag", "policy", "matter", "answer_department", "submitted_at"]
     list_filter = ["status", StatusOrder, ("answer_department", admin.RelatedOnlyFieldListFilter)]
@@ -102,6 +106,7 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         "moderated_by",
         "moderated_at",
         "reject_reason",
+        "review_note",
         "published_at",
         "answer",
         "answer_department",
@@ -115,7 +120,7 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
         (gettext_lazy("提问"), {"fields": ["status", "asker_shown", "enterprise", "policy", "matter", "submitted_at"]}),
         (
             gettext_lazy("审核"),
-            {"fields": ["moderated_by", "moderated_at", "reject_reason", "published_at"]},
+            {"fields": ["moderated_by", "moderated_at", "review_note", "reject_reason", "published_at"]},
         ),
         (
             gettext_lazy("答复"),
@@ -201,9 +206,26 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             return _("已转为政策“%(title)s”的常见问题") % {"title": obj.policy.title if obj.policy_id else ""}
         return "—"
 
+    def transition_details(self, request, obj, transition):
+        related = []
+        if obj.matter_id:
+            related.append(_("事项：%(name)s") % {"name": obj.matter.name})
+        if obj.policy_id:
+            related.append(_("政策：%(name)s") % {"name": obj.policy.title})
+        return [
+            (_("提问标题"), obj.title),
+            (_("提问内容"), obj.content),
+            (_("相关事项或政策"), "；".join(related) or "—"),
+        ]
+
+    def transition_submit_label(self, transition):
+        if transition.name == "answer":
+            return _("提交答复")
+        return _("确认%(action)s") % {"action": transition.label}
+
     def workflow_notes(self, request, obj):
         notes = []
-        if obj.personal_data:
+        if obj.personal_data and obj.status == QuestionState.SUBMITTED and interaction.is_moderator(request.user):
             notes.append(
                 _("本提问含有个人信息（%(kinds)s），公开内容中已隐去；请核对后再公开。")
                 % {"kinds": interaction.kinds_label(obj.personal_data)}
@@ -217,7 +239,7 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             obj.status == QuestionState.ANSWERED
             and not obj.promoted
             and interaction.promotion_targets(obj)
-            and interaction.may_answer(request.user, obj)
+            and self.may_promote(request, obj)
         ):
             return [
                 {
@@ -240,11 +262,26 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def may_promote(self, request, obj) -> bool:
+        return self.has_answer_permission(request) and interaction.may_promote(request.user, obj)
+
     def promote_view(self, request, object_id):
+        """转为常见问题: the form for those who may promote (`interaction.may_promote`); the others get the 403 page
+        with the reason."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         change_url = reverse("admin:appeals_question_change", args=[obj.pk])
+        if not self.may_promote(request, obj):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("不能转为常见问题"),
+                "opts": self.model._meta,
+                "original": obj,
+                "message": interaction.NOT_PROMOTER,
+                "change_url": change_url,
+            }
+            return TemplateResponse(request, "appeals/interaction/admin_refused.html", context, status=403)
         targets = interaction.promotion_targets(obj)
         form = PromoteForm(request.POST or None, question=obj, targets=targets)
         if request.method == "POST" and form.is_valid():
@@ -278,9 +315,26 @@ class QuestionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
 
 class PromoteForm(forms.Form):
-    target = forms.ChoiceField(label=gettext_lazy("转入"), widget=forms.RadioSelect, required=False)
-    question = forms.CharField(label=gettext_lazy("问题"), max_length=300)
-    answer = forms.CharField(label=gettext_lazy("解答"), widget=forms.Textarea(attrs={"rows": 8}))
+    target = forms.ChoiceField(
+        label=gettext_lazy("转入"),
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={
+            "required": gettext_lazy("请选择转入事项还是政策的常见问题。"),
+            "invalid_choice": gettext_lazy("请选择转入事项还是政策的常见问题。"),
+        },
+    )
+    question = forms.CharField(
+        label=gettext_lazy("问题"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        error_messages={"required": gettext_lazy("请填写常见问题的“问题”。")},
+    )
+    answer = forms.CharField(
+        label=gettext_lazy("解答"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
+        error_messages={"required": gettext_lazy("请填写常见问题的“解答”。")},
+    )
 
     def __init__(self, *args, question, targets, **kwargs):
         super().__init__(*args, initial={"question": question.title, "answer": question.answer}, **kwargs)

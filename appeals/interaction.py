@@ -257,6 +257,15 @@ def may_answer(user, question=None) -> bool:
     return answering_department_of(user, question) is not None
 
 
+NOT_PROMOTER = gettext_lazy("只有相关部门或城运中心的工作人员可以把答复转为常见问题。")
+
+
+def may_promote(user, question) -> bool:
+    """Who may copy an answered question into a FAQ: who may answer it (its departments' handlers, the centre's
+    operators)."""
+    return may_answer(user, question)
+
+
 def visible_to(user):
     """The questions a member of staff sees in the back office: all for moderators, supervisors and platform
     admins; for the others, the public questions about their departments' policies and matters."""
@@ -310,8 +319,8 @@ def promote(question, *, by, target: str | None = None, faq_question: str = "", 
             raise ValidationError(_("只有已答复的提问才能转为常见问题。"), code="not_answered")
         if question.promoted:
             raise ValidationError(_("该提问已转为常见问题，不能重复转入。"), code="promoted")
-        if not may_answer(by, question):
-            raise PermissionDenied(_("只有相关部门或城运中心的工作人员可以把答复转为常见问题。"))
+        if not may_promote(by, question):
+            raise PermissionDenied(NOT_PROMOTER)
         targets = promotion_targets(question)
         if not targets:
             raise ValidationError(_("该提问没有关联事项或政策，无法转为常见问题。"), code="no_target")

@@ -35,6 +35,7 @@ def _answerer(user, question) -> bool:
 
 
 def _publish(step) -> None:
+    step.obj.review_note = step.reason  # kept whole: the history's change reason holds 100 characters
     step.obj.moderated_by = step.by
     step.obj.moderated_at = step.at
     step.obj.published_at = step.at

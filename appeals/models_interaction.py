@@ -88,6 +88,7 @@ class Question(models.Model):
     )
     moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reject_reason = models.CharField(_("不予公开理由"), max_length=500, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True, help_text=_("审核公开时审核人员写下的意见（不公开）。"))
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     answer = models.TextField(_("答复内容"), max_length=5000, blank=True)
     answer_department = models.ForeignKey(

@@ -7,8 +7,12 @@ see their own department's row only. Per appeal (one row per department it is wi
 
 - 受理数 (received): every appeal submitted;
 - 按时受理 (accepted within limit): accepted, its 受理 clock stopped on time (`stopped_late` false);
-- 按时签收 (signed within limit): at least one 签收 clock stopped and none stopped late or running overdue;
-- 已答复 / 按时答复 (replied within limit): answered, and none of its 办理 clocks stopped late or running overdue;
+- 按时签收 (signed within limit): the dispatch record of the department the appeal is with now (its latest record)
+  was signed (`DispatchRecord.signed_at`) and the 签收 clock stopped by that signature did not stop late; a
+  dispatch returned unsigned counts as signed for nobody, one still waiting counts as not (yet) signed;
+- 已答复 / 按时答复 (replied within limit): answered, and none of its 办理 clocks stopped late or running overdue,
+  leaving out a 办理 clock stopped by a 退单 (the lateness of the department that returned it is not the lateness
+  of the department that answered);
 - 平均答复用时: working days (the official calendar, in SQL) from submission to the first reply;
 - 满意 / 基本满意 / 不满意 / 未评价 (answered, no evaluation yet or lapsed); 满意率 = (满意 + 基本满意) ÷ evaluated;
 - 重办率 = appeals reopened ÷ appeals answered;
@@ -81,6 +85,32 @@ def _late(kind: str, today: dt.date):
     return _clocks(kind).filter(Q(stopped_late=True) | Q(state=Clock.State.RUNNING, due_on__lt=today))
 
 
+def _late_handling(today: dt.date):
+    """The late 办理 clocks of an appeal but those a 退单 stopped (they belong to the department that returned it)."""
+    returned = DispatchRecord.objects.filter(appeal_id=OuterRef("object_id"), returned_at=OuterRef("stopped_at"))
+    return _late("appeal_handle", today).filter(~Exists(returned))
+
+
+def _signed_in_time():
+    """The appeal's latest dispatch is to its current department, signed, and the 签收 clock that signature
+    stopped (stopped at the same moment) did not stop late."""
+    latest = DispatchRecord.objects.filter(appeal_id=OuterRef(OuterRef("pk"))).order_by("-dispatched_at", "-id")
+    on_time = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal),
+        object_id=OuterRef("appeal_id"),
+        kind="appeal_sign",
+        state=Clock.State.STOPPED,
+        stopped_at=OuterRef("signed_at"),
+        stopped_late=False,
+    )
+    signed = DispatchRecord.objects.filter(
+        pk=Subquery(latest.values("pk")[:1]),
+        department_id=OuterRef("department_id"),
+        signed_at__isnull=False,
+    ).filter(Exists(on_time))
+    return Exists(signed)
+
+
 def conditions(today: dt.date | None = None) -> dict[str, Q]:
     """The condition of each counted figure, as a `Q` on `Appeal` (see the module's definitions)."""
     today = today or timezone.localdate()
@@ -91,9 +121,9 @@ def conditions(today: dt.date | None = None) -> dict[str, Q]:
         "accepted_in_time": Q(
             Exists(_clocks("appeal_accept").filter(stopped_late=False, **stopped)), accepted_at__isnull=False
         ),
-        "signed_in_time": Q(Exists(_clocks("appeal_sign").filter(**stopped)), ~Exists(_late("appeal_sign", today))),
+        "signed_in_time": Q(_signed_in_time()),
         "replied": replied,
-        "replied_in_time": replied & Q(~Exists(_late("appeal_handle", today))),
+        "replied_in_time": replied & Q(~Exists(_late_handling(today))),
         "satisfied": Q(satisfaction=Satisfaction.SATISFIED),
         "basic": Q(satisfaction=Satisfaction.BASIC),
         "unsatisfied": Q(satisfaction=Satisfaction.UNSATISFIED),

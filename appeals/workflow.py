@@ -168,6 +168,13 @@ def _needs_pausable(step) -> None:
         )
 
 
+def _pausable(appeal) -> bool:
+    """Only a kind whose 办理 clock may pause (not 咨询 by default) is offered 索要补充信息."""
+    from appeals import services
+
+    return services.pausable(appeal.kind)
+
+
 def _ask(step) -> None:
     from appeals import services
 
@@ -382,6 +389,7 @@ APPEAL = Workflow(
             reason_required=True,
             reason_label=gettext_lazy("需诉求人补充的信息"),
             guard=_needs_pausable,
+            offered=lambda appeal: _pausable(appeal),
             run=_ask,
             effects=(clocks.Pause(HANDLE_CLOCK.key),),
         ),

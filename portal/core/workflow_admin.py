@@ -8,6 +8,8 @@
   `<pk>/transition/<name>/`, which performs it with `portal.core.workflow`;
 - the change list offers as actions only the transitions the user could ever
   perform (`Workflow.ever_available`), each behind the same confirmation;
+- the confirmation page may show what the decision is about (`transition_details`) and a button that says
+  what it does (`transition_submit_label`, 确认 by default);
 - every refusal (state, permission, reason, guard) comes back as an admin
   error message, never an error page.
 
@@ -55,7 +57,7 @@ class ReasonForm(forms.Form):
         field.required = required
 
 
-def _confirmation(modeladmin, request, *, label, name, queryset, form, form_url=""):
+def _confirmation(modeladmin, request, *, label, name, queryset, form, form_url="", details=None, submit_label=None):
     objects = list(queryset)
     for obj in objects:
         # each workflow names its own state field (status, state …): the page shows its label
@@ -69,6 +71,8 @@ def _confirmation(modeladmin, request, *, label, name, queryset, form, form_url=
         "queryset": objects,
         "form": form,
         "form_url": form_url,
+        "details": details or [],
+        "submit_label": submit_label,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
@@ -159,6 +163,14 @@ class WorkflowAdmin:
         """Further buttons beside the transitions: dicts with `url`, `label` and `name` (its data-tool)."""
         return []
 
+    def transition_details(self, request, obj, transition) -> list[tuple[str, str]]:
+        """(label, text) pairs shown on the confirmation page above the form: what the decision is about."""
+        return []
+
+    def transition_submit_label(self, transition) -> str | None:
+        """The confirmation page's button: what it does (default 确认)."""
+        return None
+
     def transition_view(self, request, object_id, name):
         """GET: the confirmation page of transition `name`; POST (confirmed): performs it, then back to the form."""
         opts = self.model._meta
@@ -197,4 +209,6 @@ class WorkflowAdmin:
             queryset=[obj],
             form=form if transition.asks_reason else None,
             form_url=request.path,
+            details=self.transition_details(request, obj, transition),
+            submit_label=self.transition_submit_label(transition),
         )

@@ -168,7 +168,9 @@ def test_dispatch_back_to_the_returning_department_is_refused_on_the_form(operat
     appeal = dispatched(operator, kjj)
     perform(appeal, "return", by=handler_of(kjj), reason="不属本部门职责范围")
     response = client_for(operator).post(transition_url(appeal, "dispatch"), {"confirm": "1", "department": kjj.pk})
-    assert response.status_code == 200 and "刚刚退回" in response.content.decode()
+    assert response.status_code == 200 and "请选择列出的承办部门。" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == S.RETURNED
 
 
 def test_another_departments_handler_gets_403_with_the_message(operator, kjj):
@@ -240,7 +242,8 @@ def test_attachments_download_for_those_who_see_the_ticket(operator, kjj):
     url = reverse("admin:appeals_appeal_attachment", args=[appeal.pk, attachment.pk])
     response = client_for(operator).get(url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert client_for(handler_of(kjj)).get(url).status_code == 404
+    refused = client_for(handler_of(kjj)).get(url)
+    assert refused.status_code == 403 and "本工单未派给您所在的部门，不能查看。" in refused.content.decode()
 
 
 # --- extensions ------------------------------------------------------------------------------------------------
@@ -288,6 +291,7 @@ def test_extension_refused_needs_a_reason(operator, reviewer, kjj):
 
 def test_extension_after_the_due_date_is_refused_with_a_message(operator, reviewer, kjj):
     appeal = dispatched(operator, kjj)
+    perform(appeal, "sign", by=reviewer)
     _overdue(appeal)
     client = client_for(reviewer)
     url = reverse("admin:appeals_appeal_extension", args=[appeal.pk])

@@ -219,3 +219,54 @@ def test_export_opens_in_openpyxl(data, staff):  # noqa: F811
     assert header[0] == "名称" and "超时限三倍" in header
     last = [cell.value for cell in sheet[sheet.max_row]]
     assert last[0] == "合计" and last[header.index("受理数")] == 5
+
+
+def test_on_time_figures_belong_to_the_department_that_signed_and_answered(staff):  # noqa: F811
+    """April 2026, as of Wed 4-29, counted by hand.
+
+    - B1 投诉: dispatched to 市科技局 Mon 4-27; returned by it unsigned Tue 4-28 (its 签收 due 4-28, so the 签收 clock
+      stopped "on time" by the 退单); dispatched to 市人社局 4-28 16:00, still 待签收 (due 4-29).
+    - B2 投诉: dispatched to 市科技局 Wed 4-01 and signed the same day; kept past its 办理 due date (13 working days)
+      and returned Tue 4-28 (its 办理 clock stopped late); dispatched to 市人社局, signed 4-28 and answered 4-29.
+
+    市人社局: received 2; 按时签收 1 (B2 only: B1 is not signed yet); 已答复 1, 按时答复 1 (市科技局's late 办理 clock
+    is not 市人社局's). 市科技局: received 0, 按时签收 0, 退单 2. Total: 按时签收 1, 按时答复 1.
+    """
+    from tests.factories.appeals import handler_of
+
+    operator = staff["cyzx_operator"]
+    kjj, rsj = Department.objects.get(code="yc-kjj"), Department.objects.get(code="yc-rsj")
+    kjj_handler, rsj_handler = handler_of(kjj), handler_of(rsj)
+
+    def on(month_day, hour=10):
+        return dt.datetime(2026, 4, month_day, hour, tzinfo=TZ)
+
+    b1 = submitted(kind="complaint", at=on(27, 9))
+    perform(b1, "accept", by=operator, at=on(27))
+    perform(b1, "dispatch", by=operator, at=on(27, 11), department=kjj)
+    perform(b1, "return", by=kjj_handler, at=on(28), reason="不属本部门职责范围")
+    perform(b1, "dispatch", by=operator, at=on(28, 16), department=rsj)
+
+    b2 = submitted(kind="complaint", at=on(1, 9))
+    perform(b2, "accept", by=operator, at=on(1))
+    perform(b2, "dispatch", by=operator, at=on(1, 11), department=kjj)
+    perform(b2, "sign", by=kjj_handler, at=on(1, 15))
+    perform(b2, "return", by=kjj_handler, at=on(28, 9), reason="经核实属人社部门职责")
+    perform(b2, "dispatch", by=operator, at=on(28, 11), department=rsj)
+    perform(b2, "sign", by=rsj_handler, at=on(28, 15))
+    perform(b2, "reply", by=rsj_handler, at=on(29), reason="经核实，问题已经处理完毕，请查收。")
+
+    period = statistics.Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    result = statistics.Statistics(operator, period, today=dt.date(2026, 4, 29))
+    rows = {row.label: row for row in result.by_department()}
+    names = ("received", "signed_in_time", "replied", "replied_in_time", "returns")
+    assert figures(rows[rsj.name], *names) == (2, 1, 1, 1, 0)
+    assert figures(rows[kjj.name], *names) == (0, 0, 0, 0, 2)
+    assert figures(result.total(), *names) == (2, 1, 1, 1, 2)
+    # the list behind 市人社局's 按时签收 is B2 alone
+    client = client_for(operator)
+    response = client.get(reverse("admin:appeals_statistics"), {"from": "2026-04-01", "to": "2026-04-30"})
+    row = next(r for r in response.context["departments"] if r["label"] == rsj.name)
+    signed = next(cell for cell in row["cells"] if cell["key"] == "signed_in_time")
+    listing = client.get(signed["url"])
+    assert [a.pk for a in listing.context["cl"].result_list] == [b2.pk]
