@@ -218,3 +218,52 @@ def test_every_example_on_the_page_is_answered_by_the_demo_knowledge(client, dja
 def test_the_page_links_the_interaction_area(client):
     page = client.get(reverse("appeals:ask")).content.decode()
     assert f'href="{reverse("appeals:questions")}"' in page
+
+
+# --- finding 智能问答 and the 政策互动区 from the public site ------------------------------------------------------
+
+
+def _current(html: str) -> list[str]:
+    nav = html[html.index('aria-label="主导航"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+
+
+def test_the_main_navigation_offers_policy_qa_and_marks_it_on_both_pages(client):
+    from tests.factories.applications import enterprise_with_user
+
+    home = client.get("/").content.decode()
+    assert f'<a href="{reverse("appeals:ask")}">政策问答</a>' in home
+    client.force_login(enterprise_with_user().user)  # 我的诉求 (/appeals/) is in the bar too
+    for url in (reverse("appeals:ask"), reverse("appeals:questions"), reverse("appeals:new_question")):
+        assert _current(client.get(url).content.decode()) == [reverse("appeals:ask")], url
+    matter = public_matter()
+    question = answered(asked(matter=matter), handler_of(matter.department, Role.REVIEWER))
+    assert _current(client.get(question.get_absolute_url()).content.decode()) == [reverse("appeals:ask")]
+    assert _current(client.get(reverse("appeals:mine")).content.decode()) == [reverse("appeals:mine")]
+    assert _current(client.get(reverse("appeals:new")).content.decode()) == [reverse("appeals:new")]
+
+
+def test_the_sitemap_lists_the_appeal_and_qa_pages(client):
+    page = client.get("/sitemap/").content.decode()
+    for name, label in (
+        ("appeals:new", "我要诉求"),
+        ("appeals:track", "诉求进度查询"),
+        ("appeals:ask", "智能问答"),
+        ("appeals:questions", "政策互动区"),
+    ):
+        assert f'<a href="{reverse(name)}">{label}</a>' in page
+
+
+def test_the_help_page_explains_appeals_the_smart_qa_and_the_interaction_area(client):
+    page = client.get("/help/").content.decode()
+    assert "诉求与政策问答" in page
+    for name in ("appeals:ask", "appeals:questions", "appeals:new", "appeals:track"):
+        assert f'href="{reverse(name)}"' in page, name
+
+
+def test_matter_and_policy_pages_offer_to_ask(faqs, client):
+    matter, _faq, policy, _policy_faq = faqs
+    link = f'href="{reverse("appeals:ask")}">有疑问？问一问</a>'
+    assert link in client.get(matter.get_absolute_url()).content.decode()
+    assert link in client.get(policy.get_absolute_url()).content.decode()

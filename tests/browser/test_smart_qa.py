@@ -115,3 +115,36 @@ def test_nothing_fits_on_a_phone(new_page, login_as, knowledge):
     expect(page.locator("#site-search-q")).to_have_value("")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     shot(page, "answer-375")
+
+
+def test_policy_qa_is_in_the_bar_at_1280_and_in_the_phone_menu(new_page, login_as):
+    """The busiest bar (an enterprise user's: 我的诉求 and 兑付记录 too) keeps 政策问答 on a desktop, current on the
+    interaction area; on a phone it is one line of the menu."""
+    user = enterprise_with_user().user
+    page = new_page(width=1280, height=900)
+    login_as(page, user)
+    page.goto("/")
+    bar = page.get_by_role("navigation", name="主导航")
+    bar.get_by_role("link", name="政策问答").click()
+    assert urlsplit(page.url).path == "/appeals/ask/"
+    expect(bar.get_by_role("link", name="政策问答")).to_have_attribute("aria-current", "page")
+    rows = page.evaluate(
+        "new Set([...document.querySelectorAll('.nav-list > li')]"
+        ".map(li => Math.round(li.getBoundingClientRect().top))).size"
+    )
+    shot(page, "navigation-1280")
+    page.get_by_role("link", name="政策互动区").first.click()
+    assert urlsplit(page.url).path == "/appeals/questions/"
+    expect(bar.get_by_role("link", name="政策问答")).to_have_attribute("aria-current", "page")
+    expect(bar.get_by_role("link", name="我的诉求")).not_to_have_attribute("aria-current", "page")
+    assert rows == 1, f"the bar wraps onto {rows} rows at 1280"
+
+    phone = new_page(width=375, height=800)
+    login_as(phone, user)
+    phone.goto("/appeals/questions/")
+    menu = phone.get_by_role("navigation", name="主导航")
+    if not menu.get_by_role("link", name="政策问答").is_visible():
+        menu.get_by_text("菜单").click()
+    expect(menu.get_by_role("link", name="政策问答")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(phone, "navigation-375")
