@@ -9,7 +9,18 @@ typed) and single spaces or hyphens between digits are read as part of the numbe
 - 固定电话: an area code 0xx or 0xxx and 7–8 digits (10–12 digits opening with 0), or "(0717)6221234";
 - 身份证号: 18 characters, 17 digits (the 7th–14th a plausible birth date) and a digit or X;
 - 银行卡号: 16–19 digits;
-- 电子邮箱: name@domain.tld.
+- 电子邮箱: name@domain.tld;
+- 姓名 (`_names`), conservatively — a moderator reads every question anyway, and hiding 市场经理 or 班主任老师
+  would garble the question:
+  * a surname and a form of address: 王经理, 张先生, 李女士, 刘总, 陈老师, 赵主任, 欧阳先生 (also 陈总经理). The
+    surname is one of the common ones (`SURNAMES`, compound ones like 欧阳 included). Surnames that are also
+    everyday word endings (`AMBIGUOUS_SURNAMES`: 高 金 方 于 任 史 谢 …, as in 资金、班主任、历史老师、感谢老师)
+    count only at the start of the text, after a non-Han character, or after a lead-in
+    (联系人 联系 找 致电 咨询 请 向 与 和 给 是). 总 counts only when no Han character follows (刘总，/ 刘总。) or
+    电话/手机/联系 does, so 资金总额、本周总结 stay;
+  * after 联系人 (optionally ：/:), the 2–3 Han characters of a name starting with a surname and followed by a
+    non-Han character, the end, 电话 or 手机: 联系人：张三，… / 联系人张三丰 ; 联系人电话、联系人变更 stay.
+  A form of address alone (经理、老师、项目经理、市场经理、总经理) is never hidden.
 
 Errors: `ValidationError` / `PermissionDenied` / `TransitionNotAllowed` with Chinese messages, never a 500.
 """
@@ -44,6 +55,25 @@ _MOBILE = re.compile(r"^(?:\+?86|0086)?1[3-9][0-9]{9}$")
 _LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}[0-9]{7,8}$")
 _ID = re.compile(r"^[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$")
 _CARD = re.compile(r"^[0-9]{16,19}$")
+
+# Common surnames (姓). Those that also end everyday words are AMBIGUOUS: they need a lead-in (see the docstring).
+COMPOUND_SURNAMES = ("欧阳", "上官", "司马", "司徒", "诸葛", "慕容", "皇甫", "令狐", "夏侯", "公孙", "长孙", "宇文")
+AMBIGUOUS_SURNAMES = "高金方于任史谢程何石江龙万常向白文马田林易乔余齐安康左原单和包"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙朱胡郭罗郑梁宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜叶苏魏吕丁沈姚卢姜崔钟谭陆汪范"
+    "廖贾夏韦付傅邹孟熊秦邱尹薛闫阎段雷侯陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤殷柳俞倪鲍葛庞骆蒲邢岳"
+)
+_HAN = "\u4e00-\u9fff"
+_TITLES = rf"(?:总经理|先生|女士|经理|老师|主任|总(?![{_HAN}])|总(?=电话|手机|联系))"
+_LEAD_INS = ("联系人：", "联系人:", "联系人", "联系", "找", "致电", "咨询", "请", "向", "与", "和", "给", "是")
+_AFTER_LEAD_IN = "|".join([f"(?<={word})" for word in _LEAD_INS] + [f"(?<![{_HAN}])"])
+_NAME_WITH_TITLE = re.compile(
+    rf"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}]|(?:{_AFTER_LEAD_IN})[{AMBIGUOUS_SURNAMES}]){_TITLES}"
+)
+_CONTACT_NAME = re.compile(
+    rf"(?:(?:(?<=联系人：)|(?<=联系人:)|(?<=联系人: )|(?<=联系人： ))[{SURNAMES}{AMBIGUOUS_SURNAMES}]"
+    rf"|(?<=联系人)[{SURNAMES}])[{_HAN}]{{1,2}}?(?=$|[^{_HAN}]|电话|手机)"
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +152,9 @@ def find_personal_data(text: str) -> list[Found]:
     for match in _DIGIT_RUN.finditer(folded):
         for item in _in_run(folded, match.start(), match.end()):
             add(item)
+    for pattern in (_CONTACT_NAME, _NAME_WITH_TITLE):
+        for match in pattern.finditer(text):
+            add(Found(K.NAME, match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -1,9 +1,10 @@
 """政策抒见互动区 (无锡 §6、§22): the public list and search, a question with its official answer, and asking.
 
-Anyone reads the published questions (已公开, 已答复), searched with the policy search's own ranking
-(`portal.search.query.search`, kind "question"); enterprise users ask (login required). Personal data in a question
-is shown back to the asker before submitting with the public text it will have, and the question is kept whole
-(the original encrypted for the moderators) — nothing typed is lost.
+Anyone reads the published questions (待答复 to the public — 已公开 in the back office — and
+已答复), searched with the policy search's own ranking (`portal.search.query.search`, kind "question"); enterprise
+users ask (login required). Personal data in a question is shown back to the asker before submitting with the
+public text it will have, and the question is kept whole (the original encrypted for the moderators) — nothing
+typed is lost.
 """
 
 from django import forms
@@ -59,17 +60,21 @@ def _subject(policy_slug: str, matter_code: str):
 
 
 def questions(request):
-    """The public questions, newest first, or searched; filters: policy (slug), matter (code), answered=1."""
+    """The public questions, newest first, or searched; filters: policy (slug), matter (code), answered=1 (已答复) or
+    answered=0 (待答复: published, not answered yet); anything else shows all."""
     q = request.GET.get("q", "").strip()
     policy, matter = _subject(request.GET.get("policy", ""), request.GET.get("matter", ""))
-    answered_only = request.GET.get("answered") == "1"
+    answered = request.GET.get("answered")
+    answered = answered if answered in ("0", "1") else ""
     shown = interaction.public_questions()
     if policy is not None:
         shown = shown.filter(policy=policy)
     if matter is not None:
         shown = shown.filter(matter=matter)
-    if answered_only:
+    if answered == "1":
         shown = shown.filter(status=QuestionState.ANSWERED)
+    elif answered == "0":
+        shown = shown.filter(status=QuestionState.PUBLISHED)
     results = None
     if q:
         results = search(q, kind="question", restrict=shown.values("pk"))
@@ -90,7 +95,7 @@ def questions(request):
             "items": items,
             "policy": policy,
             "matter": matter,
-            "answered_only": answered_only,
+            "answered": answered,
             "may_ask": interaction.may_ask(request.user),
         },
     )

@@ -1,11 +1,11 @@
 """政策抒见互动区 (无锡 §6、§22): public questions about policies and matters, and the official answers.
 
 An enterprise user asks a `Question` (title and content, optionally about one policy and/or one matter). Personal
-data in it (mobile and fixed-line numbers, ID numbers, bank cards, e-mail addresses; `appeals.interaction.redact`)
-is replaced by "［已隐去］" in the public `title` and `content`; what was typed is kept encrypted in
-`original_title` / `original_content` for the moderators only. Every question is moderated (the workflow
-`appeals.interaction_workflow.QUESTION`: 待审核 → 已公开 | 不予公开; 已公开 → 已答复); an answer is public once
-written, by the department of the related matter or policy or by an operations-centre operator, and can be promoted
+data in it (mobile and fixed-line numbers, ID numbers, bank cards, e-mail addresses, a surname with 先生/经理…;
+`appeals.interaction.redact`) is replaced by "［已隐去］" in the public `title` and `content`; what was typed is
+kept encrypted in `original_title` / `original_content` for the moderators only. Every question is moderated
+(the workflow `appeals.interaction_workflow.QUESTION`: 待审核 → 已公开 | 不予公开; 已公开 → 已答复); an answer is public
+once written, by the department of the related matter or policy or by an operations-centre operator, and can be promoted
 into that matter's `MatterFAQ` or policy's `PolicyFAQ` (recorded here).
 """
 
@@ -36,6 +36,7 @@ class PersonalDataKind(models.TextChoices):
     ID_NUMBER = "id_number", _("身份证号")
     BANK_CARD = "bank_card", _("银行卡号")
     EMAIL = "email", _("电子邮箱")
+    NAME = "name", _("姓名")
 
 
 class Question(models.Model):
@@ -160,6 +161,14 @@ class Question(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in (QuestionState.PUBLISHED, QuestionState.ANSWERED)
+
+    @property
+    def public_status_label(self) -> str:
+        """The state as the public pages name it: a published question not answered yet is 待答复 (the back office
+        keeps 已公开, the moderation's word); the others keep their label."""
+        if self.status == QuestionState.PUBLISHED:
+            return str(_("待答复"))
+        return self.get_status_display()
 
     @property
     def was_redacted(self) -> bool:

@@ -7,12 +7,13 @@ the answering department and date), a link, and the related policy and matter; p
 question are offered as 相关政策. No external AI service is asked.
 
 When nothing fits the reply says so and offers to turn the question into an appeal (转为诉求, a consultation
-prefilled with the question). What "fits" (`FITS_RANK`): the search found a document holding every content word of
-the question; when no document holds them all, the search falls back to documents holding most of them
-(`SearchResults.broadened`), and such a hit fits only if its rank is at least FITS_RANK = 1.0 — the ranking adds 1
-when the title (the FAQ's question) holds the words it was found by, and the body alone ranks below 1
-(`ts_rank_cd` normalised into [0, 1)) — so "an answer that merely mentions some of the words" is not offered as
-the answer to the question.
+prefilled with the question); under answers, 转为诉求 also carries the best answer's matter and policy (ids).
+
+What "fits" (`FITS_RANK`): the search found a document holding every content word of the question; when no
+document holds them all, the search falls back to documents holding most of them (`SearchResults.broadened`), and
+such a hit fits only if its rank is at least FITS_RANK = 1.0 — the ranking adds 1 when the title (the FAQ's
+question) holds the words it was found by, and the body alone ranks below 1 (`ts_rank_cd` normalised into
+[0, 1)) — so "an answer that merely mentions some of the words" is not offered as the answer to the question.
 
 Nothing typed is stored: a per-day count of questions and of unanswered ones is kept in the cache for dashboards.
 """
@@ -40,11 +41,21 @@ FITS_RANK = 1.0
 QUESTION_MAX = 500
 COUNT_KEY = "qa:asked:{day}:{what}"
 
+# The example questions the page offers (试试这样问), each answered by the demo knowledge base: a matter FAQ
+# (matters/demo.py THEME_FAQS), the interaction area's answer promoted into a matter FAQ and an answer of the
+# interaction area (appeals/demo.py QUESTIONS). Chinese in every language: the knowledge base is Chinese.
+EXAMPLES = (
+    "高新技术企业证书还在公示期，可以申报吗？",
+    "研发投入补助按哪一年的研发费用计算？",
+    "高新技术企业认定奖励需要重复申报吗？",
+)
+
 
 @dataclass
 class Link:
     title: str
     url: str
+    pk: int | None = None
 
 
 @dataclass
@@ -75,13 +86,24 @@ class Reply:
 
     @property
     def appeal_url(self) -> str:
-        return appeal_url(self.question)
+        """转为诉求: with the best answer's matter and policy when there is one."""
+        best = self.answers[0] if self.answers else None
+        return appeal_url(
+            self.question,
+            matter=best.matter.pk if best and best.matter else None,
+            policy=best.policy.pk if best and best.policy else None,
+        )
 
 
-def appeal_url(question: str) -> str:
-    """The appeal form prefilled as a consultation with the question (转为诉求)."""
+def appeal_url(question: str, *, matter: int | None = None, policy: int | None = None) -> str:
+    """The appeal form prefilled as a consultation with the question (转为诉求), and the related matter and policy
+    (ids; the form takes them as `matter` and `policy`) when known."""
     question = (question or "").strip()
     params = {"kind": "consultation", "title": question[:100], "content": question}
+    if matter is not None:
+        params["matter"] = matter
+    if policy is not None:
+        params["policy"] = policy
     return f"{reverse('appeals:new')}?{urlencode(params)}"
 
 
@@ -93,7 +115,7 @@ def _link(obj) -> Link | None:
     if obj is None:
         return None
     title = getattr(obj, "title", None) or getattr(obj, "name", "")
-    return Link(title=title, url=obj.get_absolute_url())
+    return Link(title=title, url=obj.get_absolute_url(), pk=obj.pk)
 
 
 def _faq_answers(text: str) -> list[Answer]:

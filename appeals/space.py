@@ -1,9 +1,9 @@
 """Appeals in the enterprise space (企业空间): the 诉求服务 block, and the main navigation's entries.
 
 The block counts the enterprise's open appeals, those waiting for its evaluation (已答复待评价) and those waiting
-for information it must supply (待补充信息), and links to 我的诉求 and 我要诉求. The main navigation gets 我要诉求 and
-诉求查询 (tracking by 工单编号 and 查询码) for everyone (an anonymous visitor may submit with a mobile number) and
-我的诉求 for enterprise users.
+for information it must supply (待补充信息), and links to 我的诉求 and 我要诉求. The main navigation gets 我要诉求,
+诉求查询 (tracking by 工单编号 and 查询码) and 政策问答 (智能问答, current on the 政策互动区 too) for everyone (an
+anonymous visitor may submit with a mobile number) and 我的诉求 for enterprise users.
 """
 
 from django.db.models import Count, Q
@@ -36,6 +36,7 @@ def acts_for_an_enterprise(user) -> bool:
 
 main_navigation.add("appeal_new", Section("appeals:new"), label=_("我要诉求"), order=50)
 main_navigation.add("appeal_track", Section("appeals:track"), label=_("诉求查询"), order=51)
+main_navigation.add("appeal_qa", Section("appeals:ask", also=("appeals:questions",)), label=_("政策问答"), order=52)
 main_navigation.add(
     "appeals_mine", Section("appeals:mine", visible=acts_for_an_enterprise), label=_("我的诉求"), order=86
 )

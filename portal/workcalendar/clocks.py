@@ -649,6 +649,17 @@ class Explanation:
                 out.append(
                     _("暂停计时：自%(a)s起（%(reason)s），尚未恢复") % {"a": _fmt(p.paused_on), "reason": p.reason}
                 )
+            elif not p.working_days and p.resumed_on == p.paused_on:
+                # Resumed the day it was paused: nothing to add, and "from 11-30 to 11-30, 0 days" reads as a slip.
+                out.append(
+                    _("暂停计时：%(a)s当日恢复（%(reason)s），不影响截止日期")
+                    % {"a": _fmt(p.paused_on), "reason": p.reason}
+                )
+            elif not p.working_days:
+                out.append(
+                    _("暂停计时：%(a)s至%(b)s恢复（%(reason)s），其间没有工作日，不影响截止日期")
+                    % {"a": _fmt(p.paused_on), "b": _fmt(p.resumed_on), "reason": p.reason}
+                )
             else:
                 out.append(
                     ngettext(

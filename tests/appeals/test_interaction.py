@@ -108,8 +108,55 @@ def test_ordinary_numbers_are_left_alone(text):
 def test_every_piece_is_hidden_and_the_rest_kept_in_place():
     text = "联系人张三，手机１３８００１３８０００，身份证42050219800101123X，2026年申报"
     public, kinds = redact(text)
-    assert public == f"联系人张三，手机{HIDDEN}，身份证{HIDDEN}，2026年申报"
-    assert kinds == ["mobile", "id_number"]
+    assert public == f"联系人{HIDDEN}，手机{HIDDEN}，身份证{HIDDEN}，2026年申报"
+    assert kinds == ["name", "mobile", "id_number"]
+
+
+NAMES = [
+    ("请问科技创新券能否用于检测？联系人王经理，电话13912345678。", f"联系人{HIDDEN}，电话{HIDDEN}。"),
+    ("张先生您好", f"{HIDDEN}您好"),
+    ("请李女士回电", f"请{HIDDEN}回电"),
+    ("找刘总，他知道情况", f"找{HIDDEN}，他知道情况"),
+    ("我公司王经理反映材料被退回", f"我公司{HIDDEN}反映材料被退回"),
+    ("陈总经理签的字", f"{HIDDEN}签的字"),
+    ("请赵主任协调", f"请{HIDDEN}协调"),
+    ("欧阳先生的申请", f"{HIDDEN}的申请"),
+    # an ambiguous surname (高, 金, 任 …) counts after a lead-in or at the start
+    ("请高老师指导", f"请{HIDDEN}指导"),
+    ("金总，您好", f"{HIDDEN}，您好"),
+    # 联系人 and a name of 2–3 characters
+    ("联系人：张三，手机号见附件", f"联系人：{HIDDEN}，手机号见附件"),
+    ("联系人：王小明电话见附件", f"联系人：{HIDDEN}电话见附件"),
+    ("联系人李四。", f"联系人{HIDDEN}。"),
+]
+
+
+@pytest.mark.parametrize(("text", "public"), NAMES)
+def test_a_surname_with_a_form_of_address_or_after_contact_is_hidden(text, public):
+    shown, kinds = redact(text)
+    assert shown.endswith(public), shown
+    assert "name" in kinds
+
+
+NOT_NAMES = [
+    "市场经理和项目经理都可以经办吗",
+    "需要总经理签字吗",
+    "班主任老师、历史老师、体育老师的培训补贴",
+    "资金总额和本周总结",
+    "感谢老师的解答",
+    "基金经理、客户经理、工程经理",
+    "办公室主任和车间主任",
+    "联系人电话变更后怎么办",
+    "联系人变更需要重新认领吗",
+    "联系人：法定代表人",
+    "各位先生女士",
+    "高新技术企业认定奖励何时发放",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_a_form_of_address_without_a_surname_is_left_alone(text):
+    assert redact(text) == (text, [])
 
 
 @pytest.mark.parametrize("separator", ["", " ", "-", "　"])
@@ -289,6 +336,31 @@ def test_the_list_without_a_query_shows_only_public_questions(client):
     perform(shown, "publish", by=operator())
     page = client.get(reverse("appeals:questions")).content.decode()
     assert shown.title in page and hidden.title not in page
+
+
+@pytest.mark.django_db
+def test_the_public_reads_a_published_unanswered_question_as_waiting_for_an_answer(client):
+    policy = public_policy()
+    waiting = asked(title="稳岗返还何时到账", content="稳岗返还申请后多久到账？", policy=policy)
+    waiting = perform(waiting, "publish", by=operator())
+    done = answered(
+        asked(title="稳岗返还需要哪些材料", content="稳岗返还需要提交哪些材料？", policy=policy),
+        handler_of(policy.lead_department, Role.REVIEWER),
+    )
+    assert waiting.public_status_label == "待答复" and done.public_status_label == "已答复"
+    page = client.get(reverse("appeals:questions")).content.decode()
+    assert '<span class="tag">待答复</span>' in page and '<span class="tag">已答复</span>' in page
+    assert "已公开" not in page.replace("已公开的", "")
+    assert "?answered=1" in page and "?answered=0" in page
+    only_waiting = client.get(reverse("appeals:questions"), {"answered": "0"}).content.decode()
+    assert waiting.title in only_waiting and done.title not in only_waiting
+    assert '<a href="?answered=0" aria-current="true">待答复</a>' in only_waiting
+    only_answered = client.get(reverse("appeals:questions"), {"answered": "1"}).content.decode()
+    assert done.title in only_answered and waiting.title not in only_answered
+    everything = client.get(reverse("appeals:questions"), {"answered": "x"}).content.decode()
+    assert waiting.title in everything and done.title in everything
+    detail = client.get(waiting.get_absolute_url()).content.decode()
+    assert '<span class="tag">待答复</span>' in detail
 
 
 # --- promotion into FAQs --------------------------------------------------------------------------------

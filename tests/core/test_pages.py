@@ -340,6 +340,23 @@ def test_a_section_whose_address_does_not_resolve_fails_the_system_check():
         main_navigation.unregister("test_broken")
 
 
+def test_a_section_is_current_on_the_pages_it_also_stands_for_and_checks_them():
+    main_navigation.add("test_parent", Section("/zz/"), label="父", order=98)
+    main_navigation.add("test_also", Section("/zz/ask/", also=("/zz/questions/",)), label="问答", order=99)
+    try:
+        for path in ("/zz/ask/", "/zz/questions/", "/zz/questions/3/"):
+            assert [item["url"] for item in navigation(path) if item["current"]] == ["/zz/ask/"], path
+        assert [item["url"] for item in navigation("/zz/12/") if item["current"]] == ["/zz/"]
+    finally:
+        main_navigation.unregister("test_parent")
+        main_navigation.unregister("test_also")
+    main_navigation.add("test_broken_also", Section("/zz/", also=("nowhere:at-all",)), label="坏链接")
+    try:
+        assert "core.E101" in [message.id for message in check_registries()]
+    finally:
+        main_navigation.unregister("test_broken_also")
+
+
 # --- static pages and home -------------------------------------------------------------------------
 
 

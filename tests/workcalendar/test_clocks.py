@@ -208,6 +208,37 @@ def test_a_pause_after_the_due_date_moves_nothing(obj, review):
     assert clocks.of(obj, review).get().due_on == date(2026, 11, 9)
 
 
+def test_a_pause_resumed_the_same_day_reads_as_not_moving_the_due_date(obj, review, approver):
+    clocks.start(obj, review, on=date(2026, 11, 27))
+    clocks.pause(obj, review, on=date(2026, 11, 30), reason="补正：营业执照副本", by=approver)
+    clock = clocks.resume(obj, review, on=date(2026, 11, 30), by=approver)
+    lines = clocks.explain(clock).lines()
+    assert "暂停计时：2026-11-30（周一）当日恢复（补正：营业执照副本），不影响截止日期" in lines
+    assert not any("顺延0" in line or "至2026-11-30（周一）恢复" in line for line in lines)
+    # Fri 11-27 + 5 working days: 11-30 (1), 12-01 (2), 12-02 (3), 12-03 (4), 12-04 (5).
+    assert clock.due_on == date(2026, 12, 4)
+
+
+def test_a_pause_over_a_weekend_only_says_no_working_day_was_added(obj, review, approver):
+    clocks.start(obj, review, on=date(2026, 11, 2))
+    clocks.pause(obj, review, on=date(2026, 11, 7), reason="补正", by=approver)
+    clock = clocks.resume(obj, review, on=date(2026, 11, 9), by=approver)
+    lines = clocks.explain(clock).lines()
+    assert "暂停计时：2026-11-07（周六）至2026-11-09（周一）恢复（补正），其间没有工作日，不影响截止日期" in lines
+    assert clock.due_on == date(2026, 11, 9)
+
+
+def test_a_same_day_pause_in_english(obj, review, approver):
+    from django.utils import translation
+
+    clocks.start(obj, review, on=date(2026, 11, 27))
+    clocks.pause(obj, review, on=date(2026, 11, 30), reason="补正", by=approver)
+    clock = clocks.resume(obj, review, on=date(2026, 11, 30), by=approver)
+    with translation.override("en"):
+        lines = clocks.explain(clock).lines()
+    assert any(line.startswith("Paused and resumed on 2026-11-30") for line in lines), lines
+
+
 @pytest.mark.parametrize("days", [0, -1])
 def test_extending_by_no_days_is_refused(obj, review, approver, days):
     clocks.start(obj, review, on=date(2026, 11, 2))
