@@ -594,8 +594,13 @@ def tell_submitter(appeal, title: str, body: str, *, key: str, sms: tuple | None
 def after_transition(appeal, name: str) -> None:
     """Who hears of transition `name` (run after its commit): the submitter, the department, the centre, the
     supervisors. Dedupe keys carry the history row, so a retried effect sends nothing twice."""
-    appeal = Appeal.objects.select_related("department", "operations_centre", "enterprise").get(pk=appeal.pk)
-    marker = appeal.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    # The state and department the transition reached (the object `perform` saved), not the row now: the effects
+    # of several transitions committed together (the demo, a relayed batch) run after the ticket has moved on.
+    reached, department_id = appeal.status, appeal.department_id
+    appeal = Appeal.objects.select_related("operations_centre", "enterprise").get(pk=appeal.pk)
+    appeal.department = Department.objects.filter(pk=department_id).first()
+    rows = appeal.history.filter(status=reached).order_by("-history_id")
+    marker = rows.values_list("history_id", flat=True).first() or 0
     key = f"appeal:{appeal.pk}:{marker}"
     number = appeal.number
     if name == "accept":

@@ -173,3 +173,22 @@ def test_a_consultation_does_not_stop_its_clock():
         perform(appeal, "request_info", by=handler, reason="请说明企业规模")
     appeal.refresh_from_db()
     assert appeal.status == S.HANDLING
+
+
+def test_notices_name_the_department_of_their_own_transition_when_the_ticket_has_moved_on():
+    """A dispatch's notice that runs after the ticket was already returned (effects of transitions committed
+    together, as in the demo) still names the department the dispatch went to, and its own history row."""
+    import copy
+
+    appeal = portal_appeal(kind="consultation")
+    operator = operator_of(centre_of(appeal.region.parent))
+    science = department("市科技局")
+    handler = handler_of(science)
+    perform(appeal, "accept", by=operator)
+    dispatched = perform(appeal, "dispatch", by=operator, department=science)
+    as_dispatched = copy.copy(dispatched)
+    perform(appeal, "return", by=handler, reason="不属本部门职责范围")
+    SiteMessage.objects.all().delete()
+    services.after_transition(as_dispatched, "dispatch")
+    assert SiteMessage.objects.filter(user=handler, title__contains="新派诉求待签收").exists()
+    assert SiteMessage.objects.filter(user=appeal.submitted_by, body="已派市科技局办理。").exists()
