@@ -4,17 +4,10 @@ A FAQ is public while its policy's page is (`Policy.is_public`). The index follo
 saves or deletes it, and a policy's FAQs after every save of the policy (its status may have changed).
 """
 
-import logging
-
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
 from policies.models import Policy, PolicyFAQ
+from portal.search import index
 from portal.search.models import SearchDocument
 from portal.search.registry import SearchAdapter, register
-
-log = logging.getLogger(__name__)
 
 
 @register
@@ -46,44 +39,4 @@ class PolicyFAQAdapter(SearchAdapter):
         return {"source": "policy", "policy": faq.policy_id}
 
 
-def update_faqs(policy_id: int) -> None:
-    """Re-index every FAQ of one policy (a failure is logged and repaired by the next reindex)."""
-    from portal.search import index
-
-    try:
-        for faq in PolicyFAQ.objects.select_related("policy").filter(policy_id=policy_id):
-            index.update_document(faq)
-    except Exception:
-        log.exception("search index update failed", extra={"policy_id": policy_id})
-
-
-def _update_faq(faq_id: int) -> None:
-    from portal.search import index
-
-    faq = PolicyFAQ.objects.select_related("policy").filter(pk=faq_id).first()
-    if faq is not None:
-        try:
-            index.update_document(faq)
-        except Exception:
-            log.exception("search index update failed", extra={"policyfaq_id": faq_id})
-
-
-@receiver(post_save, sender=PolicyFAQ, dispatch_uid="policyfaq_search_index")
-def _faq_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        pk = instance.pk
-        transaction.on_commit(lambda: _update_faq(pk))
-
-
-@receiver(post_delete, sender=PolicyFAQ, dispatch_uid="policyfaq_search_remove")
-def _faq_deleted(sender, instance, **kwargs):
-    from portal.search import index
-
-    index.remove_document(instance)
-
-
-@receiver(post_save, sender=Policy, dispatch_uid="policy_faqs_search_index")
-def _matter_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.pk:
-        pk = instance.pk
-        transaction.on_commit(lambda: update_faqs(pk))
+index.follow(PolicyFAQ, parent=Policy, via="policy")

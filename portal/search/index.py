@@ -112,3 +112,42 @@ def _batches(items: Iterable, size: int):
             batch = []
     if batch:
         yield batch
+
+
+def follow(model: type[models.Model], *, parent: type[models.Model], via: str) -> None:
+    """Keeps the documents of `model` (rows shown on a `parent`'s page, e.g. FAQs) in step after every commit.
+
+    A saved row is (re)indexed, a deleted one removed, and saving the parent re-indexes all its rows (whether
+    they are public follows the parent's status). `via` is the foreign key from `model` to `parent`. A failure
+    is logged and repaired by the next `reindex`.
+    """
+    import logging
+
+    from django.db.models.signals import post_delete, post_save
+
+    log = logging.getLogger(__name__)
+    label = model._meta.label_lower
+
+    def update(filters: dict) -> None:
+        try:
+            for row in model._default_manager.select_related(via).filter(**filters):
+                update_document(row)
+        except Exception:
+            log.exception("search index update failed", extra={"model": label, **filters})
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            pk = instance.pk
+            transaction.on_commit(lambda: update({"pk": pk}))
+
+    def deleted(sender, instance, **kwargs):
+        remove_document(instance)
+
+    def parent_saved(sender, instance, raw=False, **kwargs):
+        if not raw and instance.pk:
+            pk = instance.pk
+            transaction.on_commit(lambda: update({f"{via}_id": pk}))
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{label}_search_index")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{label}_search_remove")
+    post_save.connect(parent_saved, sender=parent, weak=False, dispatch_uid=f"{label}_search_parent")
