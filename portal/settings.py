@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.search",
     "portal.documents",
+    "portal.supervision",
     # the domains
     "policies",
     "matters",
@@ -333,7 +334,15 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-watch-deadlines": {"task": "appeals.watch_deadlines", "schedule": 3600.0},
     # 诉求: tickets not evaluated within the 评价 period closed as 逾期未评价 (hourly)
     "appeals-close-unevaluated": {"task": "appeals.close_unevaluated", "schedule": 3600.0},
+    # 督查: the dashboards' daily aggregates of the recent days rewritten (every 10 minutes), all of them nightly
+    "supervision-refresh-recent": {"task": "supervision.refresh_recent", "schedule": 600.0},
+    "supervision-refresh-all": {"task": "supervision.refresh_all", "schedule": crontab(hour=2, minute=30)},
+    # 平台运行: visits, searches and calculator uses counted in Redis moved to the database (every 5 minutes)
+    "supervision-flush-activity": {"task": "supervision.flush_activity", "schedule": 300.0},
 }
+# How many days back the 10-minute refresh rewrites (events are dated when they happen; older days are rewritten
+# by the nightly full refresh, which also catches corrections).
+SUPERVISION_REFRESH_DAYS = env.int("SUPERVISION_REFRESH_DAYS", default=40)
 
 # SMS (短信) through the outbox; the provider is a registry name.
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="console")

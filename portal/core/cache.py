@@ -34,3 +34,13 @@ class ResilientRedisCache(RedisCache):
     incr = _guard("incr", lambda key, delta=1, version=None: delta)
     clear = _guard("clear", False)
     del _guard
+
+
+def redis_client():
+    """A plain Redis client on the cache's database (counters that must survive between requests), with the
+    cache's short timeouts, so an outage costs half a second and raises `RedisError`."""
+    import redis
+    from django.conf import settings
+
+    location = settings.CACHES["default"]["LOCATION"]
+    return redis.Redis.from_url(location, socket_connect_timeout=0.5, socket_timeout=0.5)

@@ -28,6 +28,7 @@ PORTAL_APPS = [
     "notify",
     "audit",
     "documents",
+    "supervision",
     "policies",
     "matters",
     "enterprises",
