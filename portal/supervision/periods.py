@@ -57,7 +57,15 @@ class Period:
         return out
 
     def previous(self) -> Period:
-        """The period of the same length just before this one (for 环比)."""
+        """The period before this one (环比): the previous calendar month, quarter or year when this is a whole
+        one, else the same number of days just before it."""
+        before = self.start - dt.timedelta(days=1)
+        if self == Period.month(self.start.year, self.start.month):
+            return Period.month(before.year, before.month)
+        if self.start.month % 3 == 1 and self == Period.quarter(self.start.year, (self.start.month + 2) // 3):
+            return Period.quarter(before.year, (before.month + 2) // 3)
+        if self == Period.year(self.start.year):
+            return Period.year(before.year)
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period(end - length, end)
