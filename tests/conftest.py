@@ -122,6 +122,26 @@ def _reseed_after_flush(sender, using, **kwargs):
                     operation.code(global_apps, schema_editor)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush(_roles_as_declared, django_db_blocker):
+    """Transactional tests end in one DELETE-and-restore statement instead of TRUNCATE + post_migrate
+    (tests/fast_flush.py); the post_migrate handlers stay for a connection that is not a superuser's."""
+    from django.core.management.commands import flush
+
+    from tests import fast_flush
+
+    with django_db_blocker.unblock():
+        uninstall = fast_flush.install()
+    if uninstall is None:
+        yield
+        return
+    emit = flush.emit_post_migrate_signal
+    flush.emit_post_migrate_signal = lambda *args, **kwargs: None
+    yield
+    flush.emit_post_migrate_signal = emit
+    uninstall()
+
+
 def pytest_configure(config):
     from django.db.models.signals import post_migrate
 
