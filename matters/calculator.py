@@ -52,6 +52,7 @@ from matters.eligibility.text import FAIL, value_text
 from matters.forms import CalculatorForm
 from matters.models import Matter, MatterStatus, RuleSet, RuleSetStatus, WindowKind
 from portal.core.facts import FactContext, Period, facts
+from portal.supervision import activity
 
 # ---------------------------------------------------------------- the declared enterprise (visitor)
 
@@ -435,7 +436,9 @@ def calculator(request):
         if form.is_bound and form.is_valid():
             declared = declared_enterprise(form.cleaned_data, on=today)
             context.update(result=self_test(declared, on=today), declared=declared)
+            activity.count("calculator")  # 测算次数: one per result shown
     else:
         archived = archive_enterprise(enterprise)
         context.update(result=self_test(archived, on=today), facts=archive_facts(archived, on=today))
+        activity.count("calculator")
     return render(request, "matters/calculator.html", context)

@@ -14,6 +14,7 @@ from matters import public
 from matters.models import Matter
 from portal.core.context_processors import identity
 from portal.core.pdf import render_pdf
+from portal.supervision import activity
 
 PAGE_SIZE = 20
 # Parameters the catalogue reads; anything else in the query string is dropped from the links it builds.
@@ -28,6 +29,8 @@ def matter_list(request):
     words = public.query_words(typed)
     today = timezone.localdate()
     found = public.catalogue(params, today=today, words=words)
+    if words and request.GET.get("page", "1") in ("", "1"):
+        activity.count("search")  # 检索次数: one per search, not per page of its results
 
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = {c.matter.pk: c for c in public.cards(Matter.objects.filter(pk__in=[r.pk for r in page]), today)}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from policies import selectors
 from policies.filters import PolicyFilter
 from portal.search import query as search_query
+from portal.supervision import activity
 
 PAGE_SIZE = 20
 FACET_LABELS = {
@@ -39,6 +40,8 @@ def policy_list(request):
     filtered = filterset.qs
 
     results = search_query.search(q, restrict=filtered.values("pk")) if q else None
+    if q and request.GET.get("page", "1") in ("", "1"):
+        activity.count("search")  # 检索次数: one per search, not per page of its results
     # A search defaults to relevance whether or not it finds anything, so the zero-result page offers the
     # same order as a page of results; without a query there is only the date.
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.supervision.middleware.VisitCountingMiddleware",
     # axes must be last: it turns a locked-out login into its own response
     "axes.middleware.AxesMiddleware",
 ]
