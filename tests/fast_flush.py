@@ -51,10 +51,10 @@ def install(alias: str = "default"):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
         for table in tables:
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")  # noqa: S608 - introspected names
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")
             if cursor.fetchone()[0]:
                 columns = ", ".join(qn(c) for c in _columns(cursor, table))
-                cursor.execute(f"CREATE TABLE {SCHEMA}.{qn(table)} AS SELECT {columns} FROM {qn(table)}")  # noqa: S608
+                cursor.execute(f"CREATE TABLE {SCHEMA}.{qn(table)} AS SELECT {columns} FROM {qn(table)}")
                 seeded[table] = _columns(cursor, table)
 
     def sql_flush(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
@@ -63,9 +63,7 @@ def install(alias: str = "default"):
         for table in tables:
             if table in seeded:
                 columns = ", ".join(qn(c) for c in seeded[table])
-                statements.append(
-                    f"INSERT INTO {qn(table)} ({columns}) SELECT {columns} FROM {SCHEMA}.{qn(table)}"  # noqa: S608
-                )
+                statements.append(f"INSERT INTO {qn(table)} ({columns}) SELECT {columns} FROM {SCHEMA}.{qn(table)}")
         return [";\n".join(statements)]
 
     # On the class: a live server's thread, or a test running Playwright's event loop, has a connection object

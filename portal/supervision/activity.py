@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.db import connection
 from django.utils import timezone
@@ -30,10 +31,20 @@ PREFIX = "supervision:activity:"
 KEEP_DAYS = 8
 
 
-def _redis():
-    from portal.core.cache import redis_client
+# One client (and its connection pool) per process; after a failure Redis is left alone for a while, so an
+# outage costs one timeout per `RETRY_AFTER` seconds, not one per page view.
+RETRY_AFTER = 30.0
+_client = None
+_down_until = 0.0
 
-    return redis_client()
+
+def _redis():
+    global _client
+    if _client is None:
+        from portal.core.cache import redis_client
+
+        _client = redis_client()
+    return _client
 
 
 def _upsert(day: dt.date, kind: str, n: int) -> None:
@@ -50,16 +61,21 @@ def count(kind: str, n: int = 1) -> None:
     """Adds n to today's count of `kind` (one of `KINDS`); never raises for a broken Redis."""
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}; known: {', '.join(KINDS)}")
+    global _down_until
     day = timezone.localdate()
     try:
+        if time.monotonic() < _down_until:
+            raise ConnectionError("Redis was unreachable a moment ago")
         client = _redis()
         key = f"{PREFIX}{day.isoformat()}:{kind}"
         pipe = client.pipeline()
         pipe.incrby(key, n)
         pipe.expire(key, KEEP_DAYS * 86400)
         pipe.execute()
-    except Exception:
-        logger.warning("activity counter unreachable; counting %s in the database", kind, exc_info=True)
+    except Exception as error:
+        if time.monotonic() >= _down_until:
+            logger.warning("activity counter unreachable, counting in the database for %ss: %s", RETRY_AFTER, error)
+            _down_until = time.monotonic() + RETRY_AFTER
         try:
             _upsert(day, kind, n)
         except Exception:

@@ -29,8 +29,9 @@ def _no_second_factor(settings):
 
 
 @pytest.fixture
-def data(demo_org, staff):
+def data(monkeypatch, demo_org, staff):
     policy_measures.register()
+    policy_measures.only_these(monkeypatch)
     policy_measures.make_policies()
     compute.refresh()
     supervisor = staff["sjj_supervisor"]

@@ -18,8 +18,9 @@ YEAR = {"from": "2026-01-01", "to": "2026-12-31"}
 
 
 @pytest.fixture
-def data(demo_org):
+def data(monkeypatch, demo_org):
     policy_measures.register()
+    policy_measures.only_these(monkeypatch)
     policy_measures.make_policies()
     compute.refresh()
     yield {code: Department.objects.get(code=code) for code in ("yc-kjj", "yc-czj")}
