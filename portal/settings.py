@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-refresh-all": {"task": "supervision.refresh_all", "schedule": crontab(hour=2, minute=30)},
     # 平台运行: visits, searches and calculator uses counted in Redis moved to the database (every 5 minutes)
     "supervision-flush-activity": {"task": "supervision.flush_activity", "schedule": 300.0},
+    # 督查报告: on the first working day of a month last month's report, quarterly also the joint-meeting pack (daily)
+    "supervision-monthly-reports": {"task": "supervision.monthly_reports", "schedule": crontab(hour=7, minute=0)},
 }
 # How many days back the 10-minute refresh rewrites (events are dated when they happen; older days are rewritten
 # by the nightly full refresh, which also catches corrections).

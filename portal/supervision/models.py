@@ -38,7 +38,6 @@ class Fact(models.Model):
             models.Index(fields=["measure", "day"], name="supervision_fact_measure_day"),
             models.Index(fields=["day", "measure"], name="supervision_fact_day_measure"),
         ]
-        default_permissions = ()
 
     def __str__(self):
         return f"{self.measure} {self.day}: {self.n}"
@@ -56,7 +55,6 @@ class Refresh(models.Model):
     class Meta:
         verbose_name = _("汇总更新记录")
         verbose_name_plural = _("汇总更新记录")
-        default_permissions = ()
 
     def __str__(self):
         return f"{self.measure} {self.refreshed_at:%Y-%m-%d %H:%M}"
@@ -75,7 +73,6 @@ class ActivityCount(models.Model):
         verbose_name = _("平台运行计数")
         verbose_name_plural = _("平台运行计数")
         constraints = [models.UniqueConstraint(fields=["day", "kind"], name="supervision_activity_day_kind")]
-        default_permissions = ()
 
     def __str__(self):
         return f"{self.day} {self.kind}: {self.n}"

@@ -57,15 +57,12 @@ class Period:
         return out
 
     def previous(self) -> Period:
-        """The period before this one (环比): the previous calendar month, quarter or year when this is a whole
-        one, else the same number of days just before it."""
-        before = self.start - dt.timedelta(days=1)
-        if self == Period.month(self.start.year, self.start.month):
-            return Period.month(before.year, before.month)
-        if self.start.month % 3 == 1 and self == Period.quarter(self.start.year, (self.start.month + 2) // 3):
-            return Period.quarter(before.year, (before.month + 2) // 3)
-        if self == Period.year(self.start.year):
-            return Period.year(before.year)
+        """The period just before this one (for 环比): as many whole calendar months before a period of whole
+        months (September's is August, the third quarter's the second), otherwise as many days before."""
+        if self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            first = self.start.year * 12 + self.start.month - 1 - months
+            return Period(dt.date(first // 12, first % 12 + 1, 1), self.start - dt.timedelta(days=1))
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period(end - length, end)

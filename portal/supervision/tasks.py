@@ -1,4 +1,4 @@
-"""Beat tasks of supervision: the facts refreshed, activity counters flushed."""
+"""Beat tasks of supervision: the facts refreshed, activity counters flushed, the monthly reports archived."""
 
 import datetime as dt
 import logging
@@ -37,3 +37,16 @@ def flush_activity() -> int:
     from . import activity
 
     return activity.flush()
+
+
+@shared_task(name="supervision.monthly_reports")
+def monthly_reports(today: str | None = None) -> int:
+    """Daily: on the first working day of a month, last month's report (and in January, April, July and October
+    last quarter's joint-meeting pack), after refreshing the facts; a report already archived is left alone."""
+    from . import reports
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    made = reports.generate_due(day)
+    for report in made:
+        log.info("supervision report archived", extra={"report": str(report), "bytes": report.size})
+    return len(made)

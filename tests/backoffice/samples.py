@@ -625,6 +625,26 @@ def _question(staff):
     )
 
 
+def _report(staff):
+    """An archived monthly 督查报告; its file stands in for the rendered PDF (rendering takes seconds, per role)."""
+    import hashlib
+
+    from portal.supervision.models import Report
+
+    n = _n()
+    content = b"%PDF-1.7\n% sample supervision report\n"
+    report = Report(
+        kind=Report.Kind.MONTHLY,
+        period_start=dt.date(2000 + n // 12, n % 12 + 1, 1),
+        period_end=dt.date(2000 + n // 12, n % 12 + 1, 28),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+    report.file.save(f"monthly-sample-{n}.pdf", ContentFile(content), save=False)
+    report.save()
+    return report
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -681,4 +701,5 @@ SAMPLES = {
     "appeals.appeal": _appeal,
     "appeals.extensionrequest": _extension_request,
     "appeals.appealtimelimit": _appeal_time_limit,
+    "supervision.report": _report,
 }
