@@ -630,3 +630,31 @@ class ImpactPreview(models.Model):
 
     def __str__(self):
         return f"{self.rule_set} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class NearDuplicateName(models.Model):
+    """A suspected duplicate catalogue name (疑似重复事项名称, 宜昌 §22, 常州 §13): two public matters of one region
+    whose names, compared as `matters.services.name_key`, score at least `NEAR_DUPLICATE_SCORE` (fuzz.ratio).
+
+    `matter` is the later matter (the one entered second), `similar_to` the earlier one; a pair is one row.
+    Rewritten daily by `services.flag_near_duplicate_names`, which keeps `found_at` of a pair still found.
+    """
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="near_duplicate_names"
+    )
+    similar_to = models.ForeignKey(Matter, verbose_name=_("名称相近的事项"), on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(_("相似度"), max_digits=4, decimal_places=1)
+    found_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("疑似重复事项名称")
+        verbose_name_plural = _("疑似重复事项名称")
+        ordering = ["-score", "matter", "similar_to"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "similar_to"], name="near_duplicate_name_pair"),
+            models.CheckConstraint(condition=~Q(matter=models.F("similar_to")), name="near_duplicate_name_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.matter_id} ≈ {self.similar_to_id} ({self.score})"

@@ -6,7 +6,9 @@ live here; `matters.workflow` is the table that names them.
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matters.models import Criterion, DeliveryKind, Matter, RuleSet, RuleSetStatus, WindowKind
+from matters.models import Criterion, DeliveryKind, Matter, NearDuplicateName, RuleSet, RuleSetStatus, WindowKind
 from portal import workdays
 from portal.core import normalize
 from portal.core.workflow import Step
@@ -243,6 +245,57 @@ def near_duplicates(name: str, *, exclude_pk=None, limit: int = 3) -> list[NearD
     found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_SCORE, limit=limit)
     by_pk = Matter.objects.in_bulk([pk for _choice, _score, pk in found])
     return [NearDuplicate(by_pk[pk], round(score, 1)) for _choice, score, pk in found if pk in by_pk]
+
+
+def near_duplicate_pairs(rows) -> list[tuple[int, int, Decimal]]:
+    """Pairs of near-duplicate names within a region (疑似重复事项名称), from `rows` of (pk, region id, name).
+
+    Each matter is compared with the earlier matters (lower pk) of its region, by fuzz.ratio of the name keys
+    (`name_key`: NFKC, traditional to simplified, punctuation and spaces removed), the same rule and cut-off
+    (`NEAR_DUPLICATE_SCORE`) as the editor's warning; a pair scoring at least the cut-off is
+    (later pk, earlier pk, score rounded to 0.1). Matters of different regions are never paired: a city's and a
+    county's "高新技术企业认定奖励" are two matters.
+    """
+    from rapidfuzz import fuzz, process
+
+    by_region: dict = defaultdict(list)
+    for pk, region_id, name in sorted(rows, key=lambda row: row[0]):
+        key = name_key(name)
+        if key:
+            by_region[region_id].append((pk, key))
+    pairs = []
+    for matters in by_region.values():
+        for position, (pk, key) in enumerate(matters):
+            earlier = dict(matters[:position])
+            found = process.extract(key, earlier, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_SCORE, limit=None)
+            for _choice, score, other in found:
+                pairs.append((pk, other, Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)))
+    return sorted(pairs)
+
+
+def flag_near_duplicate_names(now: dt.datetime | None = None) -> int:
+    """Rewrites the suspected duplicate names (`NearDuplicateName`) of the public catalogue (已上架、已截止):
+    pairs no longer found go, new pairs come with `found_at` = now, pairs still found keep theirs (their score
+    follows the names). Daily by beat (`matters.flag_near_duplicate_names`); returns how many pairs there are."""
+    now = now or timezone.now()
+    rows = Matter.objects.filter(status__in=Matter.PUBLIC_STATUSES).values_list("pk", "region_id", "name")
+    found = {(pk, other): score for pk, other, score in near_duplicate_pairs(rows)}
+    with transaction.atomic():
+        kept = {(row.matter_id, row.similar_to_id): row for row in NearDuplicateName.objects.select_for_update()}
+        NearDuplicateName.objects.filter(pk__in=[row.pk for pair, row in kept.items() if pair not in found]).delete()
+        changed = [row for pair, row in kept.items() if pair in found and row.score != found[pair]]
+        for row in changed:
+            row.score = found[(row.matter_id, row.similar_to_id)]
+        NearDuplicateName.objects.bulk_update(changed, ["score"])
+        NearDuplicateName.objects.bulk_create(
+            [
+                NearDuplicateName(matter_id=pk, similar_to_id=other, score=score, found_at=now)
+                for (pk, other), score in found.items()
+                if (pk, other) not in kept
+            ],
+            ignore_conflicts=True,
+        )
+    return len(found)
 
 
 # --- 期限待定 (无锡 §11): a window, once decided, is announced within 3 working days ---

@@ -56,3 +56,11 @@ def sweep_matching() -> dict[str, int]:
 def rematch_open_matters() -> int:
     """Nightly: every open matter matched over the whole register again; drift repaired, new matches told."""
     return matching.rematch_open_matters()
+
+
+@shared_task(name="matters.flag_near_duplicate_names")
+def flag_near_duplicate_names() -> int:
+    """Daily: the public catalogue's suspected duplicate names (疑似重复事项名称, 宜昌 §22) found again."""
+    from matters import services
+
+    return services.flag_near_duplicate_names()

@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matters.rematch_open_matters",
         "schedule": crontab(hour=3, minute=45),
     },
+    # suspected duplicate names of the public catalogue (疑似重复事项名称) found again (nightly, 02:15)
+    "matters-flag-near-duplicate-names": {
+        "task": "matters.flag_near_duplicate_names",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # review steps: 临期提醒 two working days before, 超期 recorded and escalated once (hourly: idempotent)
     "applications-check-step-deadlines": {"task": "applications.check_step_deadlines", "schedule": 3600.0},
     # 公示期满 without an open objection → 待兑付 (hourly, and just after midnight when a period ends)
