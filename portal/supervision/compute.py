@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 from .measures import Figure, Measure, measures
-from .models import Fact, Refresh
+from .models import Fact, MonthFact, Refresh
 from .periods import Period
 
 ONE_PLACE = Decimal("0.1")
@@ -134,34 +134,57 @@ def _live_rows(measure: Measure, period: Period | None, by: str | None, departme
     return [(None, row["sv_n"], row.get("sv_total"), None)]
 
 
-def _stored_rows(measure: Measure, period: Period, by: str | None, departments, region_ids, category):
-    facts = Fact.objects.filter(measure=measure.key, day__gte=period.start, day__lte=period.end)
+def _pieces(period: Period) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:
+    """The period as day ranges at its ragged ends and a range of whole months in between (first days of the
+    first and last whole month), so a long period reads month facts and only its edges read day facts."""
+    first_whole = (
+        period.start if period.start.day == 1 else (period.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    )
+    after = period.end + dt.timedelta(days=1)
+    last_whole_end = period.end if after.day == 1 else after.replace(day=1) - dt.timedelta(days=1)
+    if first_whole > last_whole_end:
+        return [(period.start, period.end)], None
+    days = []
+    if period.start < first_whole:
+        days.append((period.start, first_whole - dt.timedelta(days=1)))
+    if last_whole_end < period.end:
+        days.append((last_whole_end + dt.timedelta(days=1), period.end))
+    return days, (first_whole, last_whole_end.replace(day=1))
+
+
+def _stored_rows(chosen: list[Measure], period: Period, by: str | None, departments, region_ids, category):
+    """(measure key, group, n, total, bucket) rows of the stored facts of the measures, one query per piece of
+    the period (day facts at its edges, month facts for its whole months) for all of them together."""
     if departments is not None:
-        if not measure.department:
-            return []
-        facts = facts.filter(department_id__in=list(departments))
-    if region_ids is not None and measure.region_path:
-        facts = facts.filter(region_id__in=list(region_ids))
-    if category is not None and measure.category:
-        facts = facts.filter(category=category)
-    groups = {}
-    if by == "department":
-        groups["sv_group"] = F("department_id")
-    elif by == "category":
-        groups["sv_group"] = F("category")
-    elif by == "month":
-        groups["sv_group"] = TruncMonth("day")
-    if measure.distribution:
-        groups["sv_bucket"] = F("bucket")
-    rows = facts.order_by().annotate(**groups).values(*groups) if groups else facts.order_by()
-    aggregates = {"sv_n": Sum("n"), "sv_total": Sum("total")}
-    if groups:
-        return [
-            (row.get("sv_group"), row["sv_n"], row["sv_total"], row.get("sv_bucket"))
-            for row in rows.annotate(**aggregates)
-        ]
-    row = rows.aggregate(**aggregates)
-    return [(None, row["sv_n"] or 0, row["sv_total"], None)]
+        chosen = [m for m in chosen if m.department]
+    if not chosen:
+        return []
+    keys = [m.key for m in chosen]
+    condition = Q(measure__in=keys)
+    if departments is not None:
+        condition &= Q(department_id__in=list(departments))
+    if region_ids is not None:
+        regional = [m.key for m in chosen if m.region_path]
+        condition &= Q(measure__in=regional, region_id__in=list(region_ids)) | ~Q(measure__in=regional)
+    if category is not None:
+        categorised = [m.key for m in chosen if m.category]
+        condition &= Q(measure__in=categorised, category=category) | ~Q(measure__in=categorised)
+    days, months = _pieces(period)
+    queries = [(Fact.objects.filter(condition, day__gte=a, day__lte=b), "day") for a, b in days]
+    if months:
+        queries.append((MonthFact.objects.filter(condition, month__gte=months[0], month__lte=months[1]), "month"))
+    out = []
+    for facts, date_field in queries:
+        groups = {"sv_measure": F("measure"), "sv_bucket": F("bucket")}
+        if by == "department":
+            groups["sv_group"] = F("department_id")
+        elif by == "category":
+            groups["sv_group"] = F("category")
+        elif by == "month":
+            groups["sv_group"] = TruncMonth(date_field) if date_field == "day" else F("month")
+        rows = facts.order_by().annotate(**groups).values(*groups).annotate(sv_n=Sum("n"), sv_total=Sum("total"))
+        out.extend((r["sv_measure"], r.get("sv_group"), r["sv_n"], r["sv_total"], r["sv_bucket"]) for r in rows)
+    return out
 
 
 def tally(
@@ -181,19 +204,23 @@ def tally(
     these ids (a platform-wide measure has no rows for a department's reader). live: aggregate the domain's
     tables instead of the stored facts; snapshot measures are always live.
     """
-    out: dict[str, dict] = {}
-    for key in keys:
-        measure = measures.get(key)
-        groups: dict = defaultdict(Tally)
-        read = _live_rows if (live or measure.snapshot) else _stored_rows
-        for group, n, total, bucket in read(measure, period, by, departments, region_ids, category):
-            if by == "month" and isinstance(group, dt.datetime):
-                group = timezone.localtime(group).date() if timezone.is_aware(group) else group.date()
-            if measure.value is None:
-                total = None
-            groups[group].add(n, total, bucket if measure.distribution else None)
-        out[key] = dict(groups)
-    return out
+    chosen = [measures.get(key) for key in keys]
+    rows = []
+    stored = [m for m in chosen if not (live or m.snapshot)]
+    rows.extend(_stored_rows(stored, period, by, departments, region_ids, category))
+    for measure in chosen:
+        if live or measure.snapshot:
+            rows.extend(
+                (measure.key, *row) for row in _live_rows(measure, period, by, departments, region_ids, category)
+            )
+    out: dict[str, dict] = {m.key: defaultdict(Tally) for m in chosen}
+    by_key = {m.key: m for m in chosen}
+    for key, group, n, total, bucket in rows:
+        measure = by_key[key]
+        if by == "month" and isinstance(group, dt.datetime):
+            group = timezone.localtime(group).date() if timezone.is_aware(group) else group.date()
+        out[key][group].add(n, total if measure.value is not None else None, bucket if measure.distribution else None)
+    return {key: dict(groups) for key, groups in out.items()}
 
 
 def percentile(histogram: dict[int, int], q: float = 0.9) -> int | None:
@@ -296,6 +323,20 @@ def refresh_measure(measure: Measure, since: dt.date | None = None) -> int:
                 (measure.key, *params),
             )
             rows = cursor.rowcount
+            month_table = connection.ops.quote_name(MonthFact._meta.db_table)
+            first_month = since.replace(day=1) if since is not None else None
+            months = MonthFact.objects.filter(measure=measure.key)
+            if first_month is not None:
+                months = months.filter(month__gte=first_month)
+            months._raw_delete(months.db)
+            cursor.execute(
+                f"""INSERT INTO {month_table} (measure, month, department_id, region_id, category, bucket, n, total)
+                SELECT measure, date_trunc('month', day)::date, department_id, region_id, category, bucket,
+                       SUM(n), SUM(total)
+                FROM {table} WHERE measure = %s AND (%s::date IS NULL OR day >= %s::date)
+                GROUP BY 1, 2, 3, 4, 5, 6""",  # noqa: S608 - quoted table names; values are parameters
+                (measure.key, first_month, first_month),
+            )
         Refresh.objects.update_or_create(
             measure=measure.key,
             defaults={

@@ -35,12 +35,48 @@ class Fact(models.Model):
         verbose_name = _("督查日汇总")
         verbose_name_plural = _("督查日汇总")
         indexes = [
-            models.Index(fields=["measure", "day"], name="supervision_fact_measure_day"),
-            models.Index(fields=["day", "measure"], name="supervision_fact_day_measure"),
+            # Index-only reads of a period: every column a tally adds up is in the index.
+            models.Index(
+                fields=["measure", "day"],
+                include=["department", "region", "category", "bucket", "n", "total"],
+                name="supervision_fact_read",
+            ),
         ]
 
     def __str__(self):
         return f"{self.measure} {self.day}: {self.n}"
+
+
+class MonthFact(models.Model):
+    """The facts of one calendar month added up (月汇总): what a period of whole months reads, about thirty times
+    fewer rows than its days. Rewritten from `Fact` by the same refresh, for the months it touched."""
+
+    measure = models.CharField(_("计量"), max_length=64)
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("部门"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("区划"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(_("分类"), max_length=128, blank=True, default="")
+    bucket = models.IntegerField(_("取值（工作日）"), null=True, blank=True)
+    n = models.BigIntegerField(_("件数"))
+    total = models.DecimalField(_("合计"), max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("督查月汇总")
+        verbose_name_plural = _("督查月汇总")
+        indexes = [
+            models.Index(
+                fields=["measure", "month"],
+                include=["department", "region", "category", "bucket", "n", "total"],
+                name="supervision_monthfact_read",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.month:%Y-%m}: {self.n}"
 
 
 class Refresh(models.Model):

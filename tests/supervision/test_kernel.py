@@ -185,3 +185,33 @@ def test_a_broken_warning_check_becomes_a_warning_of_its_own(db):
     finally:
         warnings.warnings.unregister("broken")
     assert "预警检查“测试预警”运行出错，请查看日志。" in [m.message for m in messages]
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["stored", "live"])
+def test_a_period_with_ragged_ends_reads_day_facts_at_the_edges_and_month_facts_between(policies, departments, live):
+    # 3-04 … 10-10: P1 (3-03) and P4 (10-12) fall outside; P2 3-06, P6 3-05 (edge days), P5 9-28 (a whole month),
+    # P3 10-09 (edge days).
+    compute.refresh()
+    period = Period(dt.date(2026, 3, 4), dt.date(2026, 10, 10))
+    assert compute._pieces(period) == (
+        [(dt.date(2026, 3, 4), dt.date(2026, 3, 31)), (dt.date(2026, 10, 1), dt.date(2026, 10, 10))],
+        (dt.date(2026, 4, 1), dt.date(2026, 9, 1)),
+    )
+    values = compute.figure_values(_figures(), period, by="department", live=live)
+    kjj, czj = departments["yc-kjj"], departments["yc-czj"]
+    assert values["testpolicies.published"] == {kjj: 2, czj: 2}
+    assert values["testpolicies.mean_days"] == {kjj: Decimal("3.00"), czj: Decimal("2.00")}  # (4+2)/2, (1+3)/2
+    monthly = compute.figure_values(_figures()[:1], period, by="month", live=live)["testpolicies.published"]
+    assert monthly == {dt.date(2026, 3, 1): 2, dt.date(2026, 9, 1): 1, dt.date(2026, 10, 1): 1}
+
+
+def test_month_pieces_of_short_and_whole_periods():
+    assert compute._pieces(Period(dt.date(2026, 3, 4), dt.date(2026, 3, 20))) == (
+        [(dt.date(2026, 3, 4), dt.date(2026, 3, 20))],
+        None,
+    )
+    assert compute._pieces(Period.month(2026, 2)) == ([], (dt.date(2026, 2, 1), dt.date(2026, 2, 1)))
+    assert compute._pieces(Period(dt.date(2026, 12, 15), dt.date(2027, 1, 31))) == (
+        [(dt.date(2026, 12, 15), dt.date(2026, 12, 31))],
+        (dt.date(2027, 1, 1), dt.date(2027, 1, 1)),
+    )
