@@ -9,7 +9,7 @@ holds a load of the same sizes, measures again without loading (the load is most
 
 The load writes, set-based (`INSERT … SELECT` over `generate_series`, one statement per table; enterprises by
 `manage.py generate_enterprises`, the small world of regions, departments, policies and matters through the
-ORM), two years of a city's business ending today:
+ORM), two years of a city's business ending yesterday:
 
 * 4 regions (宜昌市 and three districts), 30 policy departments, a finance bureau and an operations centre
   (12345) per region; 2 policies and 4 matters per department, 1–3 process steps each (some 即申即享, some
@@ -1661,7 +1661,7 @@ def main() -> None:
     parser.add_argument("--confirmations", type=int, help="免申即享 confirmations; default: applications / 20")
     parser.add_argument("--sms", type=int, help="SMS sent; default: applications / 2")
     parser.add_argument("--users", type=int, help="enterprise users; default: enterprises / 2")
-    parser.add_argument("--days", type=int, default=730, help="the days of business loaded, ending today")
+    parser.add_argument("--days", type=int, default=730, help="the days of business loaded, ending yesterday")
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--runs", type=int, default=30, help="timed overview runs")
     parser.add_argument("--naive-runs", type=int, default=3, help="timed naive (live) runs")
