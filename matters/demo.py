@@ -2170,10 +2170,13 @@ def load():
     today = timezone.localdate()
     existing = set(Matter.objects.filter(code__in=[s.code for s in SPECS]).values_list("code", flat=True))
     missing = [(i, s) for i, s in enumerate(SPECS) if s.code not in existing]
-    if not missing:
-        return
-    policies = {p.document_number: p for p in Policy.objects.filter(document_number__in={s.policy for s in SPECS})}
-    departments = {d.code: d for d in Department.objects.select_related("region")}
-    admin = get_user_model().objects.filter(username="platform_admin").first()
-    for index, spec in missing:
-        _create(spec, index, policies[spec.policy], departments, today, admin)
+    if missing:
+        policies = {p.document_number: p for p in Policy.objects.filter(document_number__in={s.policy for s in SPECS})}
+        departments = {d.code: d for d in Department.objects.select_related("region")}
+        admin = get_user_model().objects.filter(username="platform_admin").first()
+        for index, spec in missing:
+            _create(spec, index, policies[spec.policy], departments, today, admin)
+    # 疑似重复事项名称 for the supervision dashboards, as the daily task would find them.
+    from matters.services import flag_near_duplicate_names
+
+    flag_near_duplicate_names()

@@ -422,6 +422,7 @@ DEMO_LOADERS = [
     "payouts.demo",
     "appeals.demo",
     "portal.search.demo",
+    "portal.supervision.demo",
 ]
 
 # Content Security Policy (django-csp 4): everything is served by the portal
