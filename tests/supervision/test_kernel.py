@@ -215,3 +215,49 @@ def test_month_pieces_of_short_and_whole_periods():
         [(dt.date(2026, 12, 15), dt.date(2026, 12, 31))],
         (dt.date(2027, 1, 1), dt.date(2027, 1, 1)),
     )
+
+
+class _RollbackError(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_stored_and_live_agree_on_any_policies_and_any_period(demo_org, registered):
+    """Generated publications and periods: the facts added up (days at the edges, months between) give every
+    figure, per department and per month, exactly as the live aggregate over the rows."""
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from policies.models import Policy
+    from tests.factories.policies import PolicyFactory
+
+    kjj, czj = (Department.objects.get(code=code) for code in ("yc-kjj", "yc-czj"))
+    days = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31))
+    publication = st.tuples(st.sampled_from([kjj, czj]), days, st.integers(min_value=0, max_value=20))
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(publication, max_size=8), days, days)
+    def agree(publications, a, b):
+        period = Period(min(a, b), max(a, b))
+        try:
+            with transaction.atomic():
+                for n, (department, published, lag) in enumerate(publications):
+                    issued = published - dt.timedelta(days=lag)
+                    policy = PolicyFactory(
+                        lead_department=department, region=department.region, document_number=f"H{n}", issue_date=issued
+                    )
+                    Policy.objects.filter(pk=policy.pk).update(
+                        status=Policy.Status.PUBLISHED,
+                        published_at=dt.datetime.combine(published, dt.time(23, 30), tzinfo=policy_measures.TZ),
+                    )
+                compute.refresh([m.key for m in policy_measures.MEASURES])
+                for by in (None, "department", "month"):
+                    stored = compute.figure_values(_figures(), period, by=by)
+                    live = compute.figure_values(_figures(), period, by=by, live=True)
+                    assert stored == live, (by, period)
+                raise _RollbackError
+        except _RollbackError:
+            pass
+
+    agree()
