@@ -23,7 +23,7 @@ first date up to and including the second), so 国庆 and 中秋 holidays never 
 
 from __future__ import annotations
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,17 +111,24 @@ def _steps_decided_on_time():
     return _steps_decided().filter(decided_at__date__lte=F("due_on"))
 
 
-# A step waiting for the enterprise's 补正 has its clock paused: it is not overdue however old its `due_on`.
-REVIEW_STATES = (Status.ACCEPTED, Status.REVIEWING)
-
-
 def _steps_overdue_now():
-    """Open steps past their due date now (the index `reviewstep_open_due` serves the filter)."""
-    return ReviewStep.objects.filter(
-        status=StepStatus.ACTIVE,
+    """Open steps whose running clock is past its due date now: the step clock is authoritative (a year of the
+    calendar entered later or an extension moves it; `ReviewStep.due_on` is a copy for the queue), and a step
+    waiting for the enterprise's 补正 has its clock paused, so it is not overdue however old its due date — the
+    same test as the escalation of overdue steps (`applications.followup`). The clocks' index on (state, due_on)
+    serves the filter."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.workcalendar.models import Clock
+
+    overdue = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(ReviewStep),
+        object_id=OuterRef("pk"),
+        kind=services.STEP_CLOCK,
+        state=Clock.State.RUNNING,
         due_on__lt=timezone.localdate(),
-        application__status__in=REVIEW_STATES,
     )
+    return ReviewStep.objects.filter(status=StepStatus.ACTIVE).filter(Exists(overdue))
 
 
 APPLICATION_COLUMNS = (
@@ -320,7 +327,7 @@ measures.register(
         columns=STEP_COLUMNS,
         order_by=("due_on", "pk"),
         description=_(
-            "此刻正在办理、已过办理期限（截止日早于今天）的审核环节；等待企业补正（计时暂停）的不计；"
+            "此刻正在办理、环节计时已过截止日（截止日早于今天）的审核环节；等待企业补正（计时暂停）的不计；"
             "部门为环节的办理部门。"
         ),
         article="无锡 §21；宜昌 §38",

@@ -8,13 +8,15 @@ Everything runs in one transaction that is rolled back, so the database is left 
 The applications are written by SQL (`generate_series`) in the order they were submitted, over three years up to
 yesterday (as a live table grows, so a day's rows lie together on disk): 70 % online, 25 % at the window, 5 % pushed
 by departments' own systems; 80 % accepted, all decided but a tenth of those of the last 60 days, a twentieth
-withdrawn; two review steps per accepted case (the open one with its due date), a case clock per accepted case (one
-in ten stopped late), a one-time notice for one case in ten, a rating for three decided in ten and a rectification
-for each bad one. Each row of `form_data` carries about 1 KB, as a real one form does.
+withdrawn; two review steps per accepted case (the open one with its due date), each opened one with its clock, a
+case clock per accepted case (one in ten stopped late), a one-time notice for one case in ten, a rating for three
+decided in ten and a rectification for each bad one. Each row of `form_data` carries about 1 KB, as a real one form
+does.
 
 It prints, per stored measure, the seconds of the 10-minute refresh (the last `SUPERVISION_REFRESH_DAYS` days)
 and of the nightly full refresh, the seconds of the snapshot "overdue steps now" counted live, and the plans of
-the slowest queries with --plans. The last line is `supervision_applications: n=… recent_s=… full_s=… snapshot_ms=…`.
+the slowest queries with --plans. The last line is
+`supervision_applications: n=… jit=… recent_s=… full_s=… snapshot_ms=…`.
 """
 
 import argparse
@@ -37,7 +39,7 @@ class _RollbackError(Exception):
 def _generate(cursor, n: int) -> None:
     from django.contrib.contenttypes.models import ContentType
 
-    from applications.models import Application
+    from applications.models import Application, ReviewStep
 
     cursor.execute("SELECT array_agg(id ORDER BY id) FROM enterprises_enterprise")
     enterprises = cursor.fetchone()[0] or []
@@ -60,6 +62,7 @@ def _generate(cursor, n: int) -> None:
         "span": (end - start).days,
         "recent": dt.datetime.combine(end - dt.timedelta(days=60), dt.time(9), tzinfo=timezone.get_current_timezone()),
         "ct": content_type,
+        "step_ct": ContentType.objects.get_for_model(ReviewStep).pk,
         "pad": "x" * 1000,
     }
     cursor.execute(
@@ -122,6 +125,22 @@ def _generate(cursor, n: int) -> None:
             CASE WHEN a.decided_at IS NOT NULL THEN a.id %% 10 = 0 END, a.accepted_at, %(ct)s
         FROM applications_application a
         WHERE a.number LIKE 'BN%%' AND a.accepted_at IS NOT NULL AND a.channel <> 'external'
+        """,
+        params,
+    )
+    # Each opened step's own clock: running for the open ones (the "overdue now" snapshot reads these), stopped
+    # for the others.
+    cursor.execute(
+        """
+        INSERT INTO workcalendar_clock (object_id, kind, started_on, limit_days, due_on, provisional, state,
+            stopped_at, stopped_late, created_at, content_type_id)
+        SELECT s.id, 'application_step', (s.opened_at AT TIME ZONE 'Asia/Shanghai')::date, 5,
+            (s.opened_at AT TIME ZONE 'Asia/Shanghai')::date + 7, false,
+            CASE WHEN s.status = 'active' THEN 'running' ELSE 'stopped' END,
+            CASE WHEN s.status <> 'active' THEN coalesce(s.decided_at, s.opened_at) END,
+            CASE WHEN s.status <> 'active' THEN false END, s.opened_at, %(step_ct)s
+        FROM applications_reviewstep s JOIN applications_application a ON a.id = s.application_id
+        WHERE a.number LIKE 'BN%%' AND s.opened_at IS NOT NULL
         """,
         params,
     )

@@ -357,39 +357,57 @@ def test_p90_of_eleven_steps_is_the_tenth_by_nearest_rank(cases):
         }
 
 
-def test_overdue_steps_now_are_read_through_the_partial_index():
-    """The snapshot's filter (open steps past due) is served by `reviewstep_open_due` on a few thousand steps."""
+def test_overdue_steps_now_are_found_through_the_clocks_index():
+    """The snapshot's filter (running step clocks past due) is served by the clocks' (state, due_on) index on a few
+    thousand steps with their clocks, one in fifty of them open."""
     plan = _overdue_plan(3000)
-    assert "reviewstep_open_due" in plan, plan
+    assert "workcalendar_clock_state_due" in plan, plan
+    assert "Seq Scan on workcalendar_clock" not in plan, plan
+    assert "Seq Scan on applications_reviewstep" not in plan, plan
 
 
 def _overdue_plan(n: int) -> str:
+    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
 
+    from portal.workcalendar.models import Clock
     from tests.factories.followup import accepted
 
     application = accepted()
     step = application.current_step
     today = timezone.localdate()
-    rows = []
-    for i in range(n):
-        rows.append(
-            ReviewStep(
-                application=application,
-                position=100 + i,
-                name=step.name,
-                department=step.department,
-                role=step.role,
-                days=5,
-                status=StepStatus.ACTIVE if i % 50 == 0 else StepStatus.PASSED,
-                opened_at=timezone.now(),
-                decided_at=None if i % 50 == 0 else timezone.now(),
-                due_on=today - dt.timedelta(days=i % 30) + dt.timedelta(days=10),
-            )
+    steps = ReviewStep.objects.bulk_create(
+        ReviewStep(
+            application=application,
+            position=100 + i,
+            name=step.name,
+            department=step.department,
+            role=step.role,
+            days=5,
+            status=StepStatus.ACTIVE if i % 50 == 0 else StepStatus.PASSED,
+            opened_at=timezone.now(),
+            decided_at=None if i % 50 == 0 else timezone.now(),
+            due_on=today + dt.timedelta(days=10 - i % 30),
         )
-    ReviewStep.objects.bulk_create(rows)
+        for i in range(n)
+    )
+    content_type = ContentType.objects.get_for_model(ReviewStep)
+    Clock.objects.bulk_create(
+        Clock(
+            content_type=content_type,
+            object_id=row.pk,
+            kind=services.STEP_CLOCK,
+            started_on=row.due_on - dt.timedelta(days=7),
+            limit_days=5,
+            due_on=row.due_on,
+            state=Clock.State.RUNNING if row.status == StepStatus.ACTIVE else Clock.State.STOPPED,
+            stopped_at=row.decided_at,
+            stopped_late=None if row.decided_at is None else False,
+        )
+        for row in steps
+    )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE applications_reviewstep")
-        cursor.execute("ANALYZE applications_application")
+        for table in ("applications_reviewstep", "workcalendar_clock", "applications_application"):
+            cursor.execute(f"ANALYZE {table}")
     queryset = compute.records("applications.steps_overdue").order_by().values("department").annotate(n=Count("pk"))
     return queryset.explain()
