@@ -10,8 +10,9 @@ ones the workflow stores:
   on withdrawal, which is left out here); its committed time limit (承诺办理时限, the matter's `time_limit_days`) is
   the `application_case` clock started at 受理, paused during 补正 and stopped at the decision, whose stored verdict
   `stopped_late` says whether it was met;
-* each review step (审核环节) is opened (`opened_at`) and decided (`decided_at`); its `due_on` is its clock's due
-  date, moved by the pauses of 补正;
+* each review step (审核环节) is opened (`opened_at`) and decided (`decided_at`) on its own `application_step`
+  clock, paused during 补正: the stopped clock's verdict says whether the step kept its limit, a running clock past
+  its due date makes the step overdue now;
 * a 免申即享 list is accepted (`accepted_at`) and pushed (`notified_at`); each enterprise on it confirms or declines
   (`answered_at`) or, silent past its `due_on`, is recorded as waived (逾期视为放弃, no timestamp of its own);
 * a rating (`created_at`) has a level; a bad one opens a rectification due on `due_on` and answered at
@@ -107,27 +108,32 @@ def _steps_decided():
     )
 
 
-def _steps_decided_on_time():
-    return _steps_decided().filter(decided_at__date__lte=F("due_on"))
-
-
-def _steps_overdue_now():
-    """Open steps whose running clock is past its due date now: the step clock is authoritative (a year of the
-    calendar entered later or an extension moves it; `ReviewStep.due_on` is a copy for the queue), and a step
-    waiting for the enterprise's 补正 has its clock paused, so it is not overdue however old its due date — the
-    same test as the escalation of overdue steps (`applications.followup`). The clocks' index on (state, due_on)
-    serves the filter."""
+def _step_clocks(**conditions):
+    """The outer step's own clocks (`application_step`) meeting `conditions`. The step clock is authoritative:
+    a year of the calendar entered later or an extension moves it, while `ReviewStep.due_on` is a copy for the
+    reviewers' queue."""
     from django.contrib.contenttypes.models import ContentType
 
     from portal.workcalendar.models import Clock
 
-    overdue = Clock.objects.filter(
+    return Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(ReviewStep),
         object_id=OuterRef("pk"),
         kind=services.STEP_CLOCK,
-        state=Clock.State.RUNNING,
-        due_on__lt=timezone.localdate(),
+        **conditions,
     )
+
+
+def _steps_decided_on_time():
+    """Decided steps whose clock stopped on or before its due date (a semi-join on the clocks)."""
+    return _steps_decided().filter(Exists(_step_clocks(state="stopped", stopped_late=False)))
+
+
+def _steps_overdue_now():
+    """Open steps whose running clock is past its due date now; a step waiting for the enterprise's 补正 has its
+    clock paused, so it is not overdue however old its due date — the same test as the escalation of overdue steps
+    (`applications.followup`). The clocks' index on (state, due_on) serves the filter."""
+    overdue = _step_clocks(state="running", due_on__lt=timezone.localdate())
     return ReviewStep.objects.filter(status=StepStatus.ACTIVE).filter(Exists(overdue))
 
 
@@ -310,7 +316,7 @@ measures.register(
         category="name",
         columns=(*STEP_COLUMNS, ("decided_at", _("办结时间"))),
         order_by=("-decided_at", "-pk"),
-        description=_("办结审核环节中，办结日不晚于环节办理期限（环节计时截止日，补正期间顺延）的。"),
+        description=_("办结审核环节中，环节计时在截止日当天或之前停止的（补正期间暂停计时，截止日相应顺延）。"),
         article="无锡 §21（各环节审批人员在规定时限完成审核）",
         unit=_("个"),
     )
