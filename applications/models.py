@@ -227,7 +227,7 @@ class Application(models.Model):
             models.Index(fields=["enterprise", "status"], name="application_enterprise_status"),
             # Supervision (督查) rewrites the facts of the last 40 days every 10 minutes, one query per measure
             # dated by one of these moments: at 1,000,000 applications each such query scanned the whole table
-            # without them (0.9–1.1 s a measure; 0.25–0.6 s with them, bench/supervision_applications.py).
+            # without them (0.9–1.1 s a measure; 0.1–0.3 s with them, bench/supervision_applications.py).
             models.Index(fields=["submitted_at"], name="application_submitted_at"),
             models.Index(fields=["accepted_at"], name="application_accepted_at"),
             models.Index(fields=["decided_at"], name="application_decided_at"),

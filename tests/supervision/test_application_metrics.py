@@ -411,3 +411,10 @@ def _overdue_plan(n: int) -> str:
             cursor.execute(f"ANALYZE {table}")
     queryset = compute.records("applications.steps_overdue").order_by().values("department").annotate(n=Count("pk"))
     return queryset.explain()
+
+
+def test_each_section_marks_at_most_three_headlines_three_rankings_and_one_trend():
+    for name in ("applications", "exemption", "ratings"):
+        assert 1 <= len(figures_of(name, headline=True)) <= 3, name
+        assert 1 <= len(figures_of(name, ranking=True)) <= 3, name
+        assert len(figures_of(name, trend=True)) == 1, name
