@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -181,6 +182,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The kernel clocks on the case (预审, 承诺办理时限, 公示: `portal.workcalendar.clocks`), for queries that join
+    # them once, as the supervision's on-time measure does, instead of looking them up row by row.
+    clocks = GenericRelation("workcalendar.Clock")
     history = HistoricalRecords(excluded_fields=["contact_phone"])
 
     Status = Status
@@ -221,6 +225,12 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["status", "matter"], name="application_status_matter"),
             models.Index(fields=["enterprise", "status"], name="application_enterprise_status"),
+            # Supervision (督查) rewrites the facts of the last 40 days every 10 minutes, one query per measure
+            # dated by one of these moments: at 1,000,000 applications each such query scanned the whole table
+            # without them (0.9–1.1 s a measure; 0.1–0.3 s with them, bench/supervision_applications.py).
+            models.Index(fields=["submitted_at"], name="application_submitted_at"),
+            models.Index(fields=["accepted_at"], name="application_accepted_at"),
+            models.Index(fields=["decided_at"], name="application_decided_at"),
         ]
 
     def __str__(self):
@@ -363,7 +373,14 @@ class ReviewStep(models.Model):
         verbose_name = _("审核环节")
         verbose_name_plural = _("审核环节")
         ordering = ["application", "position", "id"]
-        indexes = [models.Index(fields=["department", "status", "due_on"], name="reviewstep_queue")]
+        indexes = [
+            models.Index(fields=["department", "status", "due_on"], name="reviewstep_queue"),
+            # Supervision's "overdue steps now" (督查: 当前超期环节) across all departments reads the open steps
+            # only, joined to their running clocks past due (found by the clocks' own (state, due_on) index).
+            models.Index(fields=["due_on"], condition=Q(status="active"), name="reviewstep_open_due"),
+            # Supervision's 10-minute refresh of the steps decided in the last 40 days.
+            models.Index(fields=["decided_at"], name="reviewstep_decided_at"),
+        ]
 
     def __str__(self):
         return f"{self.application.number} · {self.name}"
