@@ -339,14 +339,24 @@ def breakdowns(period: Period, department: int, *, limit: int = 20) -> list[Brea
             continue
         values = _values([figure], tallies, groups)
         rows = []
+        labels = category_labels(measure)
         for group in groups[:limit]:
             cell = _cell(figure, values[figure.key], tallies, group, period, department=department)
             cell.link = records_link(figure.measure, period, department=department, category=str(group))
             if figure.base:
                 cell.base_link = records_link(figure.base, period, department=department, category=str(group))
-            rows.append((str(group), cell))
+            rows.append((labels.get(str(group), str(group)), cell))
         out.append(Breakdown(figure, str(measure.label), rows))
     return out
+
+
+def category_labels(measure) -> dict[str, str]:
+    """{stored category text: label} when the category is a field with choices (rating levels, channels …)."""
+    try:
+        field = compute._field(measure.model(), measure.category)
+    except Exception:  # a path through an annotation: shown as stored
+        return {}
+    return {str(value): str(label) for value, label in (getattr(field, "flatchoices", None) or [])}
 
 
 def refreshed_at():
