@@ -34,7 +34,7 @@ from portal.org.models import Department, Region
 
 from . import dashboard, exports, warnings
 from .compute import _field
-from .measures import figures_of, measures, section_label
+from .measures import SECTIONS, figures_of, measures, section_label
 from .periods import parse, presets
 
 LABEL = gettext_lazy("督查看板")
@@ -151,9 +151,23 @@ def ranking_view(request):
         direction = "desc" if sort == key and not descending else "asc"
         return "?" + urlencode({**dict(request.GET.items()), "sort": key, "dir": direction})
 
+    # The composite rank counts every ranking figure; the table may show one section's columns at a time.
+    section = request.GET.get("section") or ""
+    shown = [i for i, f in enumerate(columns) if not section or f.section == section]
+    if not shown:
+        section, shown = "", list(range(len(columns)))
+    for row in rows:
+        row.shown_cells = [row.cells[i] for i in shown]
+    present = [key for key, _label in SECTIONS if any(f.section == key for f in columns)]
     context.update(
         title=_("部门排名"),
-        columns=[(f, sort_link(f.key), sort == f.key) for f in columns],
+        section=section,
+        sections=[
+            (key, str(section_label(key)), "?" + urlencode({**dict(request.GET.items()), "section": key}))
+            for key in ["", *present]
+        ],
+        column_count=len(columns),
+        columns=[(columns[i], sort_link(columns[i].key), sort == columns[i].key) for i in shown],
         rank_link=sort_link("rank"),
         department_sort_link=sort_link("department"),
         sort=sort,

@@ -249,6 +249,7 @@ class RankingRow:
     rank: Decimal | None = None
     position: int | None = None
     link: str = ""
+    shown_cells: list[Cell] = field(default_factory=list)
 
 
 def _ranks(rows: list[RankingRow], index: int, better: str) -> dict[int, int]:

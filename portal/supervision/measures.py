@@ -57,6 +57,9 @@ SECTION_KEYS = [key for key, _label in SECTIONS]
 
 
 def section_label(key: str):
+    """The section's label; "" (no section) is 全部指标."""
+    if not key:
+        return _("全部指标")
     return dict(SECTIONS).get(key, key)
 
 

@@ -62,7 +62,7 @@ def test_the_supervisor_clicks_from_the_overview_to_the_late_records(page, data)
     expect(cards.filter(has_text="逾期发布率")).to_contain_text("33.3")
     # the chart is drawn (an SVG by ECharts) and its numbers are in the table beside it
     expect(page.locator(".supervision-chart svg").first).to_be_visible()
-    expect(page.locator(".supervision-chart-data").first).to_contain_text("2026-10")
+    expect(page.locator("#trend-data")).to_contain_text("2026-10")
     _shot(page, "overview-desktop")
 
     page.get_by_role("navigation", name="督查看板").get_by_role("link", name="部门排名").click()

@@ -153,3 +153,16 @@ def test_the_index_offers_the_pages_to_those_who_may_see_them(data, staff):
     assert reverse("admin:supervision_overview") in supervisor and reverse("admin:supervision_ranking") in supervisor
     editor = client_of(staff["kjj_editor"]).get(reverse("admin:index")).content.decode()
     assert reverse("admin:supervision_overview") in editor and reverse("admin:supervision_ranking") not in editor
+
+
+def test_the_ranking_shows_one_section_at_a_time_and_ranks_on_all(data, staff):
+    client = client_of(staff["sjj_supervisor"])
+    response = client.get(reverse("admin:supervision_ranking"), {**YEAR, "section": "policies"})
+    assert [f.key for f, _link, _active in response.context["columns"]] == [
+        "testpolicies.late_rate",
+        "testpolicies.mean_days",
+    ]
+    assert [str(r.rank) for r in response.context["rows"]] == ["1.00", "2.00"]
+    assert "全部指标" in response.content.decode()
+    # an unknown section shows every column
+    assert len(client.get(reverse("admin:supervision_ranking"), {**YEAR, "section": "x"}).context["columns"]) == 2

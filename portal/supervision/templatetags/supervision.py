@@ -46,6 +46,10 @@ def definition(fig):
 
 
 @register.filter
-def months(trend):
-    """(month, value, link) rows of a trend."""
-    return zip(trend.months, trend.values, trend.links, strict=True)
+def by_month(trends):
+    """(month, [(value, link) per trend]) rows of several trends over the same months: one table for all charts."""
+    if not trends:
+        return []
+    return [
+        (month, [(trend.values[i], trend.links[i]) for trend in trends]) for i, month in enumerate(trends[0].months)
+    ]
