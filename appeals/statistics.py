@@ -41,33 +41,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appeals.models import Appeal, AppealKind, DispatchRecord, ExtensionRequest, ExtensionState, Satisfaction
-from payouts.results import WorkdaysBetween
 from portal.org.models import Department
 from portal.org.permissions import can
+from portal.supervision import periods
 from portal.workcalendar.models import Clock
+from portal.workcalendar.sql import WorkdaysBetween
 
 PERMISSION = "appeals.view_appeal_statistics"
 ONE_PLACE = Decimal("0.1")
 
 
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included."""
-
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def this_year(cls, today: dt.date | None = None) -> Period:
-        today = today or timezone.localdate()
-        return cls(dt.date(today.year, 1, 1), today)
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """[start 00:00, the day after end 00:00) in the current time zone."""
-        tz = timezone.get_current_timezone()
-        first = dt.datetime.combine(self.start, dt.time.min, tzinfo=tz)
-        after = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        return first, after
+class Period(periods.Period):
+    """The kernel's period (local dates, both included), whose admin-list query is the appeals' submission date."""
 
     def query(self) -> dict[str, str]:
         """The admin list's query for the same appeals (submitted_at__gte / __lt)."""

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.db.models import DateField, Value
 
-from payouts.results import WorkdaysBetween
 from portal import workdays
 from portal.org.models import Region
+from portal.workcalendar.sql import WorkdaysBetween
 from tests.factories.org import CityFactory
 
 pytestmark = pytest.mark.django_db

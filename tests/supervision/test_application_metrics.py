@@ -61,6 +61,7 @@ from tests.factories import files
 from tests.factories.applications import enterprise_with_user, published_matter
 from tests.factories.org import DepartmentFactory
 from tests.factories.policies import PolicyFactory, member
+from tests.supervision.tables import by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -248,16 +249,6 @@ RECORDS = {
 
 def section():
     return figures_of("applications")
-
-
-def by_name(values, s):
-    """{figure: {department id: value}} → {figure: {"A"/"B": value}}, every other department refused."""
-    names = {s.a.pk: "A", s.b.pk: "B"}
-    out = {}
-    for key, groups in values.items():
-        assert set(groups) <= set(names), (key, groups)
-        out[key] = {names[group]: value for group, value in groups.items()}
-    return out
 
 
 def test_every_figure_per_department_stored_and_live(cases):

@@ -43,6 +43,7 @@ from portal.supervision.periods import Period
 from tests.factories.applications import enterprise_with_user, published_matter
 from tests.factories.org import DepartmentFactory
 from tests.factories.policies import PolicyFactory, member
+from tests.supervision.tables import by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -168,15 +169,6 @@ RECORDS = {
     "exemption.declined": {"A": 2, "B": 0},
     "exemption.waived": {"A": 3, "B": 0},
 }
-
-
-def by_name(values, s):
-    names = {s.a.pk: "A", s.b.pk: "B"}
-    out = {}
-    for key, groups in values.items():
-        assert set(groups) <= set(names), (key, groups)
-        out[key] = {names[group]: value for group, value in groups.items()}
-    return out
 
 
 def test_every_exemption_figure_per_department_stored_and_live(lists):

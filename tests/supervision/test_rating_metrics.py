@@ -34,6 +34,7 @@ from tests.factories.applications import published_matter
 from tests.factories.followup import concluded
 from tests.factories.org import DepartmentFactory
 from tests.factories.policies import PolicyFactory
+from tests.supervision.tables import by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -103,15 +104,6 @@ RECORDS = {
     "ratings.rectifications_due": {"A": 2, "B": 3},
     "ratings.rectified_on_time": {"A": 1, "B": 2},
 }
-
-
-def by_name(values, s):
-    names = {s.a.pk: "A", s.b.pk: "B"}
-    out = {}
-    for key, groups in values.items():
-        assert set(groups) <= set(names), (key, groups)
-        out[key] = {names[group]: value for group, value in groups.items()}
-    return out
 
 
 def test_the_rectification_clocks_give_the_hand_computed_due_dates(rated):
