@@ -156,6 +156,7 @@ measures.register(
         key="matters.near_duplicate_names",
         label=_("疑似重复事项名称"),
         records=near_duplicate_names,
+        link="matter",
         date=None,
         snapshot=True,
         department="matter__department",

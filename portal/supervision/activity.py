@@ -142,9 +142,12 @@ for _order, (_kind, _label) in enumerate(KINDS.items()):
 
 
 def _enterprise_users():
+    from guardian.conf import settings as guardian_settings
+
     from portal.accounts.models import User
 
-    return User.objects.filter(kind=User.Kind.ENTERPRISE)
+    # django-guardian's AnonymousUser row is an enterprise-kind account nobody registered.
+    return User.objects.filter(kind=User.Kind.ENTERPRISE).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
 
 
 def _sms_sent():

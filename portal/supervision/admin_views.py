@@ -70,10 +70,14 @@ def _common(request, scope):
         "presets": [(label, p.query()) for label, p in presets()],
         "scope": scope,
         "base_query": urlencode(base_query),
-        "export_query": urlencode({**base_query, "export": "xlsx"}),
+        "export_query": urlencode({**dict(request.GET.items()), **base_query, "export": "xlsx"}),
         "refreshed_at": dashboard.refreshed_at(),
         "reports_url": _reports_url(request.user),
     }
+
+
+def _titled(title: str, region) -> str:
+    return f"{title} {region.name}" if region is not None else str(title)
 
 
 def _reports_url(user) -> str:
@@ -118,7 +122,7 @@ def overview_view(request):
     sections = dashboard.sections(period, scope, region=region)
     if request.GET.get("export") == "xlsx":
         title = _("督查总览 %(period)s") % {"period": period}
-        return _xlsx(exports.sections_workbook(sections, title=title), "overview")
+        return _xlsx(exports.sections_workbook(sections, title=_titled(title, region)), "overview")
     trends = dashboard.trends(period, scope, region=region)
     context.update(
         title=_("督查总览"),
@@ -145,7 +149,7 @@ def ranking_view(request):
     columns, rows = dashboard.ranking(period, scope, region=region, sort=sort, descending=descending)
     if request.GET.get("export") == "xlsx":
         title = _("部门排名 %(period)s") % {"period": period}
-        return _xlsx(exports.ranking_workbook(columns, rows, title=title), "ranking")
+        return _xlsx(exports.ranking_workbook(columns, rows, title=_titled(title, region)), "ranking")
 
     def sort_link(key):
         direction = "desc" if sort == key and not descending else "asc"
@@ -180,7 +184,7 @@ def ranking_view(request):
 def department_view(request, pk: int):
     scope = _scope_or_deny(request)
     if not scope.may_see(pk):
-        raise Http404
+        raise PermissionDenied
     department = get_object_or_404(Department.objects.select_related("region"), pk=pk)
     context = _common(request, scope)
     period = context["period"]
@@ -238,11 +242,13 @@ def records_view(request, measure: str):
     department = None
     raw = (request.GET.get("department") or "").strip()
     if raw:
-        if not raw.isdigit() or not scope.may_see(int(raw)):
+        if not raw.isdigit():
             raise Http404
+        if not scope.may_see(int(raw)):
+            raise PermissionDenied
         department = get_object_or_404(Department, pk=int(raw))
     if not scope.all_departments and not item.department:
-        raise Http404
+        raise PermissionDenied
     departments = [department.pk] if department else scope.department_filter
     category = request.GET.get("category")
     queryset = dashboard.compute.records(
@@ -261,11 +267,23 @@ def records_view(request, measure: str):
             [_display(model, p, v) for p, v in zip(paths, values, strict=True)]
             for values in queryset.values_list(*paths)[:EXPORT_LIMIT]
         )
-        return _xlsx(exports.table_workbook(title, headers, rows, note=f"{period}"), f"records-{measure}")
-    page = Paginator(queryset.values_list("pk", *paths), PAGE_SIZE).get_page(request.GET.get("page"))
+        note = " · ".join(
+            str(part)
+            for part in (
+                period if not item.snapshot else _("当前数据"),
+                department.name if department else "",
+                _("区划：%(name)s") % {"name": region.name} if region else "",
+                _("分类：%(category)s") % {"category": category} if category else "",
+            )
+            if part
+        )
+        return _xlsx(exports.table_workbook(title, headers, rows, note=note), f"records-{measure}")
+    link_model = _field(model, item.link).related_model if item.link else model
+    link_path = f"{item.link}__pk" if item.link else "pk"
+    page = Paginator(queryset.values_list(link_path, *paths), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
-            "url": _change_url(model, values[0]),
+            "url": _change_url(link_model, values[0]) if values[0] is not None else "",
             "cells": [_display(model, p, v) for p, v in zip(paths, values[1:], strict=True)],
         }
         for values in page.object_list
@@ -317,7 +335,8 @@ def install(site) -> None:
         scope = dashboard.scope_of(request.user)
         if scope.empty:
             return apps
-        entries = [("Overview", _("督查总览"), reverse(f"{site.name}:supervision_overview"))]
+        overview = _("督查总览") if scope.all_departments else _("本部门督查情况")
+        entries = [("Overview", overview, reverse(f"{site.name}:supervision_overview"))]
         if scope.all_departments:
             entries.append(("Ranking", _("部门排名"), reverse(f"{site.name}:supervision_ranking")))
         pages = [

@@ -86,7 +86,10 @@ def _where(measure: Measure, departments=None, region_ids=None, category: str | 
             # A platform-wide measure belongs to no department: a department's reader sees none of it.
             return Q(pk__in=[])
         condition &= Q(**{f"{measure.department}__in": list(departments)})
-    if region_ids is not None and measure.region_path:
+    if region_ids is not None:
+        if not measure.region_path:
+            # A measure placed in no region (platform-wide users, visits) has nothing in any one region.
+            return Q(pk__in=[])
         condition &= Q(**{f"{measure.region_path}__in": list(region_ids)})
     if category is not None and measure.category:
         condition &= Q(**{measure.category: category})
@@ -160,6 +163,8 @@ def _stored_rows(chosen: list[Measure], period: Period, by: str | None, departme
     the period (day facts at its edges, month facts for its whole months) for all of them together."""
     if departments is not None:
         chosen = [m for m in chosen if m.department]
+    if region_ids is not None:
+        chosen = [m for m in chosen if m.region_path]
     if not chosen:
         return []
     keys = [m.key for m in chosen]
@@ -167,8 +172,7 @@ def _stored_rows(chosen: list[Measure], period: Period, by: str | None, departme
     if departments is not None:
         condition &= Q(department_id__in=list(departments))
     if region_ids is not None:
-        regional = [m.key for m in chosen if m.region_path]
-        condition &= Q(measure__in=regional, region_id__in=list(region_ids)) | ~Q(measure__in=regional)
+        condition &= Q(region_id__in=list(region_ids))
     if category is not None:
         categorised = [m.key for m in chosen if m.category]
         condition &= Q(measure__in=categorised, category=category) | ~Q(measure__in=categorised)

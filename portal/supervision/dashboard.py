@@ -30,6 +30,9 @@ from .measures import SECTIONS, Figure, figures_of, measures
 from .periods import Period
 
 VIEW_ALL = "supervision.view_all_departments"
+# A department is given an overall rank only with values in at least this many ranked figures (or in all of them,
+# when fewer are registered): one or two figures say too little to place it above departments measured on many.
+MIN_RANKED_FIGURES = 3
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,11 @@ class Section:
     cells: list[Cell] = field(default_factory=list)
 
 
-def _visible(figure_list, scope: Scope):
-    """Platform-wide figures (measures without a department) only for readers of all departments."""
+def _visible(figure_list, scope: Scope, region: Region | None = None):
+    """Platform-wide figures (measures without a department) only for readers of all departments, and figures
+    placed in no region (visits, users) not when one region is chosen."""
+    if region is not None:
+        figure_list = [f for f in figure_list if all(measures.get(k).region_path for k in f.measures())]
     if scope.all_departments:
         return figure_list
     return [f for f in figure_list if all(measures.get(k).department for k in f.measures())]
@@ -170,7 +176,7 @@ def _visible(figure_list, scope: Scope):
 def sections(period: Period, scope: Scope, *, region: Region | None = None, department: int | None = None):
     """Every visible figure, per section, over the period (one department's when `department` is given)."""
     region_ids = region_ids_under(region)
-    chosen = _visible(figures_of(), scope)
+    chosen = _visible(figures_of(), scope, region)
     narrowed = Scope(False, frozenset([department])) if department is not None else scope
     tallies = _tallies(chosen, period, by=None, scope=narrowed, region_ids=region_ids)
     values = _values(chosen, tallies, [None])
@@ -189,7 +195,7 @@ def sections(period: Period, scope: Scope, *, region: Region | None = None, depa
 def headlines(period: Period, scope: Scope, *, region: Region | None = None) -> list[Cell]:
     """The headline figures with the previous period's values (环比)."""
     region_ids = region_ids_under(region)
-    chosen = _visible(figures_of(headline=True), scope)
+    chosen = _visible(figures_of(headline=True), scope, region)
     now = _tallies(chosen, period, by=None, scope=scope, region_ids=region_ids)
     before_period = period.previous()
     before = _tallies(chosen, before_period, by=None, scope=scope, region_ids=region_ids)
@@ -222,6 +228,9 @@ class Trend:
 def trends(period: Period, scope: Scope, *, region: Region | None = None, department: int | None = None):
     region_ids = region_ids_under(region)
     chosen = _visible(figures_of(trend=True), scope)
+    if department is not None or region is not None:
+        # A department's or a region's page: the platform-wide figures (visits, users) are nobody's there.
+        chosen = [f for f in chosen if all(measures.get(k).region_path for k in f.measures())]
     narrowed = Scope(False, frozenset([department])) if department is not None else scope
     tallies = _tallies(chosen, period, by="month", scope=narrowed, region_ids=region_ids)
     months = [m.start.replace(day=1) for m in period.months()]
@@ -250,6 +259,7 @@ class RankingRow:
     position: int | None = None
     link: str = ""
     shown_cells: list[Cell] = field(default_factory=list)
+    ranked: int = 0
 
 
 def _ranks(rows: list[RankingRow], index: int, better: str) -> dict[int, int]:
@@ -276,7 +286,8 @@ def ranking(
 
     Departments are those owning records of a ranking figure in the period (and in the region), within the
     reader's scope. The composite rank is the mean of the department's ranks in the figures with a better
-    direction (two decimals); 综合排名 orders by it, lowest (best) first; departments with no ranked value last.
+    direction (two decimals), for departments with values in at least `MIN_RANKED_FIGURES` of them; 综合排名
+    orders by it, lowest (best) first, equal means sharing a position (1, 2, 2, 4); the others come last.
     """
     region_ids = region_ids_under(region)
     columns = [f for f in figures_of(ranking=True) if all(measures.get(k).department for k in f.measures())]
@@ -295,12 +306,20 @@ def ranking(
     ]
     rank_columns = [(i, f.better) for i, f in enumerate(columns) if f.better]
     ranks = [_ranks(rows, i, better) for i, better in rank_columns]
+    needed = min(MIN_RANKED_FIGURES, len(rank_columns))
     for row in rows:
         own = [r[row.department.pk] for r in ranks if row.department.pk in r]
-        row.rank = (Decimal(sum(own)) / len(own)).quantize(Decimal("0.01")) if own else None
+        row.ranked = len(own)
+        enough = own and len(own) >= needed
+        row.rank = (Decimal(sum(own)) / len(own)).quantize(Decimal("0.01")) if enough else None
     by_rank = sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.department.name))
-    for position, row in enumerate(by_rank, start=1):
-        row.position = position if row.rank is not None else None
+    previous, position = None, 0
+    for index, row in enumerate(by_rank, start=1):
+        if row.rank is None:
+            continue
+        if row.rank != previous:
+            position, previous = index, row.rank
+        row.position = position
     if sort == "department":
         rows = sorted(rows, key=lambda r: r.department.name, reverse=descending)
     elif sort in {f.key for f in columns}:

@@ -74,7 +74,9 @@ class Measure:
     expression, summed per record (money in 元 as Decimal, working days, counts). distribution: the value is a
     whole number (working days) and the facts keep one row per value, for percentiles. category: path to a text
     (or code) the records are broken down by. columns: (path, label) pairs of the records page; the first column
-    links to the record's admin page. description: the definition (统计口径), shown with every number.
+    links to the record's admin page, or to that of the object at `link` (a path to a foreign key, e.g.
+    "application" for a review step whose own admin lists open steps only). description: the definition
+    (统计口径), shown with every number.
     """
 
     key: str
@@ -92,6 +94,7 @@ class Measure:
     description: Promise | str = ""
     article: str = ""
     unit: Promise | str = field(default=_("件"))
+    link: str | None = None
 
     @property
     def region_path(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -91,9 +92,14 @@ def presets(today: dt.date | None = None) -> list[tuple[str, Period]]:
     ]
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+_NUMERIC_DATE = re.compile(r"^\d{4}\D\d{1,2}\D\d{1,2}\D?$")
+
+
 def parse(request_get, *, default: Period | None = None) -> tuple[Period, list[str]]:
     """The period in `?from=YYYY-MM-DD&to=YYYY-MM-DD` (full-width digits and 2026/3/8 accepted), with Chinese
-    messages for what was wrong; this year so far when absent or wrong."""
+    messages for what was wrong; this year so far (or `default`) when absent, and the whole default when either
+    date is wrong, so a mistake never silently narrows the period."""
     from portal.core import normalize
 
     errors: list[str] = []
@@ -106,10 +112,22 @@ def parse(request_get, *, default: Period | None = None) -> tuple[Period, list[s
         try:
             values[name] = normalize.date(raw)
         except Exception:
+            if _NUMERIC_DATE.match(normalize.fold(raw)):
+                errors.append(_("%(label)s“%(value)s”不是日历上存在的日期。") % {"label": label, "value": raw[:20]})
+            else:
+                errors.append(
+                    _("%(label)s“%(value)s”无法识别，请按 2026-03-08 的格式填写。")
+                    % {"label": label, "value": raw[:20]}
+                )
+            continue
+        if values[name] and not FIRST_YEAR <= values[name].year <= LAST_YEAR:
             errors.append(
-                _("%(label)s“%(value)s”无法识别，请按 2026-03-08 的格式填写。") % {"label": label, "value": raw[:20]}
+                _("%(label)s应在%(first)d年至%(last)d年之间。")
+                % {"label": label, "first": FIRST_YEAR, "last": LAST_YEAR}
             )
-    start, end = values.get("from", default.start), values.get("to", default.end)
+    if errors:
+        return default, errors
+    start, end = values.get("from") or default.start, values.get("to") or default.end
     if end < start:
         errors.append(_("截止日期不能早于起始日期。"))
         return default, errors

@@ -147,7 +147,9 @@ def test_periods():
     period, errors = parse({"from": "２０２６/３/８", "to": "2026年3月31日"})
     assert (period, errors) == (Period(dt.date(2026, 3, 8), dt.date(2026, 3, 31)), [])
     period, errors = parse({"from": "2026-13-01"}, default=YEAR)
-    assert period == YEAR and "无法识别" in errors[0]
+    assert period == YEAR and errors == ["起始日期“2026-13-01”不是日历上存在的日期。"]
+    period, errors = parse({"from": "下个月"}, default=YEAR)
+    assert period == YEAR and errors == ["起始日期“下个月”无法识别，请按 2026-03-08 的格式填写。"]
     period, errors = parse({"from": "2026-03-31", "to": "2026-03-01"}, default=YEAR)
     assert period == YEAR and errors == ["截止日期不能早于起始日期。"]
 

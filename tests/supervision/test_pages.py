@@ -113,14 +113,14 @@ def test_department_staff_see_their_own_department_only(data, staff):
         "admin:supervision_department", args=[kjj.pk]
     )
     assert editor.get(reverse("admin:supervision_department", args=[kjj.pk]), YEAR).status_code == 200
-    assert editor.get(reverse("admin:supervision_department", args=[czj.pk]), YEAR).status_code == 404
+    assert editor.get(reverse("admin:supervision_department", args=[czj.pk]), YEAR).status_code == 403
     records = reverse("admin:supervision_records", args=["testpolicies.late"])
-    assert editor.get(records, {**YEAR, "department": czj.pk}).status_code == 404
+    assert editor.get(records, {**YEAR, "department": czj.pk}).status_code == 403
     # without a department: their own department's records only
     own = editor.get(records, YEAR)
     assert own.status_code == 200 and own.context["total"] == 2
     # the platform-wide figures are not theirs
-    assert editor.get(reverse("admin:supervision_records", args=["platform.enterprise_users"]), YEAR).status_code == 404
+    assert editor.get(reverse("admin:supervision_records", args=["platform.enterprise_users"]), YEAR).status_code == 403
     assert editor.get(reverse("admin:supervision_ranking"), YEAR).status_code == 302
 
 
@@ -143,7 +143,7 @@ def test_unknown_measures_departments_and_dates_are_answered_plainly(data, staff
         reverse("admin:supervision_overview"), {"from": "2026-02-30", "region": "999999"}, follow=True
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert any("起始日期“2026-02-30”无法识别" in m for m in messages)
+    assert any("起始日期“2026-02-30”不是日历上存在的日期" in m for m in messages)
     assert any("区划代码“999999”不存在" in m for m in messages)
     assert response.context["period"].start == dt.date(dt.date.today().year, 1, 1)
 
@@ -153,6 +153,7 @@ def test_the_index_offers_the_pages_to_those_who_may_see_them(data, staff):
     assert reverse("admin:supervision_overview") in supervisor and reverse("admin:supervision_ranking") in supervisor
     editor = client_of(staff["kjj_editor"]).get(reverse("admin:index")).content.decode()
     assert reverse("admin:supervision_overview") in editor and reverse("admin:supervision_ranking") not in editor
+    assert "本部门督查情况" in editor
 
 
 def test_the_ranking_shows_one_section_at_a_time_and_ranks_on_all(data, staff):
@@ -166,3 +167,30 @@ def test_the_ranking_shows_one_section_at_a_time_and_ranks_on_all(data, staff):
     assert "全部指标" in response.content.decode()
     # an unknown section shows every column
     assert len(client.get(reverse("admin:supervision_ranking"), {**YEAR, "section": "x"}).context["columns"]) == 2
+
+
+def test_far_off_and_impossible_dates_are_refused_plainly(data, staff):
+    client = client_of(staff["sjj_supervisor"])
+    for query in ({"from": "9999-12-01", "to": "9999-12-31"}, {"from": "0001-01-01", "to": "0001-01-31"}):
+        for url in (
+            reverse("admin:supervision_overview"),
+            reverse("admin:supervision_ranking"),
+            reverse("admin:supervision_department", args=[data["yc-kjj"].pk]),
+            reverse("admin:supervision_records", args=["testpolicies.late"]),
+        ):
+            response = client.get(url, query)
+            assert response.status_code == 200, (url, query)
+            assert any("应在2000年至2099年之间" in str(m) for m in response.context["messages"])
+    # one wrong date: the whole default period, never a period narrowed by half of it
+    response = client.get(reverse("admin:supervision_overview"), {"from": "2026-02-30", "to": "2026-01-01"})
+    assert response.context["period"].start == dt.date(dt.date.today().year, 1, 1)
+    assert response.context["period"].end == dt.date.today()
+
+
+def test_a_region_shows_no_platform_wide_figures_and_counts_its_own_records(data, staff):
+    client = client_of(staff["sjj_supervisor"])
+    response = client.get(reverse("admin:supervision_overview"), {**YEAR, "region": "420500"})
+    keys = {c.figure.key for s in response.context["sections"] for c in s.cells}
+    assert "platform.enterprise_users" not in keys and "testpolicies.published" in keys
+    cards = {c.figure.key: c.value for c in response.context["headlines"]}
+    assert cards["testpolicies.published"] == 6  # both departments are 宜昌市 (420500)

@@ -9,6 +9,12 @@
   document.querySelectorAll(".supervision-chart").forEach(function (node) {
     var spec = charts[Number(node.getAttribute("data-chart"))];
     if (!spec) { return; }
+    var empty = spec.values.every(function (v) { return v === null || v === 0; });
+    if (empty) {
+      node.classList.add("supervision-chart-empty");
+      node.textContent = node.getAttribute("data-empty") || "";
+      return;
+    }
     var chart = echarts.init(node, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
