@@ -345,7 +345,7 @@ def build(kind: str, period: Period, *, by=None) -> dict:
         "generated_by": by,
         "refreshed_at": timezone.localtime(refreshed) if refreshed else None,
         "headlines": [row(f) for f in every if f.headline],
-        "warnings": warnings.active(),
+        "warnings": warnings.active(for_report=True),
         "sections": sections,
         "definitions": [_definition(n, f) for n, f in enumerate(every, start=1)],
         "trend_months": TREND_MONTHS,
@@ -428,6 +428,9 @@ def trend_chart(figure: Figure, months: list[dt.date], values: dict) -> Chart:
         axes.grid(axis="y", alpha=0.3)
         if all(v is None or v >= 0 for v in series):
             axes.set_ylim(bottom=0)
+        if not any(v for v in series if v is not None):
+            # Nothing but zeros or no data: a plain 0–1 axis (0–100 for a rate), never ±0.06.
+            axes.set_ylim(0, 100 if figure.kind == Figure.RATIO else 1)
         if figure.target is not None:
             axes.axhline(figure.target, linestyle="--", color=TARGET_COLOUR, linewidth=1, label=_("目标值"))
             axes.legend(loc="lower right", fontsize=7, frameon=False)

@@ -103,7 +103,7 @@ def outbox_stuck(now: dt.datetime | None = None) -> list[Warning]:
     return out
 
 
-@warnings.register("celery_workers", label=gettext_lazy("后台任务进程"), order=30)
+@warnings.register("celery_workers", label=gettext_lazy("后台任务进程"), order=30, in_report=False)
 def celery_workers() -> list[Warning]:
     """No Celery worker has sent its heartbeat (or Redis, where they report, is down)."""
     from portal.core.health import check_redis_and_workers
@@ -121,10 +121,14 @@ def celery_workers() -> list[Warning]:
     return []
 
 
-def active() -> list[Warning]:
-    """Every registered warning's current messages, in order; a check that fails is itself reported."""
+def active(*, for_report: bool = False) -> list[Warning]:
+    """Every registered warning's current messages, in order; a check that fails is itself reported. For a
+    report, the checks registered with `in_report=False` (the state of the machines at the moment it is made,
+    for operators, not for the readers of a monthly report) are left out."""
     out: list[Warning] = []
     for entry in warnings.entries():
+        if for_report and entry.options.get("in_report") is False:
+            continue
         try:
             out.extend(entry.obj())
         except Exception:

@@ -263,3 +263,13 @@ def test_stored_and_live_agree_on_any_policies_and_any_period(demo_org, register
             pass
 
     agree()
+
+
+def test_a_report_leaves_out_the_warnings_about_the_machines_of_the_moment(db, monkeypatch):
+    from portal.core import health
+
+    monkeypatch.setattr(health, "check_redis_and_workers", lambda: ((True, "ok"), (False, "no live worker")))
+    on_page = [w.message for w in warnings.active()]
+    in_report = [w.message for w in warnings.active(for_report=True)]
+    worker = "没有正在运行的后台任务进程（Celery worker）：短信不会发出，时限提醒和统计汇总不会更新。"
+    assert worker in on_page and worker not in in_report

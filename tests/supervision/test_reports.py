@@ -212,7 +212,7 @@ def test_the_report_embeds_the_trend_and_ranking_charts_and_the_active_warnings(
     from portal.supervision import warnings
 
     compute.refresh()
-    monkeypatch.setattr(warnings, "active", lambda: [warnings.Warning("测试预警：消息积压", level="danger")])
+    monkeypatch.setattr(warnings, "active", lambda **kw: [warnings.Warning("测试预警：消息积压", level="danger")])
     context = reports.build(Report.Kind.MONTHLY, SEPTEMBER)
     policies = next(s for s in context["sections"] if s.key == "policies")
     # (the policies app's own figures are charted too; these are the test's)
