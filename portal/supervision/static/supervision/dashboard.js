@@ -26,5 +26,7 @@
     });
     drawn.push(chart);
   });
-  window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+  function fit() { drawn.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("resize", fit);
+  window.addEventListener("load", fit);
 })();
