@@ -378,6 +378,8 @@ class ReviewStep(models.Model):
             # Supervision's "overdue steps now" (督查: 当前超期环节) across all departments reads the open steps
             # only, joined to their running clocks past due (found by the clocks' own (state, due_on) index).
             models.Index(fields=["due_on"], condition=Q(status="active"), name="reviewstep_open_due"),
+            # Its count reads only the open steps' ids (an index-only scan; the overdue clocks: migration 0006).
+            models.Index(fields=["id"], condition=Q(status="active"), name="reviewstep_active"),
             # Supervision's 10-minute refresh of the steps decided in the last 40 days.
             models.Index(fields=["decided_at"], name="reviewstep_decided_at"),
         ]

@@ -119,14 +119,16 @@ def overview_view(request):
             ],
         )
         return TemplateResponse(request, "admin/supervision/choose_department.html", context)
-    sections = dashboard.sections(period, scope, region=region)
+    # Counted once for the sections and the headlines (the snapshots are live counts).
+    tallies = dashboard.section_tallies(period, scope, region=region)
+    sections = dashboard.sections(period, scope, region=region, tallies=tallies)
     if request.GET.get("export") == "xlsx":
         title = _("督查总览 %(period)s") % {"period": period}
         return _xlsx(exports.sections_workbook(sections, title=_titled(title, region)), "overview")
     trends = dashboard.trends(period, scope, region=region)
     context.update(
         title=_("督查总览"),
-        headlines=dashboard.headlines(period, scope, region=region),
+        headlines=dashboard.headlines(period, scope, region=region, tallies=tallies),
         sections=sections,
         trends=trends,
         charts=[t.as_chart() for t in trends],

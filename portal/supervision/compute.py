@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 from .measures import Figure, Measure, measures
-from .models import Fact, MonthFact, Refresh
+from .models import Fact, MonthFact, Refresh, RegionFact
 from .periods import Period
 
 ONE_PLACE = Decimal("0.1")
@@ -177,11 +177,23 @@ def _stored_rows(chosen: list[Measure], period: Period, by: str | None, departme
         categorised = [m.key for m in chosen if m.category]
         condition &= Q(measure__in=categorised, category=category) | ~Q(measure__in=categorised)
     days, months = _pieces(period)
-    queries = [(Fact.objects.filter(condition, day__gte=a, day__lte=b), "day") for a, b in days]
-    if months:
-        queries.append((MonthFact.objects.filter(condition, month__gte=months[0], month__lte=months[1]), "month"))
+    if departments is None and category is None and by in (None, "month"):
+        # Over all departments and categories: the region facts, the same sums at a coarser grain.
+        queries = [
+            (RegionFact.objects.filter(condition, grain=RegionFact.DAY, day__gte=a, day__lte=b), "day") for a, b in days
+        ]
+        if months:
+            month_facts = RegionFact.objects.filter(condition, grain=RegionFact.MONTH)
+            queries.append((month_facts.filter(day__gte=months[0], day__lte=months[1]), "month_day"))
+    else:
+        queries = [(Fact.objects.filter(condition, day__gte=a, day__lte=b), "day") for a, b in days]
+        if months:
+            queries.append((MonthFact.objects.filter(condition, month__gte=months[0], month__lte=months[1]), "month"))
     out = []
     for facts, date_field in queries:
+        if date_field == "month_day":  # a region fact of grain "month": its day is the month's first day
+            date_field = "month"
+            facts = facts.annotate(month=F("day"))
         groups = {"sv_measure": F("measure"), "sv_bucket": F("bucket")}
         if by == "department":
             groups["sv_group"] = F("department_id")
@@ -350,6 +362,23 @@ def refresh_measure(measure: Measure, since: dt.date | None = None) -> int:
                 GROUP BY 1, 2, 3, 4, 5, 6""",  # noqa: S608 - quoted table names; values are parameters
                 (measure.key, first_month, first_month),
             )
+            regions = RegionFact.objects.filter(measure=measure.key)
+            if since is not None:
+                recent = Q(grain=RegionFact.DAY, day__gte=since) | Q(grain=RegionFact.MONTH, day__gte=first_month)
+                regions = regions.filter(recent)
+            regions._raw_delete(regions.db)
+            region_table = connection.ops.quote_name(RegionFact._meta.db_table)
+            for grain, source, date_column, first in (
+                (RegionFact.DAY, table, "day", since),
+                (RegionFact.MONTH, month_table, "month", first_month),
+            ):
+                cursor.execute(
+                    f"""INSERT INTO {region_table} (measure, grain, day, region_id, bucket, n, total)
+                    SELECT measure, %s::varchar, {date_column}, region_id, bucket, SUM(n), SUM(total)
+                    FROM {source} WHERE measure = %s AND (%s::date IS NULL OR {date_column} >= %s::date)
+                    GROUP BY measure, {date_column}, region_id, bucket""",  # noqa: S608 - quoted names; values are parameters
+                    (grain, measure.key, first, first),
+                )
         Refresh.objects.update_or_create(
             measure=measure.key,
             defaults={

@@ -173,12 +173,19 @@ def _visible(figure_list, scope: Scope, region: Region | None = None):
     return [f for f in figure_list if all(measures.get(k).department for k in f.measures())]
 
 
-def sections(period: Period, scope: Scope, *, region: Region | None = None, department: int | None = None):
-    """Every visible figure, per section, over the period (one department's when `department` is given)."""
-    region_ids = region_ids_under(region)
+def sections(
+    period: Period,
+    scope: Scope,
+    *,
+    region: Region | None = None,
+    department: int | None = None,
+    tallies: dict | None = None,
+):
+    """Every visible figure, per section, over the period (one department's when `department` is given).
+    `tallies`: those of `section_tallies` with the same arguments, when the caller already has them."""
     chosen = _visible(figures_of(), scope, region)
-    narrowed = Scope(False, frozenset([department])) if department is not None else scope
-    tallies = _tallies(chosen, period, by=None, scope=narrowed, region_ids=region_ids)
+    if tallies is None:
+        tallies = section_tallies(period, scope, region=region, department=department)
     values = _values(chosen, tallies, [None])
     out = []
     for key, label in SECTIONS:
@@ -192,13 +199,26 @@ def sections(period: Period, scope: Scope, *, region: Region | None = None, depa
     return out
 
 
-def headlines(period: Period, scope: Scope, *, region: Region | None = None) -> list[Cell]:
-    """The headline figures with the previous period's values (环比)."""
+def section_tallies(period: Period, scope: Scope, *, region: Region | None = None, department: int | None = None):
+    """The tallies of every visible figure's measures over the period, as `sections` and `headlines` read them."""
+    chosen = _visible(figures_of(), scope, region)
+    narrowed = Scope(False, frozenset([department])) if department is not None else scope
+    return _tallies(chosen, period, by=None, scope=narrowed, region_ids=region_ids_under(region))
+
+
+def headlines(period: Period, scope: Scope, *, region: Region | None = None, tallies: dict | None = None) -> list[Cell]:
+    """The headline figures with the previous period's values (环比). `tallies`: those of `section_tallies` for
+    the same period, scope and region, when the caller already has them (the overview)."""
     region_ids = region_ids_under(region)
     chosen = _visible(figures_of(headline=True), scope, region)
-    now = _tallies(chosen, period, by=None, scope=scope, region_ids=region_ids)
+    now = tallies if tallies is not None else _tallies(chosen, period, by=None, scope=scope, region_ids=region_ids)
+    # A snapshot ("now") is counted live whatever the period: the previous period's is the same count.
+    keys = {key for figure in chosen for key in figure.measures()}
+    snapshots = {key for key in keys if measures.get(key).snapshot}
+    stored = sorted(keys - snapshots)
     before_period = period.previous()
-    before = _tallies(chosen, before_period, by=None, scope=scope, region_ids=region_ids)
+    before = compute.tally(stored, before_period, departments=scope.department_filter, region_ids=region_ids)
+    before.update({key: now[key] for key in snapshots})
     now_values, before_values = _values(chosen, now, [None]), _values(chosen, before, [None])
     return [
         _cell(f, now_values[f.key], now, None, period, region=region, previous=before_values[f.key][None])

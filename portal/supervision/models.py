@@ -77,6 +77,40 @@ class MonthFact(_Tallied):
         return f"{self.measure} {self.month:%Y-%m}: {self.n}"
 
 
+class RegionFact(models.Model):
+    """The facts of one day (grain "day") or one month (grain "month") of a measure added up over departments and
+    categories, per region and bucket (区划汇总): what a page over all departments reads (the overview, the
+    monthly report), a few hundred times fewer rows than `Fact` and `MonthFact` for the distributions kept per
+    department, step and working day. Rewritten from them by the same refresh, for the days and months it touched.
+    """
+
+    DAY, MONTH = "day", "month"
+
+    measure = models.CharField(_("计量"), max_length=64)
+    grain = models.CharField(_("粒度"), max_length=5, choices=[(DAY, _("日")), (MONTH, _("月"))])
+    day = models.DateField(_("日期"), help_text=_("按月汇总时为该月1日"))
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("区划"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    bucket = models.IntegerField(_("取值（工作日）"), null=True, blank=True)
+    n = models.BigIntegerField(_("件数"))
+    total = models.DecimalField(_("合计"), max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("督查区划汇总")
+        verbose_name_plural = _("督查区划汇总")
+        indexes = [
+            models.Index(
+                fields=["measure", "grain", "day"],
+                include=["region", "bucket", "n", "total"],
+                name="supervision_regionfact_read",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.grain} {self.day}: {self.n}"
+
+
 class Refresh(models.Model):
     """When a measure's facts were last rewritten, and from which day on (数据更新时间)."""
 
