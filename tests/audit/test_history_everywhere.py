@@ -20,6 +20,7 @@ APPS = [
     "applications",
     "payouts",
     "appeals",
+    "supervision",
 ]
 
 WITHOUT_HISTORY = {
@@ -45,6 +46,17 @@ WITHOUT_HISTORY = {
     "matters.ImpactPreview",
     # A replay guard: one row per signed API call, swept after the timestamp window; the call is logged.
     "applications.ApiNonce",
+    # Suspected near-duplicate catalogue names: rewritten daily by the finder from the matters' names (which keep
+    # their history); the row keeps when the pair was first found.
+    "matters.NearDuplicateName",
+    # Supervision facts: sums recomputed from the domains' records every 10 minutes and nightly; the records
+    # they count keep their history, and `Refresh` says when each measure was last recomputed.
+    "supervision.Fact",
+    "supervision.MonthFact",
+    "supervision.RegionFact",
+    "supervision.Refresh",
+    # Daily counts of visits, searches and calculator uses, only ever incremented.
+    "supervision.ActivityCount",
 }
 
 
