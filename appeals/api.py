@@ -237,7 +237,7 @@ class TicketInSerializer(serializers.Serializer):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise serializers.ValidationError(_("区划代码%(code)s不存在。") % {"code": code})
-        if region.pk not in services._region_ids_under(centre.region):
+        if region.pk not in centre.region.subtree_ids():
             raise serializers.ValidationError(
                 _("区划“%(region)s”不在%(centre)s的受理范围（%(own)s及其下级区划）内。")
                 % {"region": region.name, "centre": centre.name, "own": centre.region.name}
@@ -461,7 +461,7 @@ class EventOutSerializer(serializers.Serializer):
 def tickets_of(centre):
     """The 12345 tickets a centre's key may read and update: those in its region or below."""
     return Appeal.objects.select_related("department", "operations_centre", "region", "enterprise").filter(
-        hotline_number__isnull=False, region_id__in=services._region_ids_under(centre.region)
+        hotline_number__isnull=False, region_id__in=centre.region.subtree_ids()
     )
 
 

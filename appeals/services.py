@@ -77,22 +77,12 @@ def operations_centre_for(region) -> Department | None:
     return None
 
 
-def _region_ids_under(region) -> set[int]:
-    from portal.org.models import Region
-
-    ids, frontier = {region.pk}, [region.pk]
-    while frontier:
-        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids.update(frontier)
-    return ids
-
-
 def dispatchable_departments(appeal):
     """The departments the operations centre may dispatch `appeal` to: those of its region and the regions
     below it, the centre itself excepted (it answers directly instead)."""
     centre = appeal.operations_centre
     return (
-        Department.objects.filter(region_id__in=_region_ids_under(centre.region))
+        Department.objects.filter(region_id__in=centre.region.subtree_ids())
         .exclude(pk=centre.pk)
         .select_related("region")
     )

@@ -80,6 +80,14 @@ class Region(models.Model):
     def depth(self) -> int:
         return list(self.Level.values).index(self.level)
 
+    def subtree_ids(self) -> set[int]:
+        """The ids of this region and of every region below it (walking `parent`, one query per level)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
 
 class Department(models.Model):
     """A government department (部门) that owns policies, matters, steps or appeals.

@@ -258,7 +258,7 @@ def records_view(request, measure: str):
         period,
         departments=departments,
         region_ids=dashboard.region_ids_under(region),
-        category=category if category not in (None, "") or item.category else None,
+        category=category,
     )
     model = queryset.model
     paths = [p for p, _label in item.columns] or ["pk"]

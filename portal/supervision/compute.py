@@ -294,10 +294,13 @@ def figure_values(figure_list, period: Period, *, by=None, departments=None, reg
             groups |= set(tallies[key])
         if by is None:
             groups = {None}
-        out[figure.key] = {
-            group: value(figure, {key: tallies[key].get(group) for key in figure.measures()}) for group in groups
-        }
+        out[figure.key] = group_values(figure, tallies, groups)
     return out
+
+
+def group_values(figure: Figure, tallies: dict[str, dict], groups) -> dict:
+    """{group: the figure's value} from tallies ({measure key: {group: Tally}}) for each of `groups`."""
+    return {group: value(figure, {key: tallies[key].get(group) for key in figure.measures()}) for group in groups}
 
 
 # ------------------------------------------------------------------------------------------------- refreshing

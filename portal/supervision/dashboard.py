@@ -14,13 +14,11 @@ Every number carries the link to its records; values come from `compute.figure_v
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from portal.org.models import Department, Region
 from portal.org.permissions import can, is_platform_admin, is_supervisor
@@ -66,11 +64,10 @@ def scope_of(user) -> Scope:
 
 
 def region_ids_under(region: Region | None) -> list[int] | None:
-    """The region and every region below it (by the code's significant digits, GB/T 2260); None for no region."""
+    """The ids of the region and every region below it; None for no region."""
     if region is None:
         return None
-    digits = Region._SIGNIFICANT_DIGITS[region.level]
-    return list(Region.objects.filter(code__startswith=region.code[:digits]).values_list("pk", flat=True))
+    return sorted(region.subtree_ids())
 
 
 def records_link(
@@ -80,7 +77,6 @@ def records_link(
     department: int | None = None,
     region: Region | None = None,
     category: str | None = None,
-    platform: bool = False,
 ) -> str:
     query = period.query()
     if department is not None:
@@ -147,13 +143,7 @@ def _tallies(figure_list, period, *, by, scope: Scope, region_ids):
 
 
 def _values(figure_list, tallies, groups):
-    out = {}
-    for figure in figure_list:
-        out[figure.key] = {
-            group: compute.value(figure, {key: tallies[key].get(group) for key in figure.measures()})
-            for group in groups
-        }
-    return out
+    return {figure.key: compute.group_values(figure, tallies, groups) for figure in figure_list}
 
 
 @dataclass
@@ -401,16 +391,3 @@ def category_labels(measure) -> dict[str, str]:
 
 def refreshed_at():
     return compute.freshness()
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-def describe_scope(scope: Scope) -> str:
-    if scope.all_departments:
-        return _("全部部门")
-    names = Department.objects.filter(pk__in=scope.departments).values_list("name", flat=True)
-    return "、".join(names)
