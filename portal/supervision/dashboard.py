@@ -157,10 +157,10 @@ def _visible(figure_list, scope: Scope, region: Region | None = None):
     """Platform-wide figures (measures without a department) only for readers of all departments, and figures
     placed in no region (visits, users) not when one region is chosen."""
     if region is not None:
-        figure_list = [f for f in figure_list if all(measures.get(k).region_path for k in f.measures())]
+        figure_list = [f for f in figure_list if f.regional]
     if scope.all_departments:
         return figure_list
-    return [f for f in figure_list if all(measures.get(k).department for k in f.measures())]
+    return [f for f in figure_list if f.departmental]
 
 
 def sections(
@@ -240,7 +240,7 @@ def trends(period: Period, scope: Scope, *, region: Region | None = None, depart
     chosen = _visible(figures_of(trend=True), scope)
     if department is not None or region is not None:
         # A department's or a region's page: the platform-wide figures (visits, users) are nobody's there.
-        chosen = [f for f in chosen if all(measures.get(k).region_path for k in f.measures())]
+        chosen = [f for f in chosen if f.regional]
     narrowed = Scope(False, frozenset([department])) if department is not None else scope
     tallies = _tallies(chosen, period, by="month", scope=narrowed, region_ids=region_ids)
     months = [m.start.replace(day=1) for m in period.months()]
@@ -300,7 +300,7 @@ def ranking(
     orders by it, lowest (best) first, equal means sharing a position (1, 2, 2, 4); the others come last.
     """
     region_ids = region_ids_under(region)
-    columns = [f for f in figures_of(ranking=True) if all(measures.get(k).department for k in f.measures())]
+    columns = [f for f in figures_of(ranking=True) if f.departmental]
     tallies = _tallies(columns, period, by="department", scope=scope, region_ids=region_ids)
     ids = {group for by_group in tallies.values() for group in by_group if group is not None}
     ids = {pk for pk in ids if scope.may_see(pk)}

@@ -159,6 +159,21 @@ class Figure:
     def measures(self) -> list[str]:
         return [self.measure] + ([self.base] if self.base else [])
 
+    @property
+    def departmental(self) -> bool:
+        """Told per department: every measure it reads has an owning department (visits and users have none)."""
+        return all(measures.get(key).department for key in self.measures())
+
+    @property
+    def regional(self) -> bool:
+        """Told per region: every measure it reads is placed in a region."""
+        return all(measures.get(key).region_path for key in self.measures())
+
+    @property
+    def snapshot(self) -> bool:
+        """A figure of now (running overdue, money waiting): one of its measures is a snapshot."""
+        return any(measures.get(key).snapshot for key in self.measures())
+
     def display_unit(self):
         if self.unit is not None:
             return self.unit

@@ -38,7 +38,7 @@ from portal import workdays
 from portal.core.pdf import render_pdf
 
 from . import compute, warnings
-from .measures import SECTIONS, Figure, figures_of, measures
+from .measures import SECTIONS, Figure, figures_of, measures, section_label
 from .models import Report
 from .periods import Period
 
@@ -133,15 +133,6 @@ def change(figure: Figure, current, previous) -> str:
     if not percent:
         return _("持平")
     return f"{'+' if percent > 0 else '-'}{abs(percent)}%"
-
-
-def is_snapshot(figure: Figure) -> bool:
-    return any(measures.get(key).snapshot for key in figure.measures())
-
-
-def is_departmental(figure: Figure) -> bool:
-    """Whether the figure can be told per department (a platform-wide measure belongs to none)."""
-    return all(measures.get(key).department for key in figure.measures())
 
 
 def value_of(figure: Figure, values: dict, group):
@@ -252,7 +243,7 @@ def _definition(number: int, figure: Figure) -> Definition:
     return Definition(
         number=number,
         figure=figure,
-        section=str(dict(SECTIONS).get(figure.section, figure.section)),
+        section=str(section_label(figure.section)),
         formula=formula(figure),
         description=description,
         base_description=base_description,
@@ -266,7 +257,7 @@ def build(kind: str, period: Period, *, by=None) -> dict:
     every = figures_of()
     platform_now = compute.figure_values(every, period)
     platform_before = compute.figure_values(every, previous)
-    departmental = [f for f in every if is_departmental(f)]
+    departmental = [f for f in every if f.departmental]
     by_department_now = compute.figure_values(departmental, period, by="department")
     by_department_before = compute.figure_values(departmental, previous, by="department")
     ids = {
@@ -276,13 +267,13 @@ def build(kind: str, period: Period, *, by=None) -> dict:
         if group is not None
     }
     departments = _department_names(ids)
-    charted = [f for f in every if f.trend and not is_snapshot(f)]
+    charted = [f for f in every if f.trend and not f.snapshot]
     months_period = trend_period(period)
     monthly = compute.figure_values(charted, months_period, by="month")
     months = [month.start for month in months_period.months()]
 
     def row(figure):
-        snapshot = is_snapshot(figure)
+        snapshot = figure.snapshot
         now, before = platform_now[figure.key][None], platform_before[figure.key][None]
         return Row(
             figure=figure,
@@ -307,7 +298,7 @@ def build(kind: str, period: Period, *, by=None) -> dict:
                 for f in chunk:
                     now = value_of(f, by_department_now[f.key], pk)
                     before = value_of(f, by_department_before[f.key], pk)
-                    cells.append(Cell(display(now), "—" if is_snapshot(f) else change(f, now, before)))
+                    cells.append(Cell(display(now), "—" if f.snapshot else change(f, now, before)))
                 rows.append((name, cells))
             if rows:
                 tables.append(DepartmentTable(chunk, rows))
