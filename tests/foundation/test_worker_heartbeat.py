@@ -11,7 +11,6 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from portal.celery import HEARTBEAT_KEY
 from tests.throwaway_redis import ThrowawayRedis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,13 +27,18 @@ def wait_for(predicate, seconds: float) -> bool:
 
 
 @pytest.fixture
-def clean_heartbeats():
+def clean_heartbeats(settings):
+    """A Redis of the test's own for the heartbeats.
+
+    Other tests running at the same time start Celery workers of their own;
+    on the shared Redis their heartbeats would count here too.
+    """
+    store = ThrowawayRedis().start()
+    settings.REDIS_URL = store.url(0)
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(match=HEARTBEAT_KEY + "*"):
-        client.delete(key)
     yield client
-    for key in client.scan_iter(match=HEARTBEAT_KEY + "*"):
-        client.delete(key)
+    client.close()
+    store.stop()
 
 
 @pytest.fixture
