@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "applications",
     "payouts",
     "appeals",
+    "engagement",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,7 @@ DEMO_LOADERS = [
     "applications.demo",
     "payouts.demo",
     "appeals.demo",
+    "engagement.demo",
     "portal.search.demo",
     "portal.supervision.demo",
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/", include("applications.api_urls")),
     path("payouts/", include("payouts.urls")),
     path("appeals/", include("appeals.urls")),
+    path("", include("engagement.urls")),
 ]
 
 handler400 = "portal.core.views.bad_request"

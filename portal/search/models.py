@@ -39,7 +39,8 @@ class Synonym(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One searchable thing (检索文档) — a policy, matter, FAQ or answered public question — as the index sees it.
+    """One searchable thing (检索文档) — a policy, matter, FAQ, answered public question, feature article or
+    service-directory link — as the index sees it.
 
     Written only by `portal.search.registry` when the source object is published or
     changed, never while searching. The tokens are jieba's segmentation, space-joined,
@@ -51,6 +52,8 @@ class SearchDocument(models.Model):
         MATTER = "matter", _("事项")
         FAQ = "faq", _("常见问题")
         QUESTION = "question", _("互动问答")
+        ARTICLE = "article", _("专题文章")
+        SERVICE = "service", _("办事服务")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("对象类型"))
     object_id = models.BigIntegerField(_("对象编号"))

@@ -21,6 +21,7 @@ APPS = [
     "payouts",
     "appeals",
     "supervision",
+    "engagement",
 ]
 
 WITHOUT_HISTORY = {

@@ -1,0 +1,1 @@
+"""征求意见 (consultation on draft policies): the back office."""

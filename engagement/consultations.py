@@ -1,0 +1,1 @@
+"""征求意见 (consultation on draft policies): use cases and registrations."""

@@ -1,0 +1,5 @@
+"""线上政策咨询会 (online consultation sessions: 云直播、云综窗): demo data."""
+
+
+def load() -> None:
+    """Nothing yet."""

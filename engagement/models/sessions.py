@@ -1,0 +1,3 @@
+"""线上政策咨询会 (online consultation sessions: 云直播、云综窗): models."""
+
+__all__: list[str] = []

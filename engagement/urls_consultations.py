@@ -1,0 +1,3 @@
+"""征求意见 (consultation on draft policies): public pages."""
+
+urlpatterns: list = []

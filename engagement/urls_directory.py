@@ -1,0 +1,3 @@
+"""办事服务、增值服务 (the service directory): public pages."""
+
+urlpatterns: list = []
