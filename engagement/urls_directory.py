@@ -1,3 +1,9 @@
 """办事服务、增值服务 (the service directory): public pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from engagement import views_directory
+
+urlpatterns: list = [
+    path("services/", views_directory.directory_page, name="directory"),
+]

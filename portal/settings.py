@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
     "enterprise-imports-sweep": {"task": "enterprise_imports.sweep_import_jobs", "schedule": 300.0},
     # the search index is written on publish and change; nightly it is rebuilt to repair any failed write (03:15)
     "search-reindex": {"task": "search.reindex_all", "schedule": crontab(hour=3, minute=15)},
+    # 办事服务: every active service link checked, newly dead ones told to their curators once (daily, 04:30)
+    "engagement-check-service-links": {
+        "task": "engagement.check_service_links",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # running clocks (办理时限) past their due date are marked overdue (daily, just after midnight)
     "workcalendar-mark-overdue-clocks": {
         "task": "workcalendar.mark_overdue_clocks",

@@ -638,8 +638,17 @@ def suggest(raw: str, limit: int = 8) -> dict:
         return {"query": "", "terms": [], "titles": []}
     key = f"search:suggest:{index_version()}:{text}"
     found = cache.get(key)
-    if found is not None:
-        return found
+    if found is None:
+        found = _suggestions(text, limit)
+        cache.set(key, found, timeout=600)
+    # Each title says what it is (政策, 事项, 办事服务 …) in the reader's language.
+    return {
+        **found,
+        "titles": [{**t, "kind_label": str(SearchDocument.Kind(t["kind"]).label)} for t in found["titles"]],
+    }
+
+
+def _suggestions(text: str, limit: int) -> dict:
     compact = text.replace(" ", "")
     candidates = [t for t in (*segment.dictionary_terms(), *synonyms.groups()) if t.startswith(compact)]
     terms = _terms_that_find(sorted(dict.fromkeys(candidates), key=len), SUGGEST_TERMS)
@@ -654,6 +663,4 @@ def suggest(raw: str, limit: int = 8) -> dict:
             .values("title", "url", "kind")[:limit]
         )
         titles = list(documents)
-    found = {"query": text, "terms": terms, "titles": titles}
-    cache.set(key, found, timeout=600)
-    return found
+    return {"query": text, "terms": terms, "titles": titles}

@@ -21,7 +21,16 @@
       list.innerHTML = "";
       var base = input.form ? input.form.getAttribute("action") : "";
       data.terms.forEach(function (term) { list.appendChild(item(term, base + "?q=" + encodeURIComponent(term), "suggestion-term")); });
-      data.titles.forEach(function (t) { list.appendChild(item(t.title, t.url)); });
+      data.titles.forEach(function (t) {
+        var li = item(t.title, t.url);
+        if (t.kind !== "policy" && t.kind_label) {
+          var tag = document.createElement("span");
+          tag.className = "tag suggestion-kind";
+          tag.textContent = t.kind_label;
+          li.firstChild.insertBefore(tag, li.firstChild.firstChild);
+        }
+        list.appendChild(li);
+      });
       var any = list.children.length > 0;
       list.hidden = !any;
       input.setAttribute("aria-expanded", any ? "true" : "false");
