@@ -33,7 +33,7 @@ class ServiceLinkForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         regions = directory.curated_region_ids(user) if user is not None else set()
-        if regions is not None:
+        if regions is not None and "region" in self.fields:
             self.fields["region"].queryset = Region.objects.filter(pk__in=regions)
 
     def clean_url(self):

@@ -81,6 +81,7 @@ TYPED = {
     ("notify.webhookendpoint", "code"): lambda: f"hook-{next(_counter)}",
     ("notify.webhookendpoint", "secret"): "sweep-signing-secret-0001",
     ("matters.ruleset", "code"): lambda: f"rule-{next(_counter)}",
+    ("engagement.servicelink", "url"): lambda: f"https://svc{next(_counter)}.example.gov.cn/",
     # A matter's catalogue code, and the fixed amount its default 定额奖补 standard needs (元).
     ("matters.matter", "code"): lambda: f"SWEEP-{next(_counter):04d}",
     ("matters.matter", "support_amount"): "200000",

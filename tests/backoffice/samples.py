@@ -156,6 +156,18 @@ def _search_document(staff):
     )
 
 
+def _service_link(staff):
+    from engagement.models import ServiceLink
+    from portal.org.models import Region
+
+    return ServiceLink.objects.create(
+        region=Region.objects.get(code="420500"),
+        category="finance",
+        title=f"企业融资服务{_n()}",
+        url=f"https://rz{_n()}.example.gov.cn/",
+    )
+
+
 def _policy_category(staff):
     from policies.models import PolicyCategory
 
@@ -702,4 +714,5 @@ SAMPLES = {
     "appeals.extensionrequest": _extension_request,
     "appeals.appealtimelimit": _appeal_time_limit,
     "supervision.report": _report,
+    "engagement.servicelink": _service_link,
 }
