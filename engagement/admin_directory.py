@@ -127,6 +127,13 @@ class ServiceLinkAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
         return BoundForm
 
+    def save_model(self, request, obj, form, change):
+        if change and "url" in form.changed_data:
+            # A new address has not been checked: the old one's failures say nothing about it.
+            obj.last_checked_at = obj.last_status = obj.failing_since = None
+            obj.last_error, obj.consecutive_failures = "", 0
+        super().save_model(request, obj, form, change)
+
     def has_module_permission(self, request):
         return directory.may_view_back_office(request.user)
 

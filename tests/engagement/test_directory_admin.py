@@ -171,3 +171,41 @@ def test_the_list_flags_dead_links_and_filters_them(client):
     assert [link.pk for link in client.get(LIST, {"health": "ok"}).context["cl"].result_list] == [alive.pk]
     detail = client.get(f"{LIST}{dead.pk}/change/").content.decode()
     assert '<strong class="status-overdue">失效</strong>（状态码 404）' in detail
+
+
+def test_correcting_the_address_of_a_dead_link_clears_its_failure(client):
+    dead = saved_link("420502", "失效链接", "https://dead.example.gov.cn/")
+    now = timezone.now()
+    ServiceLink.objects.filter(pk=dead.pk).update(
+        last_checked_at=now, last_status=404, consecutive_failures=3, failing_since=now
+    )
+
+    fixed = form(
+        region=str(dead.region_id), category="legal_person", title="失效链接", url="https://new.example.gov.cn/"
+    )
+    assert signed_in(client, "sjj_approver").post(f"{LIST}{dead.pk}/change/", fixed).status_code == 302
+
+    dead.refresh_from_db()
+    assert (dead.url, dead.consecutive_failures, dead.failing_since, dead.last_checked_at, dead.last_status) == (
+        "https://new.example.gov.cn/",
+        0,
+        None,
+        None,
+        None,
+    )
+
+
+def test_changing_only_the_title_keeps_the_links_health(client):
+    dead = saved_link("420502", "失效链接", "https://dead.example.gov.cn/")
+    now = timezone.now()
+    ServiceLink.objects.filter(pk=dead.pk).update(
+        last_checked_at=now, last_status=404, consecutive_failures=3, failing_since=now
+    )
+
+    renamed = form(
+        region=str(dead.region_id), category="legal_person", title="改名", url="https://dead.example.gov.cn/"
+    )
+    assert signed_in(client, "sjj_approver").post(f"{LIST}{dead.pk}/change/", renamed).status_code == 302
+
+    dead.refresh_from_db()
+    assert (dead.title, dead.consecutive_failures, dead.failing_since) == ("改名", 3, now)
