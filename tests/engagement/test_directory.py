@@ -271,3 +271,46 @@ def test_the_demo_loads_twice_without_duplicates_and_without_the_network(monkeyp
         "one_licence",
     }
     assert ServiceLink.history.count() == 17
+
+
+# Curators
+
+
+def county_bureau_editor():
+    from portal.org.models import Department, Role
+    from tests.factories.org import DepartmentFactory, staff_member
+
+    bureau = DepartmentFactory(
+        name="夷陵区政务服务和数据管理局", region=region("420506"), kind=Department.Kind.DATA_BUREAU
+    )
+    return staff_member(bureau, Role.EDITOR)
+
+
+def test_each_bureau_curates_its_region_and_below_platform_admins_everything():
+    from tests.backoffice.conftest import staff_by_login
+
+    staff = staff_by_login()
+    county = county_bureau_editor()
+    codes = lambda ids: {r.code for r in Region.objects.filter(pk__in=ids)}  # noqa: E731
+
+    assert directory.curated_region_ids(staff["platform_admin"]) is None
+    assert codes(directory.curated_region_ids(staff["sjj_approver"])) == {"420500", "420502", "420503", "420506"}
+    assert codes(directory.curated_region_ids(county)) == {"420506"}
+    assert directory.curated_region_ids(staff["sjj_supervisor"]) == set()
+    assert directory.curated_region_ids(staff["kjj_editor"]) == set()
+    assert directory.may_view_back_office(staff["sjj_supervisor"])
+    assert not directory.may_view_back_office(staff["kjj_editor"])
+    assert not directory.may_curate(county, region("420500").pk)
+
+
+def test_dead_links_are_told_to_the_curators_of_their_region_and_above():
+    from tests.backoffice.conftest import staff_by_login
+
+    staff = staff_by_login()
+    county = county_bureau_editor()
+
+    assert directory.curators_of(region("420506")) == sorted(
+        [staff["platform_admin"].pk, staff["sjj_approver"].pk, county.pk]
+    )
+    assert directory.curators_of(region("420502")) == sorted([staff["platform_admin"].pk, staff["sjj_approver"].pk])
+    assert directory.curators_of(region("420000")) == [staff["platform_admin"].pk]
