@@ -85,7 +85,8 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_unique_object"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["policy", "matter", "faq", "question"]), name="searchdocument_kind"
+                condition=models.Q(kind__in=["policy", "matter", "faq", "question", "article", "service"]),
+                name="searchdocument_kind",
             ),
         ]
         # The GIN indexes hold the publication date too (btree_gin), so "matches published
