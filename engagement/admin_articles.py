@@ -8,7 +8,6 @@ draft: once submitted it is read-only until it is returned, or withdrawn and 重
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -37,12 +36,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = ["title", "summary", "body", "cover", "policies", "matters"]
         widgets = {"body": forms.Textarea(attrs={"rows": 16})}
-
-    def clean_policies(self):
-        policies = self.cleaned_data.get("policies")
-        if not policies:
-            raise ValidationError(_("请至少选择一项本文解读的政策。"), code="no_policy")
-        return policies
+        error_messages = {"policies": {"required": _("请至少选择一项本文解读的政策。")}}
 
 
 @admin.register(Article)

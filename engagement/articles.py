@@ -29,6 +29,7 @@ RULE = "无锡 §22(三)"
 OWNER_PERMS = ["view", "change", "delete", "submit_article", "publish_article"]
 
 NOT_OWN_ARTICLE = _("不能审核发布自己撰写的专题文章，请由本部门其他审核人员办理。")
+NOT_PUBLISHER = _("只有本部门的审核人员可以审核发布专题文章，且不能发布自己撰写的文章。")
 
 
 def assign_ownership(article: Article) -> None:
@@ -95,7 +96,7 @@ ARTICLE = Workflow(
             target=S.PUBLISHED,
             permission="engagement.publish_article",
             allowed=_not_author,
-            permission_message=NOT_OWN_ARTICLE,
+            permission_message=NOT_PUBLISHER,
             run=_publish,
             after_commit=(_reindex,),
             article=RULE,

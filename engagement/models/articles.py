@@ -130,6 +130,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Sanitised whenever it is written, whatever wrote it (admin, service, demo): never at render time.
+        self.body = clean_html(self.body)
+        uploads.save_with_upload(self, "cover", lambda: super(Article, self).save(*args, **kwargs))
+
     def get_absolute_url(self):
         return reverse("engagement:article", args=[self.pk])
 
@@ -145,13 +150,8 @@ class Article(models.Model):
         if not _has_text(self.body):
             raise ValidationError({"body": _("正文不能为空（脚本、样式等内容已被清除）。")})
 
-    def save(self, *args, **kwargs):
-        # Sanitised whenever it is written, whatever wrote it (admin, service, demo): never at render time.
-        self.body = clean_html(self.body)
-        uploads.save_with_upload(self, "cover", lambda: super(Article, self).save(*args, **kwargs))
-
 
 def _has_text(html: str) -> bool:
     from django.utils.html import strip_tags
 
-    return bool(strip_tags(html or "").strip()) or "<img" in (html or "")
+    return bool(strip_tags(html or "").strip()) or "<img src=" in (html or "")

@@ -106,7 +106,7 @@ def test_the_author_cannot_publish_their_own_article_even_as_approver(p, policy)
     articles.submit(article, by=p["editor"])
     with pytest.raises(PermissionDenied) as error:
         articles.publish(article, by=p["approver"])
-    assert str(error.value) == "不能审核发布自己撰写的专题文章，请由本部门其他审核人员办理。"
+    assert str(error.value) == "只有本部门的审核人员可以审核发布专题文章，且不能发布自己撰写的文章。"
     articles.publish(article, by=p["reviewer"])
     assert Article.objects.get(pk=article.pk).status == S.PUBLISHED
 
