@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from engagement import articles
 from engagement.models import Article, ArticleState
+from portal.org import demo as org_demo
 from portal.org.models import Department, Role
-from tests.backoffice.conftest import _no_second_factor, demo_org, kjj, staff  # noqa: F401 - fixtures
+from tests.backoffice.conftest import staff_by_login
 from tests.engagement.articles_support import BODY, public_policy
 from tests.factories.policies import member
 
@@ -24,6 +25,23 @@ def _change(article) -> str:
 
 def _transition(article, name) -> str:
     return reverse("admin:engagement_article_transition", args=[article.pk, name])
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.STAFF_OTP_REQUIRED = False
+
+
+@pytest.fixture
+def staff(db):
+    """The demo accounts (kjj_editor, kjj_reviewer, kjj_approver, platform_admin …) in their real departments."""
+    org_demo.load()
+    return staff_by_login()
+
+
+@pytest.fixture
+def kjj(staff):
+    return Department.objects.get(code="yc-kjj")
 
 
 @pytest.fixture
