@@ -291,3 +291,58 @@ def test_the_demo_loads_two_published_articles_and_a_draft_once(django_capture_o
     rows = sorted(Article.objects.values_list("department__code", "status"))
     assert rows == [("yc-kjj", "draft"), ("yc-kjj", "published"), ("yc-kjj", "published")]
     assert search("高新技术企业认定", kind="article").found == 2
+
+
+# --- asking about a policy from its page ------------------------------------------------------------------
+
+
+def test_a_visitor_pressing_ask_signs_in_first_and_comes_back_to_the_policy(client, p, policy):
+    ask = f"{reverse('appeals:new_question')}?policy={policy.slug}"
+    response = client.get(ask)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/appeals/questions/new/%3Fpolicy%3D{policy.slug}"
+
+
+def test_a_question_asked_from_the_policy_page_carries_the_policy_to_its_department(client, p, policy):
+    from appeals import interaction
+    from appeals.models_interaction import Question
+    from tests.factories.applications import enterprise_with_user
+
+    client.force_login(enterprise_with_user().user)
+    ask = f"{reverse('appeals:new_question')}?policy={policy.slug}"
+    form = client.get(ask)
+    assert form.context["policy"] == policy
+    client.post(
+        ask,
+        {
+            "title": "培育库企业能否申报",
+            "content": "我公司已入库培育库，请问能否同时申报研发补助？",
+            "policy": policy.slug,
+        },
+    )
+    question = Question.objects.get()
+    assert question.policy == policy
+    assert interaction.answering_departments(question) == [p["own"]]
+
+
+def test_the_policy_page_shows_the_answered_questions_about_it(client, p, policy):
+    from appeals import interaction
+    from portal.core.workflow import perform
+    from tests.factories.appeals import centre_of, operator_of
+    from tests.factories.applications import enterprise_with_user
+
+    asker = enterprise_with_user().user
+    answered = interaction.ask(
+        asker=asker, title="认定奖励何时发放", content="请问认定奖励什么时候发放？谢谢。", policy=policy
+    )
+    waiting = interaction.ask(
+        asker=asker, title="尚未答复的提问", content="这个问题还没有答复，请问何时答复？", policy=policy
+    )
+    operator = operator_of(centre_of(policy.region))
+    perform(answered, "publish", by=operator)
+    perform(answered, "answer", by=p["reviewer"], reason="认定奖励在每年第三季度统一兑现。")
+    perform(waiting, "publish", by=operator)
+    block = client.get(policy.get_absolute_url()).content.decode()
+    assert "认定奖励何时发放" in block
+    assert "认定奖励在每年第三季度统一兑现。" in block
+    assert "尚未答复的提问" not in block
