@@ -9,12 +9,14 @@ draft: once submitted it is read-only until it is returned, or withdrawn and 重
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from engagement import articles
 from engagement.models import Article, ArticleState
 from policies.models import Policy
+from policies.sanitize import clean_html
 from portal.core.workflow_admin import WorkflowAdmin
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
 from portal.org.permissions import is_platform_admin
@@ -47,7 +49,7 @@ class ArticleAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, S
     search_fields = ["title", "summary"]
     list_select_related = ["department"]
     filter_horizontal = ["policies", "matters"]
-    readonly_fields = WORKFLOW_FIELDS
+    readonly_fields = [*WORKFLOW_FIELDS, "body_preview"]
     fieldsets = [
         (_("文章"), {"fields": ["title", "summary", "body", "cover"]}),
         (_("解读的政策与事项"), {"fields": ["policies", "matters"]}),
@@ -60,11 +62,24 @@ class ArticleAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, S
             '<span class="article-status article-status-{}">{}</span>', obj.status, obj.get_status_display()
         )
 
+    @admin.display(description=_("正文"))
+    def body_preview(self, obj):
+        # The reviewer reads the article as the public will, not its HTML source (sanitised again on the way out).
+        return mark_safe(f'<div class="article-body-preview">{clean_html(obj.body)}</div>')  # noqa: S308
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             # Nothing to show of a workflow that has not started.
             fieldsets = [f for f in fieldsets if f[0] != _("发布状态")]
+        elif not self.has_change_permission(request, obj):
+            fieldsets = [
+                (name, {**options, "fields": ["body_preview" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def has_change_permission(self, request, obj=None):

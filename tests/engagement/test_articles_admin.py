@@ -229,3 +229,13 @@ def test_the_platform_admin_chooses_the_writing_department(signed_in, staff, kjj
     assert article.department == kjj
     editor_client = signed_in(staff["kjj_editor"])
     assert editor_client.get(_change(article)).status_code == 200
+
+
+def test_the_reviewer_reads_the_body_as_the_public_will(signed_in, staff, kjj, policy):
+    article = articles.submit(_written(staff, kjj, policy), by=staff["kjj_editor"])
+    page = signed_in(staff["kjj_reviewer"]).get(_change(article)).content.decode()
+    assert (
+        '<div class="article-body-preview"><p>首次认定的高新技术企业可获一次性奖励20万元，资格有效期3年。</p></div>'
+        in page
+    )
+    assert "&lt;p&gt;" not in page
