@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from policies import selectors
 from policies.filters import PolicyFilter
 from portal.search import query as search_query
+from portal.search.models import SearchDocument
 from portal.supervision import activity
 
 PAGE_SIZE = 20
@@ -26,6 +27,9 @@ FACET_LABELS = {
     "year": _("印发年度"),
 }
 SORTS = {"relevance": _("相关度"), "date": pgettext_lazy("sort", "发布时间")}
+# The other kinds of public documents a search of the portal finds, each on a tab of its own beside the policies
+# (the default tab, with its facets): the tab's label is the kind's label.
+OTHER_SEARCH_KINDS = [SearchDocument.Kind.ARTICLE, SearchDocument.Kind.SERVICE]
 
 
 @require_GET
@@ -39,9 +43,11 @@ def policy_list(request):
     filterset = PolicyFilter(params, queryset=selectors.public_policies())
     filtered = filterset.qs
 
-    results = search_query.search(q, restrict=filtered.values("pk")) if q else None
     if q and request.GET.get("page", "1") in ("", "1"):
         activity.count("search")  # 检索次数: one per search, not per page of its results
+    if q and params.get("kind") in OTHER_SEARCH_KINDS:
+        return _other_kind_results(request, q, params["kind"])
+    results = search_query.search(q, restrict=filtered.values("pk")) if q else None
     # A search defaults to relevance whether or not it finds anything, so the zero-result page offers the
     # same order as a page of results; without a query there is only the date.
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
@@ -74,8 +80,49 @@ def policy_list(request):
         "sorts": _sort_links(params, results is not None, sort),
         "facets": _facets(params, filterset, results),
         "filter_errors": filterset.errors,
+        "search_tabs": _search_tabs(q, params, results.total if results is not None else 0) if q else [],
     }
     return render(request, "policies/policy_list.html", context)
+
+
+def _search_tabs(q: str, params, policies_found: int, current: str = SearchDocument.Kind.POLICY) -> list[dict]:
+    """政策 | 专题文章 …: each kind's tab with how many public documents of it the words find (the policies' count
+    with the chosen filters, the others' over all their public documents)."""
+    tabs = [
+        {
+            "label": SearchDocument.Kind.POLICY.label,
+            "count": policies_found,
+            "url": "?" + urlencode({k: v for k, v in params.items() if k not in ("kind", "page")}),
+            "current": current == SearchDocument.Kind.POLICY,
+        }
+    ]
+    for kind in OTHER_SEARCH_KINDS:
+        tabs.append(
+            {
+                "label": SearchDocument.Kind(kind).label,
+                "count": search_query.search(q, kind=kind).total,
+                "url": "?" + urlencode({"q": q, "kind": kind}),
+                "current": current == kind,
+            }
+        )
+    return tabs
+
+
+def _other_kind_results(request, q: str, kind: str):
+    """The search page's tab of another kind of document: its hits by relevance, each labelled with its kind."""
+    results = search_query.search(q, kind=kind)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    policies_found = search_query.search(q, restrict=selectors.public_policies().values("pk")).total
+    context = {
+        "q": q,
+        "kind": kind,
+        "kind_label": SearchDocument.Kind(kind).label,
+        "results": results,
+        "page_obj": page,
+        "hits": page.object_list,
+        "search_tabs": _search_tabs(q, request.GET, policies_found, current=kind),
+    }
+    return render(request, "policies/search_documents.html", context)
 
 
 def _sort_links(params, searching: bool, current: str) -> list[dict]:

@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('engagement', '0002_articles'),
         ('org', '0002_region_code_matches_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

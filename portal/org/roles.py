@@ -35,6 +35,7 @@ PORTAL_APPS = [
     "applications",
     "payouts",
     "appeals",
+    "engagement",
 ]
 
 # Every member of staff sees the organisation chart, whatever their role.
@@ -120,6 +121,15 @@ _APPEAL_READ = [
     "appeals.view_appealtimelimit",
 ]
 _APPEAL_HANDLE = [*_APPEAL_READ, "appeals.handle_appeal", "appeals.add_extensionrequest"]
+# 专题文章 (无锡 §22(三)): editors write and submit the department's articles; reviewers and approvers publish,
+# return or withdraw them (never their own).
+_ARTICLE_WRITE = [
+    "engagement.view_article",
+    "engagement.add_article",
+    "engagement.change_article",
+    "engagement.submit_article",
+]
+_ARTICLE_PUBLISH = ["engagement.view_article", "engagement.publish_article"]
 # 政策抒见互动区: the departments answer the public questions about their policies and matters.
 _QUESTION_ANSWER = ["appeals.view_question", "appeals.answer_question"]
 
@@ -182,12 +192,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.add_impactpreview",
         # 奖补汇聚: reports the subsidies the department paid outside the platform.
         *_SUBSIDY_SUBMIT,
+        *_ARTICLE_WRITE,
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
         # 诉求: signs for, handles and answers the tickets dispatched to the department; asks for extensions.
         *_APPEAL_HANDLE,
         *_QUESTION_ANSWER,
+        *_ARTICLE_PUBLISH,
         # 政策发布: reads the department's policies and their parts (which ones: the department's object permissions).
         "policies.view_policy",
         "policies.view_interpretation",
@@ -206,6 +218,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 诉求: as the reviewers; is told when a ticket of the department is overdue.
         *_APPEAL_HANDLE,
         *_QUESTION_ANSWER,
+        *_ARTICLE_PUBLISH,
         # 政策发布: approves publication; the data bureau's approver decides early offline requests.
         "policies.view_policy",
         "policies.change_policy",

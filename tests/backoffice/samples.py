@@ -657,6 +657,23 @@ def _report(staff):
     return report
 
 
+def _article(staff):
+    """A draft 专题文章 of 市科技局 on its published policy, written by its editor."""
+    from engagement import articles
+    from policies.models import Policy
+
+    policy = _policy(staff)
+    Policy.objects.filter(pk=policy.pk).update(status=Policy.Status.PUBLISHED)
+    return articles.write(
+        by=staff["kjj_editor"],
+        department=policy.lead_department,
+        title=f"高新技术企业认定条件解读（{_n()}）",
+        summary="一文读懂高新技术企业认定的三项硬指标。",
+        body="<p>企业申请认定时须注册成立一年以上。</p>",
+        policies=[policy],
+    )
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -715,4 +732,5 @@ SAMPLES = {
     "appeals.appealtimelimit": _appeal_time_limit,
     "supervision.report": _report,
     "engagement.servicelink": _service_link,
+    "engagement.article": _article,
 }

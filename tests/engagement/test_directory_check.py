@@ -23,6 +23,8 @@ TIMEOUT = 0.5
 
 class Handler(BaseHTTPRequestHandler):
     def _answer(self, body: bool):
+        # Recorded before answering: the client may read the answer before a later line of this thread runs.
+        self.server.seen.append((self.command, self.path))
         if self.path == "/ok":
             self.send_response(200)
         elif self.path == "/missing":
@@ -44,7 +46,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(b"ok")
-        self.server.seen.append((self.command, self.path))
 
     def do_HEAD(self):
         self._answer(body=False)
