@@ -35,6 +35,7 @@ PORTAL_APPS = [
     "applications",
     "payouts",
     "appeals",
+    "engagement",
 ]
 
 # Every member of staff sees the organisation chart, whatever their role.
@@ -122,6 +123,13 @@ _APPEAL_READ = [
 _APPEAL_HANDLE = [*_APPEAL_READ, "appeals.handle_appeal", "appeals.add_extensionrequest"]
 # 政策抒见互动区: the departments answer the public questions about their policies and matters.
 _QUESTION_ANSWER = ["appeals.view_question", "appeals.answer_question"]
+# 征求意见 (无锡 §22): the department's draft policies open for comment, the comments and the replies to them.
+_CONSULTATION_READ = [
+    "engagement.view_consultation",
+    "engagement.view_consultationquestion",
+    "engagement.view_consultationcomment",
+]
+_CONSULTATION_REPLY = [*_CONSULTATION_READ, "engagement.reply_consultation", "engagement.change_consultationcomment"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -182,6 +190,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.add_impactpreview",
         # 奖补汇聚: reports the subsidies the department paid outside the platform.
         *_SUBSIDY_SUBMIT,
+        # 征求意见: drafts and opens consultations, replies to the comments, publishes the summary.
+        *_CONSULTATION_REPLY,
+        "engagement.add_consultation",
+        "engagement.change_consultation",
+        "engagement.open_consultation",
+        "engagement.publish_consultation_summary",
+        "engagement.add_consultationquestion",
+        "engagement.change_consultationquestion",
+        "engagement.delete_consultationquestion",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -200,6 +217,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ARCHIVE_CONTACTS,
         # 申报办理: pre-reviews and accepts the department's cases, decides its steps, tells what is missing.
         *_APPLICATION_REVIEW,
+        # 征求意见: replies to the comments on the department's consultations.
+        *_CONSULTATION_REPLY,
     ],
     Role.APPROVER: [
         *_ORG_CHART,
@@ -234,6 +253,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payouts.view_payout",
         "payouts.view_subsidysubmission",
         "payouts.view_subsidyrecord",
+        # 征求意见: replies, publishes the summary, links the final policy, withdraws a consultation.
+        *_CONSULTATION_REPLY,
+        "engagement.change_consultation",
+        "engagement.withdraw_consultation",
+        "engagement.publish_consultation_summary",
     ],
     Role.FINANCE: [
         *_ORG_CHART,
