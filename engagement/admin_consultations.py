@@ -198,6 +198,8 @@ class ConsultationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdm
                 raise PermissionDenied(_("只能为本部门发起征求意见。"))
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            service.assign_ownership(obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ConsultationComment:

@@ -36,7 +36,7 @@ from engagement.models import Consultation, ConsultationComment, ConsultationQue
 from portal import workdays
 from portal.core import normalize
 from portal.core.workflow import Step, Transition, Workflow, perform
-from portal.org.permissions import can
+from portal.org.permissions import can, grant_to_department
 from portal.workcalendar import clocks
 
 ARTICLE = "无锡 §22（一）（二）；山西 8（企业直通车）"
@@ -48,6 +48,15 @@ PERM_PUBLISH = "engagement.publish_consultation_summary"
 CONTENT_MIN = 5
 CONTENT_MAX = 2000
 S = Consultation.Status
+# What the consulting department's group holds on its consultation (the roles say which of them each member may use).
+OWNER_PERMS = [
+    "view",
+    "change",
+    "open_consultation",
+    "withdraw_consultation",
+    "reply_consultation",
+    "publish_consultation_summary",
+]
 
 clocks.register_kind(
     PERIOD_CLOCK,
@@ -173,6 +182,11 @@ CONSULTATION = Workflow(
         ),
     ],
 )
+
+
+def assign_ownership(consultation: Consultation) -> None:
+    """The consulting department owns its consultation: only its staff see and change it."""
+    grant_to_department(consultation, consultation.department, OWNER_PERMS)
 
 
 # --- reads -----------------------------------------------------------------------------------------------------------
