@@ -22,7 +22,7 @@ from tests.factories.policies import InterpretationFactory, PolicyFactory, membe
 pytestmark = pytest.mark.django_db
 
 S = Consultation.Status
-O = ConsultationComment.Outcome
+OUTCOME = ConsultationComment.Outcome
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -256,8 +256,8 @@ def test_publishing_the_summary_needs_every_reply_and_the_summary(dept, editor, 
         perform(consultation, "publish_summary", by=editor)
     assert error.value.messages == ["请填写意见采纳情况说明。", "还有2条意见未答复采纳情况。"]
     first, second = consultation.comments.order_by("question__position")
-    service.reply(first, by=reviewer, outcome=O.ADOPTED, text="已将奖励比例调整为10%。")
-    service.reply(second, by=editor, outcome=O.NOT_ADOPTED, text="申报期由上级文件规定，联系人李经理。")
+    service.reply(first, by=reviewer, outcome=OUTCOME.ADOPTED, text="已将奖励比例调整为10%。")
+    service.reply(second, by=editor, outcome=OUTCOME.NOT_ADOPTED, text="申报期由上级文件规定，联系人李经理。")
     Consultation.objects.filter(pk=consultation.pk).update(summary="共收到2条意见，采纳1条。经办人张先生。")
     consultation = perform(consultation, "publish_summary", by=editor, at=at(dt.date(2026, 10, 15)))
     assert consultation.status == S.PUBLISHED
@@ -274,11 +274,11 @@ def test_a_reply_needs_an_outcome_and_a_reason_and_a_member_of_the_department(de
     consultation = closed_with_comments(dept, editor)
     comment = consultation.comments.first()
     with pytest.raises(ValidationError) as error:
-        service.reply(comment, by=reviewer, outcome=O.ADOPTED, text="  ")
+        service.reply(comment, by=reviewer, outcome=OUTCOME.ADOPTED, text="  ")
     assert error.value.message_dict == {"reply": ["请填写答复理由。"]}
     other = member(DepartmentFactory(code="swj-c", region=dept.region), Role.REVIEWER)
     with pytest.raises(PermissionDenied):
-        service.reply(comment, by=other, outcome=O.ADOPTED, text="采纳。")
+        service.reply(comment, by=other, outcome=OUTCOME.ADOPTED, text="采纳。")
     comment.refresh_from_db()
     assert comment.outcome == ""
 
@@ -286,13 +286,13 @@ def test_a_reply_needs_an_outcome_and_a_reason_and_a_member_of_the_department(de
 def test_the_database_refuses_an_outcome_without_a_reason(dept, editor):
     consultation = closed_with_comments(dept, editor)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ConsultationComment.objects.filter(pk=consultation.comments.first().pk).update(outcome=O.ADOPTED, reply="")
+        ConsultationComment.objects.filter(pk=consultation.comments.first().pk).update(outcome=OUTCOME.ADOPTED, reply="")
 
 
 def published_summary(dept, editor, reviewer, day=dt.date(2026, 10, 15)):
     consultation = closed_with_comments(dept, editor)
     for comment in consultation.comments.all():
-        service.reply(comment, by=reviewer, outcome=O.PARTLY, text="部分采纳，已修改第一条。")
+        service.reply(comment, by=reviewer, outcome=OUTCOME.PARTLY, text="部分采纳，已修改第一条。")
     Consultation.objects.filter(pk=consultation.pk).update(summary="共收到2条意见，部分采纳2条。")
     return perform(consultation, "publish_summary", by=editor, at=at(day))
 
