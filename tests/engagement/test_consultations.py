@@ -286,7 +286,9 @@ def test_a_reply_needs_an_outcome_and_a_reason_and_a_member_of_the_department(de
 def test_the_database_refuses_an_outcome_without_a_reason(dept, editor):
     consultation = closed_with_comments(dept, editor)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ConsultationComment.objects.filter(pk=consultation.comments.first().pk).update(outcome=OUTCOME.ADOPTED, reply="")
+        ConsultationComment.objects.filter(pk=consultation.comments.first().pk).update(
+            outcome=OUTCOME.ADOPTED, reply=""
+        )
 
 
 def published_summary(dept, editor, reviewer, day=dt.date(2026, 10, 15)):
