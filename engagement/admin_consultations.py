@@ -152,10 +152,16 @@ class ConsultationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdm
             "<div>{}</div>", format_html_join("", "{}<br>", ((line,) for line in clocks.explain(clock).lines()))
         )
 
+    def has_change_permission(self, request, obj=None):
+        # The reviewer replies to the comments on the form without changing the consultation itself.
+        return super().has_change_permission(request, obj) or (obj is not None and service.may_reply(request.user, obj))
+
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "opened_on", "ends_on", "derivation", "summary_published_at"]
         if obj is None:
             return [*fixed, "policy", "summary"]
+        if not can(request.user, "engagement.change_consultation", obj):
+            return [*fixed, *DRAFT_FIELDS, "summary", "policy"]
         if obj.status != S.DRAFT:
             fixed += DRAFT_FIELDS
         else:
