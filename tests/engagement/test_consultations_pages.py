@@ -11,8 +11,7 @@ from engagement.models import Consultation, ConsultationComment
 from portal import workdays
 from portal.core.workflow import perform
 from portal.supervision.measures import measures
-from tests.backoffice.conftest import _no_second_factor, demo_org, kjj, staff  # noqa: F401
-from tests.backoffice.conftest import publish
+from tests.backoffice.conftest import _no_second_factor, demo_org, kjj, publish, staff  # noqa: F401
 from tests.backoffice.roundtrip import small_pdf
 from tests.engagement.test_consultations import department_policy, enterprise_user, make_consultation
 
