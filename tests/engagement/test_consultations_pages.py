@@ -164,3 +164,23 @@ def test_supervisors_count_consulted_drafts_comments_replies_and_timely_summarie
     assert measures.get("engagement.comments_replied").records().count() == 2
     assert measures.get("engagement.summaries_due").records().count() == 1
     assert measures.get("engagement.summaries_on_time").records().count() == 1
+
+
+def test_the_demo_loads_an_open_and_a_finished_consultation_and_loads_again_without_change(demo_org):  # noqa: F811
+    from engagement import demo_consultations
+    from enterprises import demo as enterprises_demo
+    from policies import demo as policies_demo
+
+    enterprises_demo.load()
+    policies_demo.load()
+    demo_consultations.load()
+    demo_consultations.load()
+    open_one = Consultation.objects.get(title=demo_consultations.OPEN_TITLE)
+    assert (open_one.status, open_one.department.code, open_one.questions.count()) == (S.OPEN, "yc-kjj", 3)
+    assert open_one.comments.count() == 1
+    finished = Consultation.objects.get(status=S.PUBLISHED)
+    assert finished.policy is not None and finished.policy.is_public
+    assert service.summary_on_time(finished) is True
+    assert finished.comments.exclude(outcome="").count() == 2
+    assert "13900139000" not in Client().get(finished.get_absolute_url()).content.decode()
+    assert Consultation.objects.count() == 2
