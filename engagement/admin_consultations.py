@@ -187,6 +187,13 @@ class ConsultationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdm
         request._consultation = obj
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = departments_of(request.user)
+        if "department" not in initial and own.count() == 1:
+            initial["department"] = own.get().pk
+        return initial
+
     # The owner is the consultation's department, chosen among the user's own.
     def _needs_owner_choice(self, request, obj) -> bool:
         return False
