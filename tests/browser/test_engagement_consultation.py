@@ -38,7 +38,10 @@ def _opened_on(consultation, day):
 
 
 def test_a_draft_is_consulted_commented_closed_answered_and_linked_from_the_final_policy(
-    new_page, login_as, staff, kjj
+    new_page,
+    login_as,
+    staff,
+    kjj,  # noqa: F811
 ):
     editor = staff["kjj_editor"]
     page = new_page()
