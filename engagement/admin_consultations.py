@@ -28,10 +28,41 @@ S = Consultation.Status
 DRAFT_FIELDS = ["title", "department", "introduction", "draft_text", "document", "period_days"]
 
 
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = ConsultationQuestion
+        fields = ["position", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].help_text = _("不填的，排在已有问题之后。")
+        self.fields["position"].initial = None
+
+
+class QuestionFormSet(forms.BaseInlineFormSet):
+    """A new question without a number is numbered after the others, in the order the rows were added."""
+
+    def clean(self):
+        super().clean()
+        rows = [f for f in self.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+        taken = [f.cleaned_data["position"] for f in rows if f.cleaned_data.get("position")]
+        following = max(taken, default=0)
+        for form in rows:
+            if not form.cleaned_data.get("position"):
+                following += 1
+                form.cleaned_data["position"] = following
+                form.instance.position = following
+        if len({f.cleaned_data["position"] for f in rows}) != len(rows):
+            raise ValidationError(_("问题序号不能重复。"))
+
+
 class QuestionInline(admin.TabularInline):
     """The questions asked, in order; fixed once the consultation is open."""
 
     model = ConsultationQuestion
+    form = QuestionForm
+    formset = QuestionFormSet
     extra = 0
     fields = ["position", "text"]
 

@@ -645,6 +645,20 @@ def _report(staff):
     return report
 
 
+def _consultation(staff):
+    """A draft of 科技局 with one question, owned by the department (征求意见)."""
+    from engagement import consultations
+    from engagement.models import Consultation, ConsultationQuestion
+
+    kjj = staff["kjj_editor"].memberships.get().department
+    consultation = Consultation.objects.create(
+        title=f"宜昌市科技创新券管理办法（征求意见稿{_n()}）", department=kjj, draft_text="<p>第一条</p>"
+    )
+    consultations.assign_ownership(consultation)
+    ConsultationQuestion.objects.create(consultation=consultation, position=1, text="额度是否合适？")
+    return consultation
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -702,4 +716,5 @@ SAMPLES = {
     "appeals.extensionrequest": _extension_request,
     "appeals.appealtimelimit": _appeal_time_limit,
     "supervision.report": _report,
+    "engagement.consultation": _consultation,
 }

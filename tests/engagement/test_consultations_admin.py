@@ -165,3 +165,16 @@ def test_the_end_date_is_shown_with_its_derivation(staff, kjj):  # noqa: F811
     html = signed_in(staff["kjj_editor"]).get(change_url(consultation)).content.decode()
     assert "截止日期：2026-10-10（周六）" in html
     assert "调休上班" in html
+
+
+def test_a_question_added_without_a_number_comes_after_the_others(staff, kjj):  # noqa: F811
+    consultation = draft(kjj)
+    p = page(staff["kjj_editor"], consultation)
+    p.set("questions-TOTAL_FORMS", "2").set("questions-1-consultation", str(consultation.pk))
+    p.set("questions-1-id", "").set("questions-1-position", "").set("questions-1-text", "兑付流程如何改进？")
+    response = p.post()
+    assert response.status_code == 302, pages.form_errors(response) + pages.context_errors(response)
+    assert [(q.position, q.text) for q in consultation.questions.all()] == [
+        (1, "奖励标准是否合适？"),
+        (2, "兑付流程如何改进？"),
+    ]
