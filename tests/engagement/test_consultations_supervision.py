@@ -2,8 +2,8 @@
 
 - A (科技局) opened 2026-09-28 (5 working days → ends 10-10), two enterprise comments on 10-08, both replied on
   10-12, summary published 10-15, final policy published 10-15 (the same day: on time);
-- B (科技局) opened 2026-10-08, one public comment on 10-09, replied on 11-02 (after October); its summary was published 10-21 and the
-  policy had been published 10-20 (late);
+- B (科技局) opened 2026-10-08, one public comment on 10-09, replied on 11-02 (after October); its summary was
+  published 10-21 and the policy had been published 10-20 (late);
 - C (财政局) opened 2026-10-09 and still open, no comment.
 
 October, 科技局: consulted 1 (A opened in September), comments 3, replied 2, on time 1 of 2 = 50.0 %;
