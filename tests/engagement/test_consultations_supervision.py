@@ -2,11 +2,11 @@
 
 - A (科技局) opened 2026-09-28 (5 working days → ends 10-10), two enterprise comments on 10-08, both replied on
   10-12, summary published 10-15, final policy published 10-15 (the same day: on time);
-- B (科技局) opened 2026-10-08, one public comment on 10-09, replied on 11-02 (after October); its summary was
-  published 10-21 and the policy had been published 10-20 (late);
+- B (科技局) opened 2026-10-08, one public comment on 10-09, replied on 10-20; its summary was published
+  10-21 and the policy had been published 10-20 (late);
 - C (财政局) opened 2026-10-09 and still open, no comment.
 
-October, 科技局: consulted 1 (A opened in September), comments 3, replied 2, on time 1 of 2 = 50.0 %;
+October, 科技局: consulted 1 (A opened in September), comments 3, replied 3, on time 1 of 2 = 50.0 %;
 财政局: consulted 1. Platform: consulted 2.
 """
 
@@ -73,7 +73,7 @@ def world():
     _set(ConsultationComment, comment.pk, created_at=at(dt.date(2026, 10, 9)))
     perform(b, "close", by=None)
     service.reply(b.comments.get(), by=reviewer, outcome="not_adopted", text="不采纳。")
-    ConsultationComment.objects.filter(consultation=b).update(replied_at=at(dt.date(2026, 11, 2)))
+    ConsultationComment.objects.filter(consultation=b).update(replied_at=at(dt.date(2026, 10, 20)))
     _set(Consultation, b.pk, summary="共1条。")
     b = perform(b, "publish_summary", by=editor, at=at(dt.date(2026, 10, 21)))
     policy_b = PolicyFactory(lead_department=kjj, region=city)
@@ -91,5 +91,5 @@ def test_the_figures_per_department_in_october(world, live):
     values = compute.figure_values([figures.get(k) for k in KEYS], OCTOBER, by="department", live=live)
     assert values["engagement.consulted"] == {kjj.pk: 1, czj.pk: 1}
     assert values["engagement.comments"] == {kjj.pk: 3}
-    assert values["engagement.comments_replied"] == {kjj.pk: 2}
+    assert values["engagement.comments_replied"] == {kjj.pk: 3}
     assert values["engagement.summary_on_time_rate"] == {kjj.pk: Decimal("50.0")}
