@@ -1,5 +1,144 @@
-"""征求意见 (consultation on draft policies): demo data."""
+"""征求意见 (consultation on draft policies): demo data — one consultation of 科技局 open now with three questions
+and a comment of the demo enterprise, and one finished before a published policy of 科技局, its replies and summary
+published the day before the policy. Loading again changes nothing."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from engagement import consultations as service
+from engagement.models import Consultation, ConsultationComment, ConsultationQuestion
+from policies.models import Policy
+from portal import workdays
+from portal.core.workflow import perform
+from portal.org.models import Department
+from portal.workcalendar import clocks
+
+OPEN_TITLE = "宜昌市科技创新券管理办法（征求意见稿）"
+OPEN_QUESTIONS = [
+    "创新券的额度（每家企业每年最高20万元）是否合适？",
+    "创新券可用于购买检验检测、研发设计等服务，还应增加哪些服务？",
+    "兑付流程（服务完成后30个工作日内兑付）有哪些需要改进的地方？",
+]
+FINISHED_QUESTIONS = ["奖励标准是否合适？", "申报材料能否进一步精简？"]
+
+
+def _questions(consultation, texts) -> None:
+    for position, text in enumerate(texts, start=1):
+        ConsultationQuestion.objects.get_or_create(
+            consultation=consultation, position=position, defaults={"text": text}
+        )
+
+
+def _demo_enterprise_user():
+    from portal.org import demo as org_demo
+
+    return get_user_model().objects.filter(kind="enterprise", name=org_demo.ENTERPRISE_NAME).first()
+
+
+def _open_one(kjj, editor, enterprise_user) -> None:
+    consultation, created = Consultation.objects.get_or_create(
+        title=OPEN_TITLE,
+        defaults={
+            "department": kjj,
+            "introduction": "为激发中小企业创新活力，市科技局起草了本办法，现公开征求社会各界特别是企业的意见。",
+            "draft_text": "<p>第一条 为降低科技型中小企业创新成本，设立科技创新券。</p>"
+            "<p>第二条 每家企业每年申领创新券最高20万元。</p>"
+            "<p>第三条 服务完成后，服务机构凭创新券在30个工作日内申请兑付。</p>",
+            "period_days": 10,
+            "created_by": editor,
+        },
+    )
+    if not created:
+        return
+    service.assign_ownership(consultation)
+    _questions(consultation, OPEN_QUESTIONS)
+    consultation = perform(consultation, "open", by=editor)
+    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
+        service.comment_as_enterprise(
+            consultation,
+            consultation.questions.get(position=1),
+            by=enterprise_user,
+            content="建议对首次申领的企业提高额度至30万元，并允许跨年度结转使用。",
+            show_identity=True,
+        )
+
+
+def _finished_one(kjj, editor, reviewer, enterprise_user) -> None:
+    if Consultation.objects.filter(department=kjj, status=Consultation.Status.PUBLISHED).exists():
+        return
+    policy = (
+        Policy.objects.filter(
+            lead_department=kjj,
+            level=Policy.Level.MUNICIPAL,
+            status=Policy.Status.PUBLISHED,
+            published_at__isnull=False,
+            consultation__isnull=True,
+        )
+        .order_by("-issue_date", "pk")
+        .first()
+    )
+    if policy is None:
+        return
+    published_on = timezone.localdate(policy.published_at)
+    opened_on = workdays.add_workdays(published_on, -20)
+    consultation = Consultation.objects.create(
+        title=f"{policy.title}（征求意见稿）",
+        department=kjj,
+        introduction="本政策出台前公开征求意见。",
+        draft_text=policy.original_text,
+        period_days=10,
+        created_by=editor,
+    )
+    service.assign_ownership(consultation)
+    _questions(consultation, FINISHED_QUESTIONS)
+    # Back-dated: opened 20 working days before the policy was published, closed after its 10 working days.
+    consultation.status = Consultation.Status.OPEN
+    consultation.opened_on = opened_on
+    consultation.ends_on = workdays.add_workdays(opened_on, 10)
+    consultation._change_reason = "演示数据：发起征求意见"
+    consultation.save()
+    clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
+    questions = list(consultation.questions.all())
+    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
+        ConsultationComment.objects.create(
+            consultation=consultation,
+            question=questions[0],
+            enterprise=service.enterprise_of(enterprise_user),
+            author=enterprise_user,
+            content="建议对首次认定的企业奖励标准再提高一些。",
+            show_identity=True,
+        )
+    ConsultationComment.objects.create(
+        consultation=consultation,
+        question=questions[1],
+        name="张先生",
+        contact="13900139000",
+        content="希望申报材料能网上一次提交，我的电话13900139000。",
+    )
+    closed_at = dt.datetime.combine(
+        consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
+    )
+    perform(consultation, "close", by=None, at=closed_at)
+    outcomes = ["partly", "adopted"]
+    for comment, outcome in zip(consultation.comments.order_by("question__position"), outcomes, strict=False):
+        service.reply(
+            comment, by=reviewer, outcome=outcome, text="已在正式文件中调整相关条款，申报材料改为网上一次提交。"
+        )
+    Consultation.objects.filter(pk=consultation.pk).update(
+        summary="征求意见期间共收到意见2条，采纳1条，部分采纳1条。主要修改：申报材料改为网上一次提交。"
+    )
+    summary_at = policy.published_at - dt.timedelta(days=1)
+    consultation = perform(consultation, "publish_summary", by=editor, at=summary_at)
+    service.link_policy(consultation, policy, by=editor)
 
 
 def load() -> None:
-    """Nothing yet."""
+    kjj = Department.objects.filter(code="yc-kjj").first()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["kjj_editor", "kjj_reviewer"])}
+    if kjj is None or len(users) < 2:
+        return
+    enterprise_user = _demo_enterprise_user()
+    _open_one(kjj, users["kjj_editor"], enterprise_user)
+    _finished_one(kjj, users["kjj_editor"], users["kjj_reviewer"], enterprise_user)

@@ -1,3 +1,10 @@
 """征求意见 (consultation on draft policies): public pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from engagement import views_consultations as views
+
+urlpatterns: list = [
+    path("consultations/", views.consultation_list, name="consultations"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+]

@@ -282,6 +282,8 @@ CELERY_BEAT_SCHEDULE = {
     "notify-dispatch-outbox": {"task": "portal.notify.tasks.dispatch_outbox", "schedule": 60.0},
     # expired policies expire, expired or repealed ones go offline within 3 working days (hourly: idempotent)
     "policies-expire": {"task": "policies.expire_policies", "schedule": 3600.0},
+    # consultations on draft policies close once their period in working days has ended (hourly: idempotent)
+    "engagement-close-consultations": {"task": "engagement.close_due_consultations", "schedule": 3600.0},
     # subscription notices whose task never reached the broker
     "policies-subscription-sweep": {"task": "policies.sweep_subscription_notices", "schedule": 300.0},
     # rule tags follow the calendar too: qualifications expire, enterprises pass an age band (nightly, 02:30)

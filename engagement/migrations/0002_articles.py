@@ -9,9 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('engagement', '0001_consultations'),
         ('matters', '0006_near_duplicate_names'),
         ('org', '0002_region_code_matches_level'),
         ('policies', '0006_policyfaq'),

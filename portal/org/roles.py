@@ -132,6 +132,13 @@ _ARTICLE_WRITE = [
 _ARTICLE_PUBLISH = ["engagement.view_article", "engagement.publish_article"]
 # 政策抒见互动区: the departments answer the public questions about their policies and matters.
 _QUESTION_ANSWER = ["appeals.view_question", "appeals.answer_question"]
+# 征求意见 (无锡 §22): the department's draft policies open for comment, the comments and the replies to them.
+_CONSULTATION_READ = [
+    "engagement.view_consultation",
+    "engagement.view_consultationquestion",
+    "engagement.view_consultationcomment",
+]
+_CONSULTATION_REPLY = [*_CONSULTATION_READ, "engagement.reply_consultation", "engagement.change_consultationcomment"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -193,6 +200,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 奖补汇聚: reports the subsidies the department paid outside the platform.
         *_SUBSIDY_SUBMIT,
         *_ARTICLE_WRITE,
+        # 征求意见: drafts and opens consultations, replies to the comments, publishes the summary.
+        *_CONSULTATION_REPLY,
+        "engagement.add_consultation",
+        "engagement.change_consultation",
+        "engagement.open_consultation",
+        "engagement.publish_consultation_summary",
+        "engagement.add_consultationquestion",
+        "engagement.change_consultationquestion",
+        "engagement.delete_consultationquestion",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -212,6 +228,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ARCHIVE_CONTACTS,
         # 申报办理: pre-reviews and accepts the department's cases, decides its steps, tells what is missing.
         *_APPLICATION_REVIEW,
+        # 征求意见: replies to the comments on the department's consultations.
+        *_CONSULTATION_REPLY,
     ],
     Role.APPROVER: [
         *_ORG_CHART,
@@ -247,6 +265,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payouts.view_payout",
         "payouts.view_subsidysubmission",
         "payouts.view_subsidyrecord",
+        # 征求意见: replies, publishes the summary, links the final policy, withdraws a consultation.
+        *_CONSULTATION_REPLY,
+        "engagement.change_consultation",
+        "engagement.withdraw_consultation",
+        "engagement.publish_consultation_summary",
     ],
     Role.FINANCE: [
         *_ORG_CHART,

@@ -71,6 +71,8 @@ TYPED = {
     ("policies.policyattachment", "file"): small_pdf,
     ("policies.policyrelation", "target"): lambda: str(_public_policy_pk()),
     ("enterprises.annualfigure", "year"): "2025",
+    # 征求意见: a question's number is unique within its consultation (the sample already has question 1).
+    ("engagement.consultationquestion", "position"): lambda: str(100 + next(_counter)),
     ("enterprises.qualification", "valid_from"): "2024-12-01",
     ("enterprises.qualification", "valid_to"): "2027-11-30",
     ("enterprises.tag", "code"): lambda: f"tag-{next(_counter)}",

@@ -674,6 +674,20 @@ def _article(staff):
     )
 
 
+def _consultation(staff):
+    """A draft of 科技局 with one question, owned by the department (征求意见)."""
+    from engagement import consultations
+    from engagement.models import Consultation, ConsultationQuestion
+
+    kjj = staff["kjj_editor"].memberships.get().department
+    consultation = Consultation.objects.create(
+        title=f"宜昌市科技创新券管理办法（征求意见稿{_n()}）", department=kjj, draft_text="<p>第一条</p>"
+    )
+    consultations.assign_ownership(consultation)
+    ConsultationQuestion.objects.create(consultation=consultation, position=1, text="额度是否合适？")
+    return consultation
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -733,4 +747,5 @@ SAMPLES = {
     "supervision.report": _report,
     "engagement.servicelink": _service_link,
     "engagement.article": _article,
+    "engagement.consultation": _consultation,
 }
