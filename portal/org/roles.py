@@ -35,6 +35,7 @@ PORTAL_APPS = [
     "applications",
     "payouts",
     "appeals",
+    "engagement",
 ]
 
 # Every member of staff sees the organisation chart, whatever their role.
@@ -122,6 +123,20 @@ _APPEAL_READ = [
 _APPEAL_HANDLE = [*_APPEAL_READ, "appeals.handle_appeal", "appeals.add_extensionrequest"]
 # 政策抒见互动区: the departments answer the public questions about their policies and matters.
 _QUESTION_ANSWER = ["appeals.view_question", "appeals.answer_question"]
+# 线上政策咨询会: editors schedule sessions, approvers publish or cancel them; after a session the reviewers and
+# approvers record the recording and answer the questions submitted in advance.
+_SESSION_READ = [
+    "engagement.view_consultationsession",
+    "engagement.view_sessionbooking",
+    "engagement.view_sessionquestion",
+]
+_SESSION_AFTER = [
+    *_SESSION_READ,
+    "engagement.change_consultationsession",
+    "engagement.record_consultationsession",
+    "engagement.change_sessionquestion",
+    "engagement.answer_sessionquestion",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -182,6 +197,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "matters.add_impactpreview",
         # 奖补汇聚: reports the subsidies the department paid outside the platform.
         *_SUBSIDY_SUBMIT,
+        # 线上政策咨询会: schedules the department's sessions and submits them.
+        *_SESSION_READ,
+        "engagement.add_consultationsession",
+        "engagement.change_consultationsession",
+        "engagement.submit_consultationsession",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -200,6 +220,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ARCHIVE_CONTACTS,
         # 申报办理: pre-reviews and accepts the department's cases, decides its steps, tells what is missing.
         *_APPLICATION_REVIEW,
+        # 线上政策咨询会: records the recording, answers the questions, promotes answers into the policy's FAQs.
+        *_SESSION_AFTER,
     ],
     Role.APPROVER: [
         *_ORG_CHART,
@@ -234,6 +256,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payouts.view_payout",
         "payouts.view_subsidysubmission",
         "payouts.view_subsidyrecord",
+        # 线上政策咨询会: publishes, returns or cancels the department's sessions; as the reviewer after them.
+        *_SESSION_AFTER,
+        "engagement.approve_consultationsession",
     ],
     Role.FINANCE: [
         *_ORG_CHART,
