@@ -11,6 +11,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -94,6 +95,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(ConsultationSession)
 class ConsultationSessionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     form = SessionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["topic", "department", "starts_at", "capacity", "status"]
     list_filter = ["status"]
     search_fields = ["topic", "host"]

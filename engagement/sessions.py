@@ -338,8 +338,19 @@ def cancel_booking(booking, *, user, now=None) -> SessionBooking:
 # --- questions in advance -----------------------------------------------------------------------------------
 
 
+# Full-width digits and Latin letters (０–９, Ａ–Ｚ, ａ–ｚ) and the ideographic space read as their ASCII forms; Chinese
+# punctuation（，。？）stays as typed.
+_FULL_WIDTH = {
+    **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},
+    **{code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)},
+    **{code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)},
+    0x3000: 0x20,
+}
+
+
 def check_question(content: str) -> str:
-    content = normalize.prose(content)
+    """The question normalised (full-width letters and digits folded, `normalize.prose`), or ValidationError."""
+    content = normalize.prose((content or "").translate(_FULL_WIDTH))
     if len(content) < QUESTION_MIN:
         raise ValidationError({"content": _("请把问题写清楚（不少于%(n)d个字）。") % {"n": QUESTION_MIN}})
     if len(content) > QUESTION_MAX:
@@ -396,7 +407,7 @@ def check_answer(text: str) -> str:
 
 @transaction.atomic
 def answer_question(question, *, by, text: str, now=None) -> SessionQuestion:
-    question = SessionQuestion.objects.select_for_update().select_related("session").get(pk=question.pk)
+    question = SessionQuestion.objects.select_for_update(of=("self",)).select_related("session").get(pk=question.pk)
     if not may_answer(by, question.session):
         raise PermissionDenied(_("只有举办部门的审核或审批人员可以答复咨询会提问。"))
     if question.session.status not in (S.HELD, S.REPLAYED):
@@ -417,7 +428,9 @@ def promote(question, *, by):
     """The answered question becomes one of the session's policy's FAQs (once); returns the PolicyFAQ."""
     from appeals.interaction import add_faq
 
-    question = SessionQuestion.objects.select_for_update().select_related("session__policy").get(pk=question.pk)
+    question = (
+        SessionQuestion.objects.select_for_update(of=("self",)).select_related("session__policy").get(pk=question.pk)
+    )
     if not may_answer(by, question.session):
         raise PermissionDenied(_("只有举办部门的审核或审批人员可以把答复转为常见问题。"))
     if not question.answered:
