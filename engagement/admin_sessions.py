@@ -37,9 +37,16 @@ SCHEDULE = [
 ]
 
 
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class SessionForm(forms.ModelForm):
     class Meta:
         model = ConsultationSession
+        formfield_callback = _https_urls
         fields = ["topic", "description", "host", "policy", "matter", "starts_at", "ends_at", "capacity"]
         fields += ["booking_deadline", "conference_url", "recording_url"]
 
@@ -147,7 +154,10 @@ class AnswerForm(forms.ModelForm):
         widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
 
     def clean_answer(self):
-        return services.check_answer(self.cleaned_data.get("answer", ""))
+        try:
+            return services.check_answer(self.cleaned_data.get("answer", ""))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["answer"]) from None
 
     def clean(self):
         cleaned = super().clean()
