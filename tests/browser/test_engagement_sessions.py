@@ -84,6 +84,12 @@ def test_book_ask_record_answer_and_promote(new_page, login_as, staff):
     login_as(phone, user)
     phone.goto(session.get_absolute_url())
     _shot(phone, "enterprise-booked-375")
+    phone.goto("/sessions/")
+    expect(phone.locator("[data-list=upcoming]")).to_contain_text("剩余名额 19")
+    _shot(phone, "list-375")
+    phone.goto("/sessions/bookings/")
+    expect(phone.locator("[data-booking]")).to_contain_text("高企认定奖励政策线上咨询会")
+    _shot(phone, "mine-375")
 
     # the session takes place
     now = timezone.now()

@@ -271,6 +271,17 @@ def test_three_bookings_get_one_reminder_each_and_the_recording_reaches_the_poli
     assert f"{later.get_absolute_url()}#booking" in page
 
 
+def test_the_beat_task_sends_the_due_reminders(policy):
+    from engagement.tasks_sessions import session_reminders
+
+    session = make_session(policy, starts_in=dt.timedelta(hours=5))
+    services.book(session, user=enterprise_user())
+    services.book(session, user=enterprise_user())
+    assert session_reminders() == 2
+    assert session_reminders() == 0
+    assert session.bookings.filter(reminded_at__isnull=False).count() == 2
+
+
 def test_cancelling_a_session_tells_every_booker(policy, people):
     session = make_session(policy)
     first, second, gone = enterprise_user(), enterprise_user(), enterprise_user()
