@@ -397,11 +397,18 @@ def may_answer(user, session) -> bool:
 
 
 def check_answer(text: str) -> str:
+    """The answer normalised, or ValidationError: too short, too long, or with personal data (it is public)."""
+    from appeals.interaction import find_personal_data, kinds_label
+
     text = normalize.prose(text)
     if len(text) < ANSWER_MIN:
         raise ValidationError({"answer": _("请填写答复内容（不少于%(n)d个字）。") % {"n": ANSWER_MIN}})
     if len(text) > ANSWER_MAX:
         raise ValidationError({"answer": _("答复内容不能超过%(n)d个字。") % {"n": ANSWER_MAX}})
+    found = find_personal_data(text)
+    if found:
+        kinds = kinds_label(dict.fromkeys(f.kind for f in found))
+        raise ValidationError({"answer": _("答复将公开展示，请先删去其中的个人信息（%(kinds)s）。") % {"kinds": kinds}})
     return text
 
 

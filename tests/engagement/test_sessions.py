@@ -313,6 +313,9 @@ def test_answering_and_promoting_once(policy, people):
     perform(session, "hold", by=reviewer, at=session.starts_at + dt.timedelta(hours=2))
     with pytest.raises(PermissionDenied):
         services.answer_question(question, by=editor, text="认定公布后两个月内兑付。")
+    with pytest.raises(ValidationError) as personal:
+        services.answer_question(question, by=reviewer, text="请致电王经理0717-6221234咨询。")
+    assert personal.value.message_dict == {"answer": ["答复将公开展示，请先删去其中的个人信息（姓名、固定电话）。"]}
     services.answer_question(question, by=reviewer, text="认定公布后两个月内兑付。")
 
     PolicyFAQ.objects.create(policy=policy, position=4, question="已有问题", answer="已有答复")
