@@ -131,3 +131,52 @@ def test_book_ask_record_answer_and_promote(new_page, login_as, staff):
     expect(public.locator("#policy-faq")).to_contain_text(ANSWER)
     _shot(public, "policy-page-1280")
     assert PolicyFAQ.objects.filter(policy=policy, answer=ANSWER).count() == 1
+
+
+def test_the_editor_schedules_and_the_approver_publishes(new_page, login_as, staff):
+    from engagement.models import ConsultationSession, SessionState
+    from portal.org.models import Department
+    from tests.backoffice.conftest import make_draft_policy, publish
+
+    policy = publish(make_draft_policy(Department.objects.get(code="yc-kjj")), staff)
+    starts = timezone.localtime(timezone.now() + dt.timedelta(days=4)).replace(hour=14, minute=30, second=0)
+
+    page = new_page()
+    login_as(page, staff["kjj_editor"])
+    page.goto("/admin/engagement/consultationsession/add/")
+    page.locator("#id_topic").fill("科技型中小企业评价政策线上咨询会")
+    page.locator("#id_host").fill("市科技局 王科长")
+    page.locator("#id_policy").select_option(str(policy.pk))
+    page.locator("#id_starts_at_0").fill(starts.strftime("%Y-%m-%d"))
+    page.locator("#id_starts_at_1").fill("14:30:00")
+    page.locator("#id_ends_at_0").fill(starts.strftime("%Y-%m-%d"))
+    page.locator("#id_ends_at_1").fill("13:30:00")
+    page.locator("#id_capacity").fill("40")
+    page.locator("#id_booking_deadline_0").fill((starts - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
+    page.locator("#id_booking_deadline_1").fill("17:00:00")
+    page.locator("#id_conference_url").fill("https://meeting.yichang.gov.cn/room/kjj-88")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.locator("body")).to_contain_text("结束时间须晚于开始时间。")
+    page.locator("#id_ends_at_1").fill("16:00:00")
+    page.locator("input[name=_continue]").click()
+    page.locator("[data-transition=submit]").click()
+    page.locator("input[type=submit], button[type=submit]").last.click()
+    expect(page.locator(".messagelist")).to_contain_text("提交审核：已完成。")
+    _shot(page, "editor-submitted")
+    session = ConsultationSession.objects.get(topic="科技型中小企业评价政策线上咨询会")
+
+    approver = new_page()
+    login_as(approver, staff["kjj_approver"])
+    approver.goto(f"/admin/engagement/consultationsession/{session.pk}/change/")
+    expect(approver.locator("[data-transition=submit]")).to_have_count(0)
+    approver.locator("[data-transition=publish]").click()
+    approver.locator("input[type=submit], button[type=submit]").last.click()
+    expect(approver.locator(".messagelist")).to_contain_text("发布（开放报名）：已完成。")
+    session.refresh_from_db()
+    assert session.status == SessionState.PUBLISHED
+
+    public = new_page(width=375, height=800)
+    public.goto("/sessions/")
+    expect(public.locator("[data-list=upcoming]")).to_contain_text("科技型中小企业评价政策线上咨询会")
+    expect(public.locator("[data-list=upcoming]")).to_contain_text("剩余名额 40")
