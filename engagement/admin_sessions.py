@@ -109,15 +109,24 @@ class ConsultationSessionAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentSc
     inlines = [BookingInline, QuestionInline]
 
     def get_fields(self, request, obj=None):
+        if obj is None:
+            return [name for name in SessionForm.Meta.fields if name != "recording_url"]
         return [*SessionForm.Meta.fields, "status", "cancel_reason"]
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
         fixed = ["status", "cancel_reason"]
-        if obj is not None and obj.status != S.DRAFT:
+        if obj.status != S.DRAFT:
             fixed += SCHEDULE
-        if obj is not None and obj.status in (S.REPLAYED, S.CANCELLED):
-            fixed += ["description", "recording_url"]
+        if obj.status in (S.REPLAYED, S.CANCELLED):
+            fixed += ["description"]
+        if obj.status != S.HELD:
+            fixed += ["recording_url"]  # recorded after the session, before 公布回放
         return fixed
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.status in services.PUBLIC_STATES else None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -128,8 +128,12 @@ def test_the_approver_changes_the_description_of_a_published_session(people, pol
     assert response.status_code == 302, pages.form_errors(response) + pages.context_errors(response)
     session.refresh_from_db()
     assert session.description == "新增：高企认定材料准备要点。"
-    response = AdminPage(signed_in(approver), url, session_admin(), approver, session).set("recording_url", "x").post()
+    page = AdminPage(signed_in(approver), url, session_admin(), approver, session)
+    assert "recording_url" not in page.data  # recorded after the session only
+    response = page.set("description", "长" * 2001).post()
     assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.description == "新增：高企认定材料准备要点。"
 
 
 def test_another_departments_session_is_not_found(people, policy):  # noqa: F811
