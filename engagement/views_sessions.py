@@ -112,8 +112,6 @@ def ask(request, pk):
 @login_required
 def my_bookings(request):
     enterprise = services.enterprise_of(request.user)
-    if enterprise is None:
-        raise Http404
     bookings = (
         SessionBooking.objects.filter(enterprise=enterprise)
         .select_related("session", "session__department")
