@@ -343,9 +343,6 @@ def promote(question, *, by, target: str | None = None, faq_question: str = "", 
     `target` is "matter" or "policy" (needed only when the question has both). Only who may answer the question
     may promote it. Refusals: PermissionDenied, ValidationError (Chinese).
     """
-    from matters.models import MatterFAQ
-    from policies.models import PolicyFAQ
-
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         if question.status != QuestionState.ANSWERED:
@@ -361,25 +358,32 @@ def promote(question, *, by, target: str | None = None, faq_question: str = "", 
             target = targets[0]
         if target not in targets:
             raise ValidationError({"target": _("请选择转入事项还是政策的常见问题。")}, code="choose_target")
-        faq_question = " ".join(normalize.prose(faq_question).split()) or question.title
-        faq_answer = normalize.prose(faq_answer) or question.answer
-        _still_clean(faq_question, faq_answer)
         if target == TARGET_MATTER:
-            position = (question.matter.faqs.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-            faq = MatterFAQ(matter=question.matter, position=position, question=faq_question[:300], answer=faq_answer)
+            faq = add_faq(question.matter, faq_question or question.title, faq_answer or question.answer, by=by)
             question.matter_faq = faq
         else:
-            position = (question.policy.faqs.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-            faq = PolicyFAQ(policy=question.policy, position=position, question=faq_question[:300], answer=faq_answer)
+            faq = add_faq(question.policy, faq_question or question.title, faq_answer or question.answer, by=by)
             question.policy_faq = faq
-        faq._history_user = by
-        faq._change_reason = _("由互动区提问转入")
-        faq.save()
         question.promoted_by = by
         question.promoted_at = timezone.now()
         question._history_user = by
         question._change_reason = _("转为常见问题")
         question.save()
+    return faq
+
+
+def add_faq(owner, question: str, answer: str, *, by, reason: str = ""):
+    """Appends a FAQ to `owner`'s list (a matter's `MatterFAQ`, a policy's `PolicyFAQ`: `owner.faqs`), its text
+    normalised and free of personal data (ValidationError otherwise); returns the saved FAQ. Shared by every
+    place an answer becomes a FAQ (the interaction area, the consultation sessions)."""
+    question = " ".join(normalize.prose(question).split())
+    answer = normalize.prose(answer)
+    _still_clean(question, answer)
+    position = (owner.faqs.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    faq = owner.faqs.model(**{owner.faqs.field.name: owner}, position=position, question=question[:300], answer=answer)
+    faq._history_user = by
+    faq._change_reason = reason or _("由互动区提问转入")
+    faq.save()
     return faq
 
 

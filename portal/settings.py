@@ -355,6 +355,8 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-flush-activity": {"task": "supervision.flush_activity", "schedule": 300.0},
     # 督查报告: on the first working day of a month last month's report, quarterly also the joint-meeting pack (daily)
     "supervision-monthly-reports": {"task": "supervision.monthly_reports", "schedule": crontab(hour=7, minute=0)},
+    # 线上政策咨询会: each booking reminded once SESSION_REMINDER_HOURS before its session (every 15 minutes)
+    "engagement-session-reminders": {"task": "engagement.session_reminders", "schedule": 900.0},
 }
 # How many days back the 10-minute refresh rewrites (events are dated when they happen; older days are rewritten
 # by the nightly full refresh, which also catches corrections).
@@ -370,6 +372,10 @@ SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="
 SMS_ALIYUN_SIGN_NAME = env.str("SMS_ALIYUN_SIGN_NAME", default="")
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="22:00-08:00")
 SMS_DAILY_CAP_PER_PHONE = env.int("SMS_DAILY_CAP_PER_PHONE", default=10)
+# 线上政策咨询会: hours before the start a booked enterprise is reminded; the hosts of the city's own video
+# system a conference link must be on (comma-separated; empty: any https address).
+SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=24)
+SESSION_CONFERENCE_HOSTS = env.list("SESSION_CONFERENCE_HOSTS", default=[])
 # The portal's public address, for links in SMS (政策推送短信) that cannot be relative.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)

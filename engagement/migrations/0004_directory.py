@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagement', '0002_articles'),
+        ('engagement', '0003_sessions'),
         ('org', '0002_region_code_matches_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

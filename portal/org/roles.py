@@ -139,6 +139,20 @@ _CONSULTATION_READ = [
     "engagement.view_consultationcomment",
 ]
 _CONSULTATION_REPLY = [*_CONSULTATION_READ, "engagement.reply_consultation", "engagement.change_consultationcomment"]
+# 线上政策咨询会: editors schedule sessions, approvers publish or cancel them; after a session the reviewers and
+# approvers record the recording and answer the questions submitted in advance.
+_SESSION_READ = [
+    "engagement.view_consultationsession",
+    "engagement.view_sessionbooking",
+    "engagement.view_sessionquestion",
+]
+_SESSION_AFTER = [
+    *_SESSION_READ,
+    "engagement.change_consultationsession",
+    "engagement.record_consultationsession",
+    "engagement.change_sessionquestion",
+    "engagement.answer_sessionquestion",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -209,6 +223,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "engagement.add_consultationquestion",
         "engagement.change_consultationquestion",
         "engagement.delete_consultationquestion",
+        # 线上政策咨询会: schedules the department's sessions and submits them.
+        *_SESSION_READ,
+        "engagement.add_consultationsession",
+        "engagement.change_consultationsession",
+        "engagement.submit_consultationsession",
     ],
     Role.REVIEWER: [
         *_ORG_CHART,
@@ -230,6 +249,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_APPLICATION_REVIEW,
         # 征求意见: replies to the comments on the department's consultations.
         *_CONSULTATION_REPLY,
+        # 线上政策咨询会: records the recording, answers the questions, promotes answers into the policy's FAQs.
+        *_SESSION_AFTER,
     ],
     Role.APPROVER: [
         *_ORG_CHART,
@@ -270,6 +291,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "engagement.change_consultation",
         "engagement.withdraw_consultation",
         "engagement.publish_consultation_summary",
+        # 线上政策咨询会: publishes, returns or cancels the department's sessions; as the reviewer after them.
+        *_SESSION_AFTER,
+        "engagement.approve_consultationsession",
     ],
     Role.FINANCE: [
         *_ORG_CHART,

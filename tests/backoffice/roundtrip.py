@@ -97,6 +97,11 @@ TYPED = {
     ("matters.criterion", "group"): "",
     ("matters.criterion", "message"): "从业人员不少于50人",
     ("matters.criterion", "legal_reference"): "宜政发〔2024〕5号 第十二条",
+    # 线上政策咨询会: on a public policy, ending after it starts, booking closing the day before.
+    ("engagement.consultationsession", "policy"): lambda: str(_public_policy_pk()),
+    ("engagement.consultationsession", "starts_at"): "2027-03-02 09:00:00",
+    ("engagement.consultationsession", "ends_at"): "2027-03-02 10:30:00",
+    ("engagement.consultationsession", "booking_deadline"): "2027-03-01 17:00:00",
 }
 
 

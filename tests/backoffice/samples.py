@@ -688,6 +688,41 @@ def _consultation(staff):
     return consultation
 
 
+def _consultation_session(staff, status="draft"):
+    """A 市科技局 online consultation session on one of its policies, three days ahead."""
+    from engagement.models import ConsultationSession
+    from engagement.sessions import assign_ownership
+
+    policy = _policy(staff)
+    starts = timezone.now() + dt.timedelta(days=3)
+    session = ConsultationSession.objects.create(
+        department=policy.lead_department,
+        policy=policy,
+        topic=f"高企认定政策线上咨询会（{_n()}）",
+        host="市科技局政策法规科",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        capacity=30,
+        booking_deadline=starts - dt.timedelta(days=1),
+        conference_url="https://meeting.yichang.gov.cn/room/1",
+        status=status,
+    )
+    assign_ownership(session)
+    return session
+
+
+def _session_question(staff):
+    """A question an enterprise submitted to a 市科技局 session that has since been held."""
+    from engagement.models import SessionQuestion
+    from tests.factories.applications import enterprise_with_user
+
+    enterprise = enterprise_with_user()
+    session = _consultation_session(staff, status="held")
+    return SessionQuestion.objects.create(
+        session=session, enterprise=enterprise, asker=enterprise.user, content="高企认定奖励何时兑付？"
+    )
+
+
 SAMPLES = {
     "auth.group": _group,
     **_axes_models(),
@@ -748,4 +783,6 @@ SAMPLES = {
     "engagement.servicelink": _service_link,
     "engagement.article": _article,
     "engagement.consultation": _consultation,
+    "engagement.consultationsession": _consultation_session,
+    "engagement.sessionquestion": _session_question,
 }

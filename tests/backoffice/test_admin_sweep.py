@@ -43,6 +43,7 @@ EDITS = {
     "enterprises.correctionrequest": {"decision": "answered", "answer": "已核实，地址已更正。"},
     "enterprises.enterprisemember": {},
     "applications.rectification": {"answer": "已约谈经办人员，明确专人接听咨询电话，并向企业致歉说明。"},
+    "engagement.sessionquestion": {"answer": "认定公布后两个月内兑付到企业账户。"},
 }
 TEXT_FIELDS = ["name", "title", "summary", "address", "word", "canonical", "short_name"]
 
