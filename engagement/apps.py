@@ -9,4 +9,4 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         # Each part registers its workflows, clocks, policy-page blocks and navigation on import.
-        from engagement import articles, consultations, directory, sessions  # noqa: F401
+        from engagement import articles, consultations, directory, navigation, sessions  # noqa: F401

@@ -579,7 +579,6 @@ def bookings_block(enterprise, user) -> dict:
 def _register() -> None:
     from enterprises.space import space_blocks
     from policies.selectors import policy_detail_blocks
-    from portal.core.navigation import Section, main_navigation
 
     policy_detail_blocks.add("sessions", PolicySessions(), label=gettext_lazy("线上政策咨询会"), order=30)
     space_blocks.add(
@@ -589,7 +588,6 @@ def _register() -> None:
         order=9,
         template="engagement/sessions/space_block.html",
     )
-    main_navigation.add("sessions", Section("engagement:sessions"), label=gettext_lazy("政策咨询会"), order=53)
 
 
 _register()
