@@ -17,6 +17,11 @@ ARTICLE = "无锡 §22（一）（二）"
 S = Consultation.Status
 
 _COLUMNS = (("title", _("征求意见稿")), ("department__name", _("征求意见部门")))
+_SUMMARY_COLUMNS = (
+    *_COLUMNS,
+    ("summary_published_at", _("采纳情况公布时间")),
+    ("policy__published_at", _("政策发布时间")),
+)
 _COMMENT_COLUMNS = (
     ("consultation__title", _("征求意见稿")),
     ("question__text", _("问题")),
@@ -99,11 +104,7 @@ measures.register(
         records=_with_published_policy,
         date="policy__published_at",
         department="department",
-        columns=(
-            *_COLUMNS,
-            ("summary_published_at", _("采纳情况公布时间")),
-            ("policy__published_at", _("政策发布时间")),
-        ),
+        columns=_SUMMARY_COLUMNS,
         order_by=("-policy__published_at", "-pk"),
         description=_("统计期内正式出台（发布）的政策所关联的征求意见，按政策发布时间计入。"),
         article=ARTICLE,
@@ -116,11 +117,7 @@ measures.register(
         records=_on_time,
         date="policy__published_at",
         department="department",
-        columns=(
-            *_COLUMNS,
-            ("summary_published_at", _("采纳情况公布时间")),
-            ("policy__published_at", _("政策发布时间")),
-        ),
+        columns=_SUMMARY_COLUMNS,
         order_by=("-policy__published_at", "-pk"),
         description=_("其中意见采纳情况说明不晚于政策发布当日公布的，按政策发布时间计入。"),
         article=ARTICLE,

@@ -9,11 +9,8 @@ import pytest
 
 from engagement import articles
 from engagement.models import Article, ArticleState
-from portal.org.models import Department, Role
-from tests.engagement.articles_support import draft_article, people, public_policy
-from tests.factories.applications import enterprise_with_user
-from tests.factories.org import DepartmentFactory
-from tests.factories.policies import member
+from tests.engagement.articles_support import draft_article, public_policy
+from tests.engagement.cast import cast
 from tests.workflow_matrix import assert_offered_exactly, expected_outcomes, outcome
 
 pytestmark = pytest.mark.django_db
@@ -55,23 +52,7 @@ ROLES = [
 
 @pytest.fixture
 def roles():
-    p = people()
-    city = p["own"].region
-    bureau = DepartmentFactory(
-        name="宜昌市政务服务和数据管理局", code="sjj", kind=Department.Kind.DATA_BUREAU, region=city
-    )
-    finance = DepartmentFactory(name="宜昌市财政局", code="czj", kind=Department.Kind.FINANCE, region=city)
-    hall = DepartmentFactory(name="宜昌市政务服务中心", code="zwzx", kind=Department.Kind.SERVICE_HALL, region=city)
-    ops = DepartmentFactory(name="宜昌市城运中心", code="cyzx", kind=Department.Kind.OPERATIONS, region=city)
-    p.update(
-        clerk=member(hall, Role.CLERK),
-        finance=member(finance, Role.FINANCE),
-        operator=member(ops, Role.OPERATOR),
-        supervisor=member(bureau, Role.SUPERVISOR),
-        platform_admin=member(bureau, Role.ADMIN),
-        enterprise_user=enterprise_with_user().user,
-        platform=None,
-    )
+    p = cast()
     p["policy"] = public_policy(p["own"])
     return p
 

@@ -10,9 +10,7 @@ import pytest
 from engagement import consultations as service
 from engagement.models import Consultation, ConsultationQuestion
 from portal.core.workflow import perform
-from portal.org.models import Department, Role
-from tests.factories.org import CityFactory, DepartmentFactory
-from tests.factories.policies import EnterpriseUserFactory, member
+from tests.engagement.cast import cast
 from tests.workflow_matrix import assert_offered_exactly, expected_outcomes, outcome
 
 pytestmark = pytest.mark.django_db
@@ -50,28 +48,7 @@ ROLES = [
 
 @pytest.fixture
 def people():
-    city = CityFactory()
-    own = DepartmentFactory(name="宜昌市科学技术局", code="kjj", region=city)
-    other = DepartmentFactory(name="宜昌市商务局", code="swj", region=city)
-    bureau = DepartmentFactory(name="宜昌市数据局", code="sjj", kind=Department.Kind.DATA_BUREAU, region=city)
-    finance = DepartmentFactory(name="宜昌市财政局", code="czj", kind=Department.Kind.FINANCE, region=city)
-    hall = DepartmentFactory(name="宜昌市政务服务中心", code="zwzx", kind=Department.Kind.SERVICE_HALL, region=city)
-    ops = DepartmentFactory(name="宜昌市城运中心", code="cyzx", kind=Department.Kind.OPERATIONS, region=city)
-    return {
-        "own": own,
-        "editor": member(own, Role.EDITOR),
-        "reviewer": member(own, Role.REVIEWER),
-        "approver": member(own, Role.APPROVER),
-        "clerk": member(hall, Role.CLERK),
-        "finance": member(finance, Role.FINANCE),
-        "operator": member(ops, Role.OPERATOR),
-        "supervisor": member(bureau, Role.SUPERVISOR),
-        "platform_admin": member(bureau, Role.ADMIN),
-        "enterprise_user": EnterpriseUserFactory(),
-        "other_editor": member(other, Role.EDITOR),
-        "other_approver": member(other, Role.APPROVER),
-        "platform": None,
-    }
+    return cast()
 
 
 def _in_state(state, people) -> Consultation:

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from engagement import sessions as services
 from engagement.models import ConsultationSession, SessionState
-from portal.org.models import Department, Role
-from tests.factories.org import CityFactory, DepartmentFactory
-from tests.factories.policies import EnterpriseUserFactory, PolicyFactory, member
+from tests.engagement.cast import cast
+from tests.factories.policies import PolicyFactory
 from tests.workflow_matrix import assert_offered_exactly, expected_outcomes, outcome
 
 pytestmark = pytest.mark.django_db
@@ -58,29 +57,7 @@ ROLES = [
 
 @pytest.fixture
 def people():
-    city = CityFactory()
-    own = DepartmentFactory(name="宜昌市科学技术局", code="kjj", region=city)
-    other = DepartmentFactory(name="宜昌市商务局", code="swj", region=city)
-    bureau = DepartmentFactory(
-        name="宜昌市政务服务和数据管理局", code="sjj", kind=Department.Kind.DATA_BUREAU, region=city
-    )
-    finance = DepartmentFactory(name="宜昌市财政局", code="czj", kind=Department.Kind.FINANCE, region=city)
-    ops = DepartmentFactory(name="宜昌市城运中心", code="cyzx", kind=Department.Kind.OPERATIONS, region=city)
-    return {
-        "own": own,
-        "editor": member(own, Role.EDITOR),
-        "reviewer": member(own, Role.REVIEWER),
-        "approver": member(own, Role.APPROVER),
-        "finance": member(finance, Role.FINANCE),
-        "operator": member(ops, Role.OPERATOR),
-        "supervisor": member(bureau, Role.SUPERVISOR),
-        "platform_admin": member(bureau, Role.ADMIN),
-        "enterprise_user": EnterpriseUserFactory(),
-        "other_editor": member(other, Role.EDITOR),
-        "other_reviewer": member(other, Role.REVIEWER),
-        "other_approver": member(other, Role.APPROVER),
-        "platform": None,
-    }
+    return cast()
 
 
 def _in_state(state, people) -> ConsultationSession:
