@@ -97,8 +97,17 @@ def questions(request):
             "matter": matter,
             "answered": answered,
             "may_ask": interaction.may_ask(request.user),
+            "mine": _own_questions(request.user),
         },
     )
+
+
+def _own_questions(user) -> list:
+    """我的提问: the signed-in asker's own questions in any state (waiting for moderation, not published, answered),
+    newest first, so a question can be found again before it is public."""
+    if not user.is_authenticated or user.is_staff:
+        return []
+    return list(Question.objects.filter(asker=user).order_by("-pk")[:20])
 
 
 def question(request, pk):

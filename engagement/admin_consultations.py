@@ -10,13 +10,17 @@ publishes the summary (公布意见采纳情况), then links the final policy; t
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from engagement import consultations as service
 from engagement.models import Consultation, ConsultationComment, ConsultationQuestion
+from engagement.models.consultations import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS
 from policies.models import Policy
+from policies.sanitize import clean_html
 from portal.core import uploads
 from portal.core.workflow_admin import WorkflowAdmin
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
@@ -97,9 +101,8 @@ class CommentForm(forms.ModelForm):
         widgets = {"reply": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
     def clean(self):
+        # a reply without its reason is the model's rule (ConsultationComment.clean), said there once
         data = super().clean()
-        if data.get("outcome") and not (data.get("reply") or "").strip():
-            self.add_error("reply", _("请填写答复理由。"))
         if (data.get("reply") or "").strip() and not data.get("outcome"):
             self.add_error("outcome", _("请选择采纳情况。"))
         return data
@@ -140,6 +143,19 @@ class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = [*DRAFT_FIELDS, "summary", "policy"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        period = self.fields.get("period_days")
+        if period is not None:
+            # one range, said once: not "≥ 0" from the column type first and "≥ 5" from the rule after it
+            period.min_value, period.max_value = MIN_PERIOD_DAYS, MAX_PERIOD_DAYS
+            period.validators = [MinValueValidator(MIN_PERIOD_DAYS), MaxValueValidator(MAX_PERIOD_DAYS)]
+            period.widget.attrs.update(min=MIN_PERIOD_DAYS, max=MAX_PERIOD_DAYS)
+            period.help_text = _("%(min)d–%(max)d个工作日，自发起征求之日的次日起计算，法定节假日不计入。") % {
+                "min": MIN_PERIOD_DAYS,
+                "max": MAX_PERIOD_DAYS,
+            }
 
     def clean(self):
         data = super().clean()
@@ -187,8 +203,22 @@ class ConsultationAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdm
         # The reviewer replies to the comments on the form without changing the consultation itself.
         return super().has_change_permission(request, obj) or (obj is not None and service.may_reply(request.user, obj))
 
+    @admin.display(description=_("征求意见稿正文"))
+    def draft_text_shown(self, obj):
+        """The draft as readers see it once it can no longer be edited, not its HTML source."""
+        if not obj.draft_text:
+            return "—"
+        return mark_safe(f'<div class="article-body-preview">{clean_html(obj.draft_text)}</div>')  # noqa: S308
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "draft_text" not in self.get_readonly_fields(request, obj):
+            return fieldsets
+        swap = ["draft_text_shown" if name == "draft_text" else name for name in fieldsets[0][1]["fields"]]
+        return [(fieldsets[0][0], {**fieldsets[0][1], "fields": swap}), *fieldsets[1:]]
+
     def get_readonly_fields(self, request, obj=None):
-        fixed = ["status", "opened_on", "ends_on", "derivation", "summary_published_at"]
+        fixed = ["status", "opened_on", "ends_on", "derivation", "summary_published_at", "draft_text_shown"]
         if obj is None:
             return [*fixed, "policy", "summary"]
         if not can(request.user, "engagement.change_consultation", obj):

@@ -10,7 +10,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -50,18 +50,19 @@ class SessionForm(forms.ModelForm):
         fields = ["topic", "description", "host", "policy", "matter", "starts_at", "ends_at", "capacity"]
         fields += ["booking_deadline", "conference_url", "recording_url"]
 
-    def validate_unique(self):
-        # the table's check constraints are said field by field, in Chinese, by check_schedule below
-        try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
-        except ValidationError as error:
-            self._update_errors(error)
-
     def _post_clean(self):
         super()._post_clean()
         try:
             services.check_schedule(self.instance)
         except ValidationError as error:
+            # The table's check constraints say the same rules above the form; each is said once, by its field.
+            said = {str(message) for messages in error.message_dict.values() for message in messages}
+            if NON_FIELD_ERRORS in self._errors:
+                kept = [message for message in self._errors[NON_FIELD_ERRORS] if str(message) not in said]
+                if kept:
+                    self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")
+                else:
+                    del self._errors[NON_FIELD_ERRORS]
             for field, errors in error.message_dict.items():
                 if field in self.fields and field not in self._errors:
                     self.add_error(field, errors)

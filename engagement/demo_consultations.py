@@ -1,6 +1,7 @@
 """征求意见 (consultation on draft policies): demo data — one consultation of 科技局 open now with three questions
-and a comment of the demo enterprise, and one finished before a published policy of 科技局, its replies and summary
-published the day before the policy. Loading again changes nothing."""
+and a comment of the demo enterprise; one finished before a published policy of 科技局, its replies and summary
+published the day before the policy; and one whose period has ended, its comments waiting for replies. Loading
+again changes nothing."""
 
 import datetime as dt
 
@@ -121,17 +122,82 @@ def _finished_one(kjj, editor, reviewer, enterprise_user) -> None:
         consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
     )
     perform(consultation, "close", by=None, at=closed_at)
-    outcomes = ["partly", "adopted"]
-    for comment, outcome in zip(consultation.comments.order_by("question__position"), outcomes, strict=False):
-        service.reply(
-            comment, by=reviewer, outcome=outcome, text="已在正式文件中调整相关条款，申报材料改为网上一次提交。"
-        )
+    replies = {
+        "partly": "奖励标准已按企业规模分档提高，首次认定企业的奖励不再另设加码。",
+        "adopted": "已采纳：申报材料改为网上一次提交，不再要求纸质材料。",
+    }
+    for comment, outcome in zip(consultation.comments.order_by("question__position"), replies, strict=False):
+        service.reply(comment, by=reviewer, outcome=outcome, text=replies[outcome])
+    _date_comments(consultation, submitted=_moment(opened_on, 3), replied=closed_at + dt.timedelta(days=2))
     Consultation.objects.filter(pk=consultation.pk).update(
         summary="征求意见期间共收到意见2条，采纳1条，部分采纳1条。主要修改：申报材料改为网上一次提交。"
     )
     summary_at = policy.published_at - dt.timedelta(days=1)
     consultation = perform(consultation, "publish_summary", by=editor, at=summary_at)
     service.link_policy(consultation, policy, by=editor)
+
+
+AWAITING_TITLE = "宜昌市促进科技成果转化若干措施（征求意见稿）"
+AWAITING_QUESTIONS = ["成果转化奖励的比例（技术合同成交额的3%）是否合适？", "还希望增加哪些支持措施？"]
+
+
+def _moment(day: dt.date, after_days: int) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=after_days), dt.time(10), tzinfo=timezone.get_current_timezone())
+
+
+def _date_comments(consultation, *, submitted: dt.datetime, replied: dt.datetime | None = None) -> None:
+    """Comments dated inside the period they were made in (the demo creates them all today)."""
+    comments = ConsultationComment.objects.filter(consultation=consultation)
+    comments.update(created_at=submitted, updated_at=submitted)
+    if replied is not None:
+        comments.exclude(replied_at=None).update(replied_at=replied)
+
+
+def _awaiting_replies(kjj, editor, enterprise_user) -> None:
+    """A consultation whose period has ended, its comments waiting for the department's replies and summary."""
+    if Consultation.objects.filter(title=AWAITING_TITLE).exists():
+        return
+    consultation = Consultation.objects.create(
+        title=AWAITING_TITLE,
+        department=kjj,
+        introduction="为加快科技成果在本市转化落地，市科技局起草了本措施，现公开征求意见。",
+        draft_text="<p>第一条 对在本市转化科技成果的企业，按技术合同成交额的3%给予奖励。</p>"
+        "<p>第二条 每家企业每年奖励最高100万元。</p>",
+        period_days=10,
+        created_by=editor,
+    )
+    service.assign_ownership(consultation)
+    _questions(consultation, AWAITING_QUESTIONS)
+    today = timezone.localdate()
+    opened_on = workdays.add_workdays(today, -12)
+    consultation.status = Consultation.Status.OPEN
+    consultation.opened_on = opened_on
+    consultation.ends_on = workdays.add_workdays(opened_on, 10)
+    consultation._change_reason = "演示数据：发起征求意见"
+    consultation.save()
+    clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
+    questions = list(consultation.questions.all())
+    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
+        ConsultationComment.objects.create(
+            consultation=consultation,
+            question=questions[0],
+            enterprise=service.enterprise_of(enterprise_user),
+            author=enterprise_user,
+            content="建议奖励比例提高到5%，并把技术服务合同也纳入奖励范围。",
+            show_identity=False,
+        )
+    ConsultationComment.objects.create(
+        consultation=consultation,
+        question=questions[1],
+        name="李女士",
+        contact="13700137000",
+        content="希望增加中试基地建设补助，联系电话13700137000。",
+    )
+    _date_comments(consultation, submitted=_moment(opened_on, 2))
+    closed_at = dt.datetime.combine(
+        consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
+    )
+    perform(consultation, "close", by=None, at=closed_at)
 
 
 def load() -> None:
@@ -142,3 +208,4 @@ def load() -> None:
     enterprise_user = _demo_enterprise_user()
     _open_one(kjj, users["kjj_editor"], enterprise_user)
     _finished_one(kjj, users["kjj_editor"], users["kjj_reviewer"], enterprise_user)
+    _awaiting_replies(kjj, users["kjj_editor"], enterprise_user)

@@ -1,8 +1,9 @@
 """线上政策咨询会 (online consultation sessions: 云直播、云综窗): demo data.
 
-市科技局 holds two sessions on one of its published policies: one in three days (报名中), booked by the demo
-enterprise (13800138000) with a question submitted in advance, and one a week ago (已公布回放) with its recording
-and two answered questions. Loading again changes nothing (found by policy and topic).
+市科技局 holds three sessions on one of its published policies: one in three days (报名中), booked by the demo
+enterprise (13800138000) with a question submitted in advance, one a week ago (已公布回放) with its recording
+and two answered questions, and one held two days ago (已举行) whose recording and answer are still to come.
+Loading again changes nothing (found by policy and topic).
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from engagement.sessions import assign_ownership
 
 UPCOMING = "研发费用加计扣除与高企认定政策线上咨询会"
 PAST = "科技创新政策“云直播”解读会"
+HELD = "科技型中小企业评价政策线上咨询会"
 CONFERENCE = "https://meeting.yichang.gov.cn/room/kjj-2026"
 RECORDING = "https://meeting.yichang.gov.cn/replay/kjj-2026-11"
 QUESTIONS = [
@@ -85,9 +87,35 @@ def load() -> None:
         published_at=now - dt.timedelta(days=14),
         replayed_at=now - dt.timedelta(days=6),
     )
-    for session in (upcoming, past):
+    held = _session(
+        policy,
+        HELD,
+        description="讲解科技型中小企业评价入库的条件和流程，回放待上传。",
+        host="市科技局高新科 陈科长",
+        starts_at=_at(-2, 15, 0),
+        ends_at=_at(-2, 16, 30),
+        capacity=80,
+        booking_deadline=_at(-3, 17, 0),
+        conference_url=CONFERENCE,
+        status=SessionState.HELD,
+        published_at=now - dt.timedelta(days=10),
+    )
+    for session in (upcoming, past, held):
         if not session.bookings.filter(enterprise=enterprise, status=BookingState.BOOKED).exists():
-            SessionBooking.objects.create(session=session, enterprise=enterprise, user=user)
+            booking = SessionBooking.objects.create(session=session, enterprise=enterprise, user=user)
+            if session is not upcoming:
+                # booked while booking was open, not on the day the demo was loaded
+                SessionBooking.objects.filter(pk=booking.pk).update(
+                    booked_at=session.booking_deadline - dt.timedelta(days=2)
+                )
+    if not held.questions.exists():
+        question = SessionQuestion.objects.create(
+            session=held,
+            enterprise=enterprise,
+            asker=user,
+            content="科技型中小企业评价入库后，多久可以享受研发费用加计扣除？",
+        )
+        SessionQuestion.objects.filter(pk=question.pk).update(submitted_at=held.booking_deadline - dt.timedelta(days=1))
     if not upcoming.questions.exists():
         SessionQuestion.objects.create(
             session=upcoming, enterprise=enterprise, asker=user, content="已认定的高企，本年度还能享受哪些政策？"
@@ -102,3 +130,4 @@ def load() -> None:
                 answer=answer,
                 answered_at=now - dt.timedelta(days=6),
             )
+        past.questions.update(submitted_at=past.booking_deadline - dt.timedelta(days=1))

@@ -18,6 +18,7 @@ and the province's), nearest first within a category.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +61,16 @@ USER_AGENT = "HuiqiPortal-LinkCheck/1.0"
 # URLs
 
 
+def _internal(host: str) -> bool:
+    """A host the public cannot reach: localhost, a single-label intranet name, or a private, loopback,
+    link-local or reserved IP address (IPv4, or IPv6 in brackets). The daily check would otherwise probe the
+    government intranet from the portal's own network."""
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost") or "." not in host
+
+
 def clean_service_url(raw: str) -> str:
     """The address as stored: folded (full-width ｈｔｔｐｓ：／／ typed in a Chinese input method becomes https://),
     http or https only, with a host and no user name, scheme and host in lower case, the default port dropped.
@@ -88,6 +99,8 @@ def clean_service_url(raw: str) -> str:
         host = host.encode("idna").decode("ascii")
     except UnicodeError as exc:
         raise ValidationError(_("网址的域名不正确"), code="host") from exc
+    if _internal(host):
+        raise ValidationError(_("网址不能是内网或本机地址，公众无法访问"), code="internal")
     default_port = {"http": 80, "https": 443}[scheme]
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))

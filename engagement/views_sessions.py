@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,6 +100,10 @@ def ask(request, pk):
         question = services.submit_question(session, user=request.user, content=content)
     except (ValidationError, PermissionDenied) as error:
         context = _detail_context(request, pk)
+        if not context["may_ask"]:
+            # No question form on the page now (not booked, started, over): the refusal is told as a message.
+            messages.error(request, _refusal(error))
+            return redirect(session.get_absolute_url())
         context["question_error"] = _refusal(error)
         context["content"] = content
         return render(request, "engagement/sessions/detail.html", context, status=400)
@@ -117,6 +122,13 @@ def my_bookings(request):
         .select_related("session", "session__department")
         .order_by("-session__starts_at", "-pk")
     )
+    # One line per session: the live booking if there is one, else the latest cancelled one.
+    latest = {}
+    for booking in bookings:
+        shown = latest.get(booking.session_id)
+        if shown is None or (booking.status == BookingState.BOOKED and shown.status != BookingState.BOOKED):
+            latest[booking.session_id] = booking
+    bookings = list(latest.values())
     return render(
         request,
         "engagement/sessions/mine.html",
@@ -124,9 +136,11 @@ def my_bookings(request):
     )
 
 
-@login_required
 @require_POST
 def cancel_booking(request, pk):
+    if not request.user.is_authenticated:
+        # After signing in the browser comes back with a GET: to the bookings, not to this POST-only address.
+        return redirect_to_login(reverse("engagement:session_bookings"))
     try:
         booking = services.own_booking(request.user, pk)
     except SessionBooking.DoesNotExist:

@@ -81,15 +81,29 @@ class ConsultationSession(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(policy__isnull=False) | Q(matter__isnull=False), name="session_on_policy_or_matter"
+                condition=Q(policy__isnull=False) | Q(matter__isnull=False),
+                name="session_on_policy_or_matter",
+                violation_error_message=_("请选择相关政策或相关事项（至少一项）。"),
             ),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(booking_deadline__lte=F("starts_at")), name="session_booking_closes_before_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("结束时间须晚于开始时间。"),
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
             models.CheckConstraint(
-                condition=~Q(status="replayed") | ~Q(recording_url=""), name="session_replay_has_recording"
+                condition=Q(booking_deadline__lte=F("starts_at")),
+                name="session_booking_closes_before_start",
+                violation_error_message=_("报名截止时间不得晚于开始时间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="session_capacity_positive",
+                violation_error_message=_("名额至少为1。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="replayed") | ~Q(recording_url=""),
+                name="session_replay_has_recording",
+                violation_error_message=_("请先在咨询会中填写回放链接，再公布回放。"),
             ),
         ]
 

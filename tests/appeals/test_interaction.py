@@ -302,6 +302,21 @@ def test_the_asker_sees_the_pending_question_others_do_not(client):
     assert client.get(question.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.django_db
+def test_the_asker_finds_a_pending_question_again_under_my_questions_and_nobody_else_does(client):
+    question = asked(title="研发费用补助何时受理")
+    other = asked(title="另一家企业的问题")
+    client.force_login(question.asker)
+    page = client.get(reverse("appeals:questions")).content.decode()
+    assert "我的提问" in page
+    assert f'href="{question.get_absolute_url()}">研发费用补助何时受理</a>' in page
+    assert "待审核" in page
+    assert other.title not in page
+    client.logout()
+    page = client.get(reverse("appeals:questions")).content.decode()
+    assert "我的提问" not in page and question.title not in page
+
+
 # --- search ------------------------------------------------------------------------------------------
 
 

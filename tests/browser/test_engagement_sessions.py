@@ -74,7 +74,9 @@ def test_book_ask_record_answer_and_promote(new_page, login_as, staff):
     block.get_by_role("link", name="预约").click()
     page.get_by_role("button", name="立即预约").click()
     expect(page.locator(".messages, [role=status]").first).to_be_visible()
-    expect(page.locator("[data-conference-link]")).to_have_text("https://meeting.yichang.gov.cn/room/kjj-77")
+    expect(page.locator("[data-conference-link]")).to_have_attribute(
+        "href", "https://meeting.yichang.gov.cn/room/kjj-77"
+    )
     expect(page.locator("[data-places-left]")).to_have_attribute("data-places-left", "19")
     page.locator("#id_content").fill("请问高企认定奖励什么时候兑付？我的手机１３８００１３８０００")
     page.get_by_role("button", name="提交问题").click()

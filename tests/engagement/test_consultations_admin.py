@@ -85,6 +85,16 @@ def test_the_editor_is_told_what_is_wrong_and_nothing_is_saved(staff, kjj):  # n
     assert "确保该值大于或等于5。" in errors
     assert "请修改position的重复数据" in errors
     assert not Consultation.objects.exists()
+    negative = page(staff["kjj_editor"]).set("title", "草稿").set("department", str(kjj.pk)).set("period_days", "-3")
+    errors = pages.form_errors(negative.post())
+    # the range is said once, whatever the number: never "≥ 0" from the column type
+    assert "确保该值大于或等于5。" in errors and "确保该值大于或等于0。" not in errors
+
+
+def test_the_period_field_says_its_range(staff, kjj):  # noqa: F811
+    html = signed_in(staff["kjj_editor"]).get(ADD_URL).content.decode()
+    assert "5–30个工作日，自发起征求之日的次日起计算，法定节假日不计入。" in html
+    assert 'min="5"' in html and 'max="30"' in html
 
 
 def test_the_editor_changes_a_draft_and_opens_it(staff, kjj):  # noqa: F811
@@ -115,6 +125,10 @@ def test_once_open_the_draft_is_read_only(staff, kjj):  # noqa: F811
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.title == "宜昌市支持科技型中小企业发展的若干措施（征求意见稿）"
+    html = signed_in(staff["kjj_editor"]).get(change_url(consultation)).content.decode()
+    # the fixed draft is shown as its readers see it, not as HTML source
+    assert "&lt;p&gt;" not in html
+    assert '<div class="article-body-preview"><p>' in html
 
 
 def test_the_reviewer_replies_to_a_comment(staff, kjj):  # noqa: F811
@@ -123,6 +137,8 @@ def test_the_reviewer_replies_to_a_comment(staff, kjj):  # noqa: F811
     invalid = page(reviewer, consultation).set("comments-0-outcome", "adopted").set("comments-0-reply", "").post()
     assert invalid.status_code == 200
     assert "请填写答复理由。" in pages.form_errors(invalid) + pages.context_errors(invalid)
+    inline = invalid.context["inline_admin_formsets"][1].formset.forms[0]
+    assert inline.errors == {"reply": ["请填写答复理由。"]}
     assert ConsultationComment.objects.get().outcome == ""
     p = page(reviewer, consultation)
     p.set("comments-0-outcome", "partly").set("comments-0-reply", "奖励比例提高至8%。")

@@ -81,6 +81,27 @@ def test_an_enterprise_comments_on_a_question_and_edits_its_comment(open_one):
     assert "修改意见" in client.get(url).content.decode()
 
 
+def test_a_comment_the_department_has_replied_to_is_no_longer_editable_and_the_page_says_why(
+    kjj,  # noqa: F811
+    staff,  # noqa: F811
+    open_one,
+):
+    user = enterprise_user()
+    client = signed_in(user)
+    question = open_one.questions.first()
+    url = open_one.get_absolute_url()
+    client.post(url, {"question_id": question.pk, f"q{question.pk}-content": "建议提高奖励比例。"})
+    service.reply(ConsultationComment.objects.get(), by=staff["kjj_reviewer"], outcome="adopted", text="已采纳。")
+
+    page = client.get(url).content.decode()
+    assert "部门已答复您对该问题的意见，意见不能再修改" in page
+    assert page.count('name="question_id"') == 1
+    response = client.post(url, {"question_id": question.pk, f"q{question.pk}-content": "再改一次。"})
+    assert response.status_code == 400
+    assert "部门已答复您对该问题的意见，意见不能再修改" in response.content.decode()
+    assert ConsultationComment.objects.get().content == "建议提高奖励比例。"
+
+
 def test_after_closing_a_comment_is_refused_with_a_message(open_one):
     perform(open_one, "close", by=None)
     question = open_one.questions.first()
@@ -166,7 +187,7 @@ def test_supervisors_count_consulted_drafts_comments_replies_and_timely_summarie
     assert measures.get("engagement.summaries_on_time").records().count() == 1
 
 
-def test_the_demo_loads_an_open_and_a_finished_consultation_and_loads_again_without_change(demo_org):  # noqa: F811
+def test_the_demo_loads_open_finished_and_awaiting_consultations_and_loads_again_without_change(demo_org):  # noqa: F811
     from engagement import demo_consultations
     from enterprises import demo as enterprises_demo
     from policies import demo as policies_demo
@@ -183,4 +204,8 @@ def test_the_demo_loads_an_open_and_a_finished_consultation_and_loads_again_with
     assert service.summary_on_time(finished) is True
     assert finished.comments.exclude(outcome="").count() == 2
     assert "13900139000" not in Client().get(finished.get_absolute_url()).content.decode()
-    assert Consultation.objects.count() == 2
+    assert all(c.created_at.date() <= finished.ends_on for c in finished.comments.all())
+    awaiting = Consultation.objects.get(title=demo_consultations.AWAITING_TITLE)
+    assert awaiting.status == S.CLOSED and awaiting.ends_on < timezone.localdate()
+    assert (awaiting.comments.count(), awaiting.comments.exclude(outcome="").count()) == (2, 0)
+    assert Consultation.objects.count() == 3

@@ -64,6 +64,13 @@ def test_an_address_is_folded_and_normalised(typed, stored):
         ("https://zwfw.hubei.gov.cn/a b", "网址中不能有空格"),
         ("https://zwfw.hubei.gov.cn:99999/", "网址的端口号不正确"),
         ("", "请填写网址"),
+        ("http://192.168.1.10/admin", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://10.0.0.8/", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://127.0.0.1:8000/", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://localhost/", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://oa/", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://[::1]/", "网址不能是内网或本机地址，公众无法访问"),
+        ("http://169.254.169.254/latest/meta-data/", "网址不能是内网或本机地址，公众无法访问"),
     ],
 )
 def test_other_schemes_and_broken_addresses_are_refused(typed, message):

@@ -353,6 +353,40 @@ def test_my_bookings_and_the_space_block(policy):
     assert block["total"] == 1 and [b.session_id for b in block["upcoming"]] == [session.pk]
 
 
+def test_a_booking_made_again_after_cancelling_is_one_line_with_both_states(policy):
+    session = make_session(policy)
+    user = enterprise_user()
+    first = services.book(session, user=user)
+    services.cancel_booking(first, user=user)
+    services.book(session, user=user)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("engagement:session_bookings")).content.decode()
+    assert page.count("data-booking=") == 1
+    assert "已预约" in page and "咨询会：报名中" in page
+
+
+def test_cancelling_when_signed_out_leads_back_to_the_bookings_after_login(policy):
+    session = make_session(policy)
+    booking = services.book(session, user=enterprise_user())
+    response = Client().post(reverse("engagement:session_cancel_booking", args=[booking.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/sessions/bookings/"
+    assert SessionBooking.objects.get().status == BookingState.BOOKED
+
+
+def test_a_question_refused_where_the_page_has_no_question_form_is_told_as_a_message(policy):
+    session = make_session(policy)
+    user = enterprise_user()
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("engagement:session_ask", args=[session.pk]), {"content": "研发费用如何归集？"}, follow=True
+    )
+    assert response.redirect_chain == [(session.get_absolute_url(), 302)]
+    assert "预约该咨询会后才能提交问题。" in response.content.decode()
+
+
 def test_demo_load_is_idempotent(people):
     from engagement import demo_sessions
     from engagement.models import SessionQuestion
@@ -368,3 +402,7 @@ def test_demo_load_is_idempotent(people):
     assert (past.status, past.recording_url) == (SessionState.REPLAYED, demo_sessions.RECORDING)
     assert SessionQuestion.objects.filter(session=past, answered_at__isnull=False).count() == 2
     assert SessionBooking.objects.filter(session__topic=demo_sessions.UPCOMING).count() == 1
+    held = ConsultationSession.objects.get(topic=demo_sessions.HELD)
+    assert (held.status, held.recording_url) == (SessionState.HELD, "")
+    assert held.questions.filter(answered_at__isnull=True).count() == 1
+    assert all(b.booked_at <= held.booking_deadline for b in held.bookings.all())

@@ -82,6 +82,10 @@ def test_the_editor_is_told_what_is_wrong_and_nothing_is_saved(people, policy): 
         "会议链接须为https开头的网址。",
     ]:
         assert message in errors, errors
+    assert "名额至少为1。" in errors
+    # each rule is said once, next to its field, never as the database constraint's generic message
+    assert not [error for error in errors if "约束" in error or "constraint" in error.lower()], errors
+    assert response.context["adminform"].form.non_field_errors() == []
     assert not ConsultationSession.objects.exists()
 
 
