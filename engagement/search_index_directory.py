@@ -6,19 +6,14 @@ index follows each link after every commit that saves or deletes it; the link ch
 touch the index (they go through `QuerySet.update`).
 """
 
-import logging
 from urllib.parse import urlencode
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
 from engagement.models.directory import ServiceLink
+from portal.search import index
 from portal.search.models import SearchDocument
 from portal.search.registry import SearchAdapter, register
-
-log = logging.getLogger(__name__)
 
 
 @register
@@ -59,28 +54,5 @@ class ServiceLinkAdapter(SearchAdapter):
         return {"region": link.region_id, "category": link.category, "section": link.section}
 
 
-def update_link(link_id: int) -> None:
-    """Index the link as it is now; a failure is logged and repaired by the nightly reindex."""
-    from portal.search import index
-
-    link = ServiceLink.objects.select_related("region").filter(pk=link_id).first()
-    if link is None:
-        return
-    try:
-        index.update_document(link)
-    except Exception:
-        log.exception("search index update failed", extra={"service_link_id": link_id})
-
-
-@receiver(post_save, sender=ServiceLink, dispatch_uid="service_link_search_index")
-def _link_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        pk = instance.pk
-        transaction.on_commit(lambda: update_link(pk))
-
-
-@receiver(post_delete, sender=ServiceLink, dispatch_uid="service_link_search_remove")
-def _link_deleted(sender, instance, **kwargs):
-    from portal.search import index
-
-    index.remove_document(instance)
+# saved or deleted: the document follows after commit
+update_link = index.track(ServiceLink)

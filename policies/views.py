@@ -29,7 +29,12 @@ FACET_LABELS = {
 SORTS = {"relevance": _("相关度"), "date": pgettext_lazy("sort", "发布时间")}
 # The other kinds of public documents a search of the portal finds, each on a tab of its own beside the policies
 # (the default tab, with its facets): the tab's label is the kind's label.
-OTHER_SEARCH_KINDS = [SearchDocument.Kind.ARTICLE, SearchDocument.Kind.SERVICE]
+OTHER_SEARCH_KINDS = [
+    SearchDocument.Kind.ARTICLE,
+    SearchDocument.Kind.CONSULTATION,
+    SearchDocument.Kind.SESSION,
+    SearchDocument.Kind.SERVICE,
+]
 
 
 @require_GET

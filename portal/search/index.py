@@ -114,6 +114,39 @@ def _batches(items: Iterable, size: int):
         yield batch
 
 
+def track(model: type[models.Model]):
+    """Keeps the documents of `model` in step after every commit: a saved object is read again through its
+    adapter's queryset and (re)indexed, a deleted one removed. Returns `update(pk)`, for changes no save
+    signal reports (e.g. a many-to-many set changed). A failure is logged and repaired by the next `reindex`.
+    """
+    import logging
+
+    from django.db.models.signals import post_delete, post_save
+
+    log = logging.getLogger(__name__)
+    label = model._meta.label_lower
+
+    def update(pk: int) -> None:
+        try:
+            obj = adapter_for(model).queryset().filter(pk=pk).first()
+            if obj is not None:
+                update_document(obj)
+        except Exception:
+            log.exception("search index update failed", extra={"model": label, "pk": pk})
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            pk = instance.pk
+            transaction.on_commit(lambda: update(pk))
+
+    def deleted(sender, instance, **kwargs):
+        remove_document(instance)
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{label}_search_track")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{label}_search_untrack")
+    return update
+
+
 def follow(model: type[models.Model], *, parent: type[models.Model], via: str) -> None:
     """Keeps the documents of `model` (rows shown on a `parent`'s page, e.g. FAQs) in step after every commit.
 

@@ -39,8 +39,8 @@ class Synonym(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One searchable thing (检索文档) — a policy, matter, FAQ, answered public question, feature article or
-    service-directory link — as the index sees it.
+    """One searchable thing (检索文档) — a policy, matter, FAQ, answered public question, feature article,
+    service-directory link, draft open for comment or online session — as the index sees it.
 
     Written only by `portal.search.registry` when the source object is published or
     changed, never while searching. The tokens are jieba's segmentation, space-joined,
@@ -54,6 +54,8 @@ class SearchDocument(models.Model):
         QUESTION = "question", _("互动问答")
         ARTICLE = "article", _("专题文章")
         SERVICE = "service", _("办事服务")
+        CONSULTATION = "consultation", _("征求意见")
+        SESSION = "session", _("政策咨询会")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("对象类型"))
     object_id = models.BigIntegerField(_("对象编号"))
@@ -85,7 +87,9 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_unique_object"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["policy", "matter", "faq", "question", "article", "service"]),
+                condition=models.Q(
+                    kind__in=["policy", "matter", "faq", "question", "article", "service", "consultation", "session"]
+                ),
                 name="searchdocument_kind",
             ),
         ]

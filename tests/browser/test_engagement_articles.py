@@ -102,7 +102,7 @@ def test_an_editor_writes_the_reviewer_publishes_a_visitor_finds_it(new_page, wo
     visitor.locator("#site-search-q").fill("研发费用")
     visitor.locator("#site-search-q").press("Enter")
     tabs = visitor.locator(".search-tabs a")
-    expect(tabs).to_have_text(["政策 0", "专题文章 1", "办事服务 0"])
+    expect(tabs).to_have_text(["政策 0", "专题文章 1", "征求意见 0", "政策咨询会 0", "办事服务 0"])
     tabs.filter(has_text="专题文章").click()
     hit = visitor.locator(".policy-results li")
     expect(hit.locator(".tag")).to_have_text("专题文章")

@@ -268,6 +268,8 @@ def test_the_search_page_has_an_article_tab_with_its_label(client, django_captur
     assert [(str(t["label"]), t["count"], t["current"]) for t in tabs] == [
         ("政策", 0, True),
         ("专题文章", 1, False),
+        ("征求意见", 0, False),
+        ("政策咨询会", 0, False),
         ("办事服务", 0, False),
     ]
     response = client.get(reverse("policies:search"), {"q": "研发费用", "kind": "article"})
