@@ -95,31 +95,12 @@ def _finished_one(kjj, editor, reviewer, enterprise_user) -> None:
     service.assign_ownership(consultation)
     _questions(consultation, FINISHED_QUESTIONS)
     # Back-dated: opened 20 working days before the policy was published, closed after its 10 working days.
-    consultation.status = Consultation.Status.OPEN
-    consultation.opened_on = opened_on
-    consultation.ends_on = workdays.add_workdays(opened_on, 10)
-    consultation._change_reason = "演示数据：发起征求意见"
-    consultation.save()
-    clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
-    questions = list(consultation.questions.all())
-    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
-        ConsultationComment.objects.create(
-            consultation=consultation,
-            question=questions[0],
-            enterprise=service.enterprise_of(enterprise_user),
-            author=enterprise_user,
-            content="建议对首次认定的企业奖励标准再提高一些。",
-            show_identity=True,
-        )
-    ConsultationComment.objects.create(
-        consultation=consultation,
-        question=questions[1],
-        name="张先生",
-        contact="13900139000",
-        content="希望申报材料能网上一次提交，我的电话13900139000。",
-    )
-    closed_at = dt.datetime.combine(
-        consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
+    closed_at = _opened_and_commented(
+        consultation,
+        opened_on,
+        enterprise_user,
+        enterprise_comment=("建议对首次认定的企业奖励标准再提高一些。", True),
+        public_comment=("张先生", "13900139000", "希望申报材料能网上一次提交，我的电话13900139000。"),
     )
     perform(consultation, "close", by=None, at=closed_at)
     replies = {
@@ -128,7 +109,7 @@ def _finished_one(kjj, editor, reviewer, enterprise_user) -> None:
     }
     for comment, outcome in zip(consultation.comments.order_by("question__position"), replies, strict=False):
         service.reply(comment, by=reviewer, outcome=outcome, text=replies[outcome])
-    _date_comments(consultation, submitted=_moment(opened_on, 3), replied=closed_at + dt.timedelta(days=2))
+    _date_comments(consultation, submitted=_moment(opened_on, 2), replied=closed_at + dt.timedelta(days=2))
     Consultation.objects.filter(pk=consultation.pk).update(
         summary="征求意见期间共收到意见2条，采纳1条，部分采纳1条。主要修改：申报材料改为网上一次提交。"
     )
@@ -153,6 +134,38 @@ def _date_comments(consultation, *, submitted: dt.datetime, replied: dt.datetime
         comments.exclude(replied_at=None).update(replied_at=replied)
 
 
+def _opened_and_commented(consultation, opened_on, enterprise_user, *, enterprise_comment, public_comment):
+    """Opens `consultation` back-dated to `opened_on` for its period, with a comment of the demo enterprise on the
+    first question (text, whether it may be named) and one of the public on the second (name, mobile, text), made
+    on the period's third day; returns when beat would have closed it."""
+    consultation.status = Consultation.Status.OPEN
+    consultation.opened_on = opened_on
+    consultation.ends_on = workdays.add_workdays(opened_on, consultation.period_days)
+    consultation._change_reason = "演示数据：发起征求意见"
+    consultation.save()
+    clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
+    questions = list(consultation.questions.all())
+    enterprise = service.enterprise_of(enterprise_user) if enterprise_user is not None else None
+    if enterprise is not None:
+        content, show_identity = enterprise_comment
+        ConsultationComment.objects.create(
+            consultation=consultation,
+            question=questions[0],
+            enterprise=enterprise,
+            author=enterprise_user,
+            content=content,
+            show_identity=show_identity,
+        )
+    name, contact, content = public_comment
+    ConsultationComment.objects.create(
+        consultation=consultation, question=questions[1], name=name, contact=contact, content=content
+    )
+    _date_comments(consultation, submitted=_moment(opened_on, 2))
+    return dt.datetime.combine(
+        consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def _awaiting_replies(kjj, editor, enterprise_user) -> None:
     """A consultation whose period has ended, its comments waiting for the department's replies and summary."""
     if Consultation.objects.filter(title=AWAITING_TITLE).exists():
@@ -168,34 +181,13 @@ def _awaiting_replies(kjj, editor, enterprise_user) -> None:
     )
     service.assign_ownership(consultation)
     _questions(consultation, AWAITING_QUESTIONS)
-    today = timezone.localdate()
-    opened_on = workdays.add_workdays(today, -12)
-    consultation.status = Consultation.Status.OPEN
-    consultation.opened_on = opened_on
-    consultation.ends_on = workdays.add_workdays(opened_on, 10)
-    consultation._change_reason = "演示数据：发起征求意见"
-    consultation.save()
-    clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
-    questions = list(consultation.questions.all())
-    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
-        ConsultationComment.objects.create(
-            consultation=consultation,
-            question=questions[0],
-            enterprise=service.enterprise_of(enterprise_user),
-            author=enterprise_user,
-            content="建议奖励比例提高到5%，并把技术服务合同也纳入奖励范围。",
-            show_identity=False,
-        )
-    ConsultationComment.objects.create(
-        consultation=consultation,
-        question=questions[1],
-        name="李女士",
-        contact="13700137000",
-        content="希望增加中试基地建设补助，联系电话13700137000。",
-    )
-    _date_comments(consultation, submitted=_moment(opened_on, 2))
-    closed_at = dt.datetime.combine(
-        consultation.ends_on + dt.timedelta(days=1), dt.time(1), tzinfo=timezone.get_current_timezone()
+    opened_on = workdays.add_workdays(timezone.localdate(), -12)
+    closed_at = _opened_and_commented(
+        consultation,
+        opened_on,
+        enterprise_user,
+        enterprise_comment=("建议奖励比例提高到5%，并把技术服务合同也纳入奖励范围。", False),
+        public_comment=("李女士", "13700137000", "希望增加中试基地建设补助，联系电话13700137000。"),
     )
     perform(consultation, "close", by=None, at=closed_at)
 
