@@ -19,7 +19,7 @@ from policies.models import Policy
 from policies.sanitize import clean_html
 from portal.core.workflow_admin import WorkflowAdmin
 from portal.org.admin_mixins import DepartmentScopedAdmin, ViewOnlyHistoryAdmin
-from portal.org.permissions import is_platform_admin
+from portal.org.permissions import can, is_platform_admin
 
 WORKFLOW_FIELDS = [
     "status",
@@ -132,7 +132,11 @@ class ArticleAdmin(WorkflowAdmin, ViewOnlyHistoryAdmin, DepartmentScopedAdmin, S
         if obj.status == ArticleState.WITHDRAWN:
             notes.append(_("撤下理由：%(reason)s") % {"reason": obj.withdraw_reason})
         if obj.status == ArticleState.PENDING and obj.created_by_id == request.user.pk:
-            notes.append(articles.NOT_OWN_ARTICLE)
+            # said to those who could publish were it not their own; an editor is told it awaits review
+            if can(request.user, "engagement.publish_article", obj):
+                notes.append(articles.NOT_OWN_ARTICLE)
+            else:
+                notes.append(_("已提交审核，待本部门审核人员发布。"))
         return notes
 
     def get_changeform_initial_data(self, request):

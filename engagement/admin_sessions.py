@@ -186,7 +186,7 @@ class SessionQuestionAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "session", "enterprise", "answered_at", "policy_faq"]
     list_filter = ["session__status"]
     readonly_fields = ["session", "enterprise", "content", "personal_data_label", "submitted_at", "answered_by"]
-    readonly_fields += ["answered_at", "policy_faq"]
+    readonly_fields += ["answered_at", "policy_faq", "original_shown"]
 
     @admin.display(description=_("个人信息"))
     def personal_data_label(self, obj):
@@ -194,9 +194,17 @@ class SessionQuestionAdmin(ViewOnlyHistoryAdmin, SimpleHistoryAdmin):
 
         return _("已隐去：%(kinds)s") % {"kinds": kinds_label(obj.personal_data)} if obj.personal_data else "—"
 
+    @admin.display(description=_("原文（仅答复人员可见）"))
+    def original_shown(self, obj):
+        """What the enterprise typed, personal data included, so the department can call back; the public and
+        the page of the session show only the redacted text."""
+        return obj.original_content or _("未检出个人信息，公开内容即原文。")
+
     def get_fields(self, request, obj=None):
         fields = ["session", "enterprise", "content", "personal_data_label", "submitted_at"]
         if obj is not None and self.has_change_permission(request, obj):
+            if obj.personal_data:
+                fields.append("original_shown")
             fields += ["answer"] + ([] if obj.promoted else ["promote"])
         else:
             fields += ["answer"]

@@ -377,13 +377,21 @@ def reply(comment: ConsultationComment, *, by, outcome: str, text: str) -> Consu
 
 
 def check_link(consultation: Consultation, policy) -> None:
-    """Refuses (in Chinese) to link `policy` unless the summary is published and the policy is the department's."""
+    """Refuses (in Chinese) to link `policy` unless the summary is published, the policy is the department's and
+    it was issued (印发) on or after the day the consultation opened."""
     if policy is None:
         return
     if consultation.status != S.PUBLISHED:
         raise ValidationError({"policy": _("须先公布意见采纳情况，再关联正式出台的政策。")})
     if policy.lead_department_id != consultation.department_id:
         raise ValidationError({"policy": _("只能关联本部门牵头出台的政策。")})
+    if policy.issue_date and consultation.opened_on and policy.issue_date < consultation.opened_on:
+        raise ValidationError(
+            {
+                "policy": _("该政策印发于%(issued)s，早于征求意见开始日期%(opened)s，不是本次征求意见后出台的政策。")
+                % {"issued": policy.issue_date.isoformat(), "opened": consultation.opened_on.isoformat()}
+            }
+        )
     taken = Consultation.objects.filter(policy=policy).exclude(pk=consultation.pk).first()
     if taken is not None:
         raise ValidationError({"policy": _("该政策已关联征求意见“%(title)s”。") % {"title": taken.title}})

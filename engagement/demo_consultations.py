@@ -83,7 +83,8 @@ def _finished_one(kjj, editor, reviewer, enterprise_user) -> None:
     if policy is None:
         return
     published_on = timezone.localdate(policy.published_at)
-    opened_on = workdays.add_workdays(published_on, -20)
+    # opened before the policy was issued (印发) and published: a consultation comes before its policy
+    opened_on = workdays.add_workdays(min(published_on, policy.issue_date or published_on), -20)
     consultation = Consultation.objects.create(
         title=f"{policy.title}（征求意见稿）",
         department=kjj,

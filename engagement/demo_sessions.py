@@ -90,7 +90,7 @@ def load() -> None:
     held = _session(
         policy,
         HELD,
-        description="讲解科技型中小企业评价入库的条件和流程，回放待上传。",
+        description="讲解科技型中小企业评价入库的条件和流程，现场答疑。",
         host="市科技局高新科 陈科长",
         starts_at=_at(-2, 15, 0),
         ends_at=_at(-2, 16, 30),

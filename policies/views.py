@@ -87,6 +87,8 @@ def policy_list(request):
         "filter_errors": filterset.errors,
         "search_tabs": _search_tabs(q, params, results.total if results is not None else 0) if q else [],
     }
+    # no policy found: the other kinds that have results are offered by name (a tab's count alone is missed)
+    context["found_elsewhere"] = [tab for tab in context["search_tabs"] if tab["count"] and not tab["current"]]
     return render(request, "policies/policy_list.html", context)
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from engagement import consultations as service
 from engagement.models import Consultation, ConsultationComment
 from engagement.tasks_consultations import close_due_consultations
+from policies.models import Policy
 from portal.workcalendar import clocks
 from portal.workcalendar.models import Clock
 from tests.backoffice.conftest import _no_second_factor, kjj, make_draft_policy, publish  # noqa: F401
@@ -108,6 +109,8 @@ def test_a_draft_is_consulted_commented_closed_answered_and_linked_from_the_fina
 
     # The final policy of 科技局 is linked, then published: its page links to the consultation.
     policy = make_draft_policy(kjj)
+    # issued (and in force) after the consultation opened
+    Policy.objects.filter(pk=policy.pk).update(issue_date=dt.date(2026, 10, 20), effective_date=dt.date(2026, 10, 20))
     page.reload()
     page.select_option("#id_policy", str(policy.pk))
     page.get_by_role("button", name="保存并继续编辑").click()

@@ -197,7 +197,9 @@ def test_another_departments_staff_neither_see_nor_change_the_article(signed_in,
 def test_the_editor_is_not_offered_publishing_and_a_posted_publish_changes_nothing(signed_in, staff, kjj, policy):
     article = articles.submit(_written(staff, kjj, policy), by=staff["kjj_editor"])
     client = signed_in(staff["kjj_editor"])
-    assert client.get(_change(article)).context["workflow_transitions"] == []
+    page = client.get(_change(article))
+    assert page.context["workflow_transitions"] == []
+    assert page.context["workflow_notes"] == ["已提交审核，待本部门审核人员发布。"]
     response = client.post(_transition(article, "publish"), {"confirm": "1"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "只有本部门的审核人员可以审核发布专题文章，且不能发布自己撰写的文章。"

@@ -300,7 +300,8 @@ def published_summary(dept, editor, reviewer, day=dt.date(2026, 10, 15)):
 
 
 def department_policy(dept, editor, approver):
-    policy = PolicyFactory(lead_department=dept, region=dept.region)
+    """A policy of the department issued today: after the consultations of these tests opened."""
+    policy = PolicyFactory(lead_department=dept, region=dept.region, issue_date=timezone.localdate())
     policy_services.assign_ownership(policy)
     InterpretationFactory(policy=policy)
     return policy
@@ -318,6 +319,23 @@ def test_the_final_policy_is_linked_only_after_the_summary_is_published(dept, ed
     service.link_policy(consultation, policy, by=editor)
     consultation.refresh_from_db()
     assert consultation.policy == policy
+
+
+def test_a_policy_issued_before_the_consultation_opened_is_not_its_outcome(dept, editor, reviewer):
+    consultation = published_summary(dept, editor, reviewer)
+    earlier = PolicyFactory(
+        lead_department=dept, region=dept.region, issue_date=consultation.opened_on - dt.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as error:
+        service.link_policy(consultation, earlier, by=editor)
+    assert error.value.message_dict == {
+        "policy": [
+            f"该政策印发于{earlier.issue_date.isoformat()}，早于征求意见开始日期"
+            f"{consultation.opened_on.isoformat()}，不是本次征求意见后出台的政策。"
+        ]
+    }
+    same_day = PolicyFactory(lead_department=dept, region=dept.region, issue_date=consultation.opened_on)
+    service.link_policy(consultation, same_day, by=editor)
 
 
 def test_only_a_policy_of_the_department_is_linked(dept, editor, reviewer):

@@ -62,7 +62,7 @@ def world():
     ConsultationComment.objects.filter(consultation=a).update(replied_at=at(dt.date(2026, 10, 12)))
     _set(Consultation, a.pk, summary="共2条。")
     a = perform(a, "publish_summary", by=editor, at=at(dt.date(2026, 10, 15), hour=9))
-    policy_a = PolicyFactory(lead_department=kjj, region=city)
+    policy_a = PolicyFactory(lead_department=kjj, region=city, issue_date=dt.date(2026, 10, 14))
     service.link_policy(a, policy_a, by=editor)
     _set(Policy, policy_a.pk, status="published", published_at=at(dt.date(2026, 10, 15), hour=16))
 
@@ -76,7 +76,7 @@ def world():
     ConsultationComment.objects.filter(consultation=b).update(replied_at=at(dt.date(2026, 10, 20)))
     _set(Consultation, b.pk, summary="共1条。")
     b = perform(b, "publish_summary", by=editor, at=at(dt.date(2026, 10, 21)))
-    policy_b = PolicyFactory(lead_department=kjj, region=city)
+    policy_b = PolicyFactory(lead_department=kjj, region=city, issue_date=dt.date(2026, 10, 19))
     service.link_policy(b, policy_b, by=editor)
     _set(Policy, policy_b.pk, status="published", published_at=at(dt.date(2026, 10, 20)))
 

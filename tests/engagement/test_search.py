@@ -60,3 +60,12 @@ def test_the_search_page_has_their_tabs(kjj, staff, committed):  # noqa: F811
     page = Client().get(reverse("policies:search"), {"q": "科技创新券", "kind": "consultation"}).content.decode()
     assert '征求意见 <span class="count">1</span>' in page
     assert f'href="{consultation.get_absolute_url()}"' in page
+
+
+def test_a_search_that_finds_no_policy_names_the_kinds_that_have_results(kjj, staff, committed):  # noqa: F811
+    consultation = committed(make_consultation, kjj, title="宜昌市科技创新券管理办法（征求意见稿）")
+    committed(perform, consultation, "open", by=staff["kjj_editor"])
+    page = Client().get(reverse("policies:search"), {"q": "科技创新券"}).content.decode()
+    assert "没有找到相关政策" in page
+    assert "其他栏目有相关结果：" in page
+    assert '?q=%E7%A7%91%E6%8A%80%E5%88%9B%E6%96%B0%E5%88%B8&amp;kind=consultation">征求意见 1 条</a>' in page

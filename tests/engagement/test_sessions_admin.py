@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,3 +174,17 @@ def test_the_reviewer_answers_and_promotes_a_question(people, policy):  # noqa: 
     assert (faq.policy_id, faq.question, faq.answer) == (policy.pk, "高企认定奖励何时兑付？", question.answer)
     # promoted once: the form is read-only now
     assert signed_in(reviewer).post(url, {"answer": "改动", "_save": "1"}).status_code == 403
+
+
+def test_the_department_reads_the_original_question_to_call_back_and_the_public_does_not(people, policy):  # noqa: F811
+    reviewer = people["kjj_reviewer"]
+    session = make_session(policy)
+    user = enterprise_user()
+    services.book(session, user=user)
+    question = services.submit_question(session, user=user, content="请回电13912345678，咨询高企认定奖励。")
+    perform(session, "hold", by=reviewer, at=session.starts_at + dt.timedelta(hours=2))
+    url = reverse("admin:engagement_sessionquestion_change", args=[question.pk])
+    html = signed_in(reviewer).get(url).content.decode()
+    assert "原文（仅答复人员可见）" in html and "13912345678" in html
+    assert "13912345678" not in Client().get(session.get_absolute_url()).content.decode()
+    assert "13912345678" not in signed_in(people["kjj_editor"]).get(url).content.decode()
