@@ -34,18 +34,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from engagement import search_index_directory  # noqa: F401 - the search adapter registers on import
 from engagement.models.directory import CATEGORY_SECTION, ServiceCategory, ServiceLink, ServiceSection
 from portal.core import normalize
-from portal.core.navigation import Section, main_navigation
 from portal.org.models import Department, Region, Role
 from portal.org.permissions import is_platform_admin, is_supervisor
 
 log = logging.getLogger(__name__)
-
-main_navigation.add("services", Section("engagement:directory"), label=gettext_lazy("办事服务"), order=56)
 
 CURATOR_ROLES = (Role.EDITOR, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from engagement import articles
 from engagement import consultations as consultation_service
 from engagement import sessions as session_service
-from engagement.models import SessionState
+from engagement.models import ServiceCategory, SessionState
 
 SHOWN = 3  # items per part; each part's own page lists them all
 
@@ -31,5 +31,6 @@ def hub(request):
             "open_consultation_count": len(open_consultations),
             "upcoming_sessions": upcoming,
             "latest_articles": latest,
+            "service_categories": [(category.value, category.label) for category in ServiceCategory],
         },
     )

@@ -47,6 +47,7 @@ def test_the_hub_shows_what_is_open_now_in_each_part(kjj, staff):  # noqa: F811
     assert "尚未发布的咨询会" not in html
     assert "高新技术企业认定，这些条件要看清" in html
     assert reverse("appeals:new_question") in html
+    assert f'href="{reverse("engagement:directory")}?category=finance">金融服务</a>' in html
 
 
 def test_an_empty_hub_says_so():
