@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engagement.models import Consultation, ConsultationComment, ConsultationQuestion
+from enterprises.selectors import acting_enterprise
 from portal import workdays
 from portal.core import normalize
 from portal.core.workflow import Step, Transition, Workflow, perform
@@ -246,17 +247,9 @@ def get_public(pk: int) -> Consultation:
 # --- comments --------------------------------------------------------------------------------------------------------
 
 
-def enterprise_of(user):
-    """The enterprise an enterprise user comments for, or None (staff, visitors, users without an enterprise)."""
-    if user is None or not user.is_authenticated or user.is_staff:
-        return None
-    membership = user.enterprise_memberships.select_related("enterprise").first()
-    return membership.enterprise if membership else None
-
-
 def _check_open(consultation: Consultation, today=None) -> None:
     if not accepts_comments(consultation, today):
-        if consultation.status == S.OPEN or consultation.status in (S.CLOSED, S.PUBLISHED):
+        if consultation.status in (S.OPEN, S.CLOSED, S.PUBLISHED):
             raise ValidationError(_("征求意见已截止，不再接受意见。"))
         raise ValidationError(_("该征求意见未在征求中，不能提出意见。"))
 
@@ -274,7 +267,7 @@ def comment_as_enterprise(
     consultation: Consultation, question: ConsultationQuestion, *, by, content: str, show_identity=False, today=None
 ) -> ConsultationComment:
     """The enterprise's comment on `question`, created or changed (one per enterprise and question)."""
-    enterprise = enterprise_of(by)
+    enterprise = acting_enterprise(by)
     if enterprise is None:
         raise PermissionDenied(_("请使用企业账号登录后提出意见。"))
     if question.consultation_id != consultation.pk:
@@ -341,7 +334,7 @@ def comment_as_public(
 
 def own_comments(consultation: Consultation, user) -> dict[int, ConsultationComment]:
     """The user's enterprise's comments on this consultation, by question id."""
-    enterprise = enterprise_of(user)
+    enterprise = acting_enterprise(user)
     if enterprise is None:
         return {}
     rows = ConsultationComment.objects.filter(consultation=consultation, enterprise=enterprise)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from engagement import consultations as service
 from engagement.models import Consultation, ConsultationComment, ConsultationQuestion
+from enterprises.selectors import acting_enterprise
 from policies.models import Policy
 from portal import workdays
 from portal.core.workflow import perform
@@ -56,7 +57,7 @@ def _open_one(kjj, editor, enterprise_user) -> None:
     service.assign_ownership(consultation)
     _questions(consultation, OPEN_QUESTIONS)
     consultation = perform(consultation, "open", by=editor)
-    if enterprise_user is not None and service.enterprise_of(enterprise_user) is not None:
+    if enterprise_user is not None and acting_enterprise(enterprise_user) is not None:
         service.comment_as_enterprise(
             consultation,
             consultation.questions.get(position=1),
@@ -146,7 +147,7 @@ def _opened_and_commented(consultation, opened_on, enterprise_user, *, enterpris
     consultation.save()
     clocks.start(consultation, service.PERIOD_CLOCK, on=opened_on)
     questions = list(consultation.questions.all())
-    enterprise = service.enterprise_of(enterprise_user) if enterprise_user is not None else None
+    enterprise = acting_enterprise(enterprise_user) if enterprise_user is not None else None
     if enterprise is not None:
         content, show_identity = enterprise_comment
         ConsultationComment.objects.create(

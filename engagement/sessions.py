@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engagement.models import BookingState, ConsultationSession, SessionBooking, SessionQuestion, SessionState
+from enterprises.selectors import acting_enterprise
 from portal.core import normalize
 from portal.core.workflow import Transition, Workflow, perform
 from portal.org.permissions import can, grant_to_department
@@ -255,14 +256,6 @@ def places_left(session) -> int:
     return max(session.capacity - booked, 0)
 
 
-def enterprise_of(user):
-    """The enterprise an enterprise user acts for here (their first membership), or None."""
-    if not getattr(user, "is_authenticated", False) or user.is_staff:
-        return None
-    membership = user.enterprise_memberships.select_related("enterprise").order_by("pk").first()
-    return membership.enterprise if membership else None
-
-
 def booking_of(session, enterprise):
     if enterprise is None:
         return None
@@ -285,7 +278,7 @@ def booking_closed_reason(session, *, now=None, left: int | None = None) -> str:
 
 
 def _acting_enterprise(user, message):
-    enterprise = enterprise_of(user)
+    enterprise = acting_enterprise(user)
     if enterprise is None:
         raise PermissionDenied(message)
     return enterprise
@@ -314,7 +307,7 @@ def book(session, *, user, now=None) -> SessionBooking:
 
 def own_booking(user, pk) -> SessionBooking:
     """A live or cancelled booking of the user's enterprise; SessionBooking.DoesNotExist for anyone else's."""
-    enterprise = enterprise_of(user)
+    enterprise = acting_enterprise(user)
     return SessionBooking.objects.select_related("session").get(pk=pk, enterprise=enterprise)
 
 
@@ -322,7 +315,7 @@ def own_booking(user, pk) -> SessionBooking:
 def cancel_booking(booking, *, user, now=None) -> SessionBooking:
     """Cancels the enterprise's booking before the session starts (another enterprise's: DoesNotExist)."""
     now = now or timezone.now()
-    booking = SessionBooking.objects.select_for_update().get(pk=booking.pk, enterprise=enterprise_of(user))
+    booking = SessionBooking.objects.select_for_update().get(pk=booking.pk, enterprise=acting_enterprise(user))
     if booking.status != BookingState.BOOKED:
         raise ValidationError(_("该预约已取消。"), code="cancelled")
     if now >= booking.session.starts_at:

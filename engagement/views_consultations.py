@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from engagement import consultations as service
 from engagement.models import Consultation, ConsultationQuestion
+from enterprises.selectors import acting_enterprise
 from portal.accounts import ratelimit
 from portal.audit.network import client_ip
 from portal.core import crypto
@@ -90,7 +91,7 @@ def consultation_detail(request, pk: int):
     except Consultation.DoesNotExist:
         raise Http404(_("该征求意见不存在或尚未公开。")) from None
     questions = list(consultation.questions.all())
-    enterprise = service.enterprise_of(request.user)
+    enterprise = acting_enterprise(request.user)
     own = service.own_comments(consultation, request.user)
     open_now = service.accepts_comments(consultation)
     status = 200

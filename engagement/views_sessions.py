@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from engagement import sessions as services
 from engagement.models import BookingState, SessionBooking, SessionState
+from enterprises.selectors import acting_enterprise
 from portal.org.models import Department
 
 S = SessionState
@@ -51,7 +52,7 @@ def _public_session(pk):
 
 def _detail_context(request, pk) -> dict:
     session = _public_session(pk)
-    enterprise = services.enterprise_of(request.user)
+    enterprise = acting_enterprise(request.user)
     booking = services.booking_of(session, enterprise)
     left = services.places_left(session)
     now = timezone.now()
@@ -116,7 +117,7 @@ def ask(request, pk):
 
 @login_required
 def my_bookings(request):
-    enterprise = services.enterprise_of(request.user)
+    enterprise = acting_enterprise(request.user)
     bookings = (
         SessionBooking.objects.filter(enterprise=enterprise)
         .select_related("session", "session__department")

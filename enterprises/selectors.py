@@ -18,6 +18,15 @@ def enterprises_for_user(user):
     return Enterprise.objects.filter(members__user=user).select_related("region").order_by("name")
 
 
+def acting_enterprise(user) -> Enterprise | None:
+    """The enterprise `user` acts for on pages whose address names none (their first membership), or None for
+    visitors, staff and users of no enterprise."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff:
+        return None
+    membership = user.enterprise_memberships.select_related("enterprise").order_by("pk").first()
+    return membership.enterprise if membership else None
+
+
 def get_enterprise_for_user(user, pk) -> Enterprise:
     """The enterprise `pk` if `user` may act for it, else Http404."""
     try:
